@@ -1,0 +1,104 @@
+"""The command line: parse arguments, call the pipeline, turn errors into one line and an exit code.
+
+Each command lives in its own module with `register(subparsers, common)`; the module sets
+`func` on its parser, which receives the parsed arguments and returns the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from auditor import __version__
+from auditor.domain.errors import AuditorError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+# command module names under auditor.cli, in the order `auditor --help` lists them
+COMMANDS = (
+    "demo_cmd",
+    "init_cmd",
+    "graph_cmd",
+    "check_cmd",
+    "audit_cmd",
+    "baseline_cmd",
+    "history_cmd",
+    "attribution_cmd",
+    "rules_cmd",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"auditor: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def common_options() -> argparse.ArgumentParser:
+    """Options every command accepts (spec: --config, --package, --cache-dir, ...)."""
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("common options")
+    group.add_argument("--config", metavar="FILE", help="pyproject.toml or auditor.toml to use")
+    group.add_argument(
+        "--package",
+        metavar="NAME",
+        action="append",
+        default=None,
+        help="root package to audit (repeatable); default: from config, else discovered",
+    )
+    group.add_argument("--cache-dir", metavar="DIR", help="cache directory (default PATH/.auditor)")
+    group.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    group.add_argument(
+        "--jobs", type=int, metavar="N", default=None, help="parallel workers (default: cores)"
+    )
+    group.add_argument("-q", "--quiet", action="count", default=0, help="less output")
+    group.add_argument("-v", "--verbose", action="count", default=0, help="more output")
+    group.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help="exit by findings alone even when a stage (e.g. semgrep) failed",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="auditor",
+        description="Architecture-drift auditor for Python codebases.",
+        epilog="exit codes: 0 nothing at/above --fail-on; 1 findings at/above it or an incomplete "
+        "run; 2 usage, configuration or rule-pack error",
+    )
+    parser.add_argument("--version", action="version", version=f"auditor {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    common = common_options()
+    for name in COMMANDS:
+        module = importlib.import_module(f"auditor.cli.{name}")
+        module.register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("SEMGREP_ENABLE_VERSION_CHECK", "0")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.func(args))
+    except AuditorError as exc:
+        print(f"auditor: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("auditor: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

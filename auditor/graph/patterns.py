@@ -1,0 +1,49 @@
+"""Module patterns: `a.b` (exact), `a.*` (one segment), `a.**` (one or more segments).
+
+Same semantics as import-linter's module expressions, so its users can move over.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+_SEGMENT = re.compile(r"^(\*\*|\*|[A-Za-z_][A-Za-z0-9_]*)$")
+
+
+class ModulePattern:
+    def __init__(self, text: str) -> None:
+        text = text.strip()
+        if not text or not all(_SEGMENT.match(seg) for seg in text.split(".")):
+            raise ValueError(f"not a module pattern: {text!r} (expected e.g. 'pkg.mod', 'pkg.*', 'pkg.**')")
+        if "**.**" in text:
+            raise ValueError(f"not a module pattern: {text!r} ('**.**' is redundant)")
+        self.text = text
+
+    @property
+    def has_wildcard(self) -> bool:
+        return "*" in self.text
+
+    @cached_property
+    def _regex(self) -> re.Pattern[str]:
+        parts = []
+        for seg in self.text.split("."):
+            if seg == "**":
+                parts.append(r"[^.]+(?:\.[^.]+)*")
+            elif seg == "*":
+                parts.append(r"[^.]+")
+            else:
+                parts.append(re.escape(seg))
+        return re.compile(r"\.".join(parts) + r"\Z")
+
+    def matches(self, module: str) -> bool:
+        return self._regex.match(module) is not None
+
+    def __repr__(self) -> str:
+        return f"ModulePattern({self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ModulePattern) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)

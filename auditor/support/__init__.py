@@ -1,0 +1,1 @@
+"""Small infrastructure shared by stages: SQLite access, atomic files, subprocesses."""

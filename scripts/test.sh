@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The whole test command: install into .venv, then lint, type-check, audit ourselves, run pytest.
+# Usable on a fresh machine from a fresh clone; .ci/run calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export SEMGREP_ENABLE_VERSION_CHECK=0 SEMGREP_SEND_METRICS=off PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# Headless Chromium for the report's browser tests (Debian package), when we may install it.
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "== installing chromium (Debian)"
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "== creating .venv"
+  "$PY" -m venv .venv
+fi
+echo "== installing drift-auditor[test]"
+.venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v 'is ignored' || true
+.venv/bin/python -m pip install -q -e '.[test]' 2>&1 | grep -v 'is ignored' || true
+.venv/bin/python -c 'import auditor, libcst, networkx, jinja2, pytest' # fail loudly if the install did
+
+echo "== ruff"
+.venv/bin/ruff check auditor tests benchmarks
+echo "== mypy"
+.venv/bin/mypy
+echo "== auditor audits itself"
+.venv/bin/auditor check . --no-semgrep
+
+echo "== pytest"
+set +e
+.venv/bin/python -m pytest -n 2 -p no:cacheprovider "$@"
+rc=$?
+set -e
+if [ "$rc" = 5 ]; then
+  echo "pytest collected no tests: that is a failure" >&2
+  exit 1
+fi
+exit "$rc"
