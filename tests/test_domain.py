@@ -79,3 +79,14 @@ def test_graph_queries():
     assert g.only_kinds({"toplevel"}).shortest_chain({"a"}, {"c"}) is None
     assert [i.imported for i in g.external_imports] == ["requests"]
     assert g.direct_importers_of("b") == {"a"}
+
+
+def test_layer_membership_covers_descendants():
+    from auditor.graph.patterns import in_patterns, modules_in
+
+    assert in_patterns("shop.api.views", ["shop.api"])
+    assert in_patterns("shop.api", ["shop.api"])
+    assert in_patterns("shop.api.v1.views", ["shop.api.*"])
+    assert not in_patterns("shop.api", ["shop.api.**"])
+    assert in_patterns("shop.api.x.y", ["shop.api.**"])
+    assert modules_in(["shop.db"], ["shop.db", "shop.dbx", "shop.db.models"]) == {"shop.db", "shop.db.models"}

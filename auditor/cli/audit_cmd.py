@@ -1,18 +1,51 @@
-"""`auditor audit`: full nightly audit: report directory, history."""
+"""`auditor audit`: the nightly run — report directory (html, json, sarif) and run history."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
 
-from auditor.domain.errors import UsageError
+from auditor.cli.output import SEVERITIES, exit_status
+from auditor.domain import Severity
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     parser = sub.add_parser("audit", parents=[common], help="full nightly audit: report directory, history")
     parser.add_argument("path", nargs="?", default=".", help="project root (default: .)")
+    parser.add_argument(
+        "--out", metavar="DIR", default=None, help="report directory (default: PATH/auditor-report)"
+    )
+    parser.add_argument("--baseline", metavar="FILE", help="baseline file (default: auditor-baseline.json)")
+    history = parser.add_mutually_exclusive_group()
+    history.add_argument(
+        "--history", metavar="DB", help="history database (default: PATH/.auditor/history.sqlite)"
+    )
+    history.add_argument("--no-history", action="store_true", help="do not read or record run history")
+    parser.add_argument("--no-semgrep", action="store_true", help="skip the semgrep security rules")
+    parser.add_argument("--fail-on", choices=SEVERITIES, default=None, help="lowest severity that fails")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise UsageError("`auditor audit` is not available yet")
+    from auditor.pipeline.audit import run_audit
+    from auditor.pipeline.options import options_from_args
+
+    opts = options_from_args(args)
+    out_dir = Path(args.out).resolve() if args.out else opts.root / "auditor-report"
+    result = run_audit(
+        opts,
+        out_dir=out_dir,
+        history_path=Path(args.history).resolve() if args.history else None,
+        record_history=not args.no_history,
+    )
+    if not args.quiet:
+        counts: dict[str, int] = {}
+        for f in result.findings:
+            counts[f.status.value] = counts.get(f.status.value, 0) + 1
+        summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no findings"
+        print(f"auditor: {summary}; {len(result.fixed)} fixed", file=sys.stderr)
+        print(out_dir / "index.html")
+    fail_on = Severity(args.fail_on) if args.fail_on else Severity.ERROR
+    return exit_status(result, fail_on, args.allow_incomplete)

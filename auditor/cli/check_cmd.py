@@ -1,11 +1,13 @@
-"""`auditor check`: check contracts and security rules; with --base, only what the change makes worse."""
+"""`auditor check`: contracts and security rules; with --base, only what the change makes worse."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
-from auditor.domain.errors import UsageError
+from auditor.cli.output import FORMATS, SEVERITIES, emit, exit_status
+from auditor.domain import Severity
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -15,8 +17,41 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="check contracts and security rules; with --base, only what the change makes worse",
     )
     parser.add_argument("path", nargs="?", default=".", help="project root (default: .)")
+    parser.add_argument("--base", metavar="REF", help="report only findings that REF does not have")
+    parser.add_argument("--format", choices=FORMATS, default=None, help="output format (default: text)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the output here (default: stdout)")
+    parser.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        default=None,
+        help="lowest severity that fails (default: config, else error)",
+    )
+    parser.add_argument("--no-semgrep", action="store_true", help="skip the semgrep security rules")
+    parser.add_argument("--baseline", metavar="FILE", help="baseline file (default: auditor-baseline.json)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise UsageError("`auditor check` is not available yet")
+    from auditor.pipeline.check import check_against_base, collect_findings
+    from auditor.pipeline.options import options_from_args
+    from auditor.report import render
+
+    opts = options_from_args(args)
+    result = check_against_base(opts, args.base) if args.base else collect_findings(opts)
+    fmt = args.format or "text"
+    if fmt == "text":
+        from auditor.report.writers.text import write as write_text
+
+        color = sys.stdout.isatty() and not args.output
+        text = write_text(result, color=color)
+    else:
+        text = render(result, fmt)
+    emit(text, args.output)
+    fail_on = Severity(args.fail_on) if args.fail_on else _config_fail_on(opts)
+    return exit_status(result, fail_on, args.allow_incomplete)
+
+
+def _config_fail_on(opts: Any) -> Severity:
+    from auditor.config import load_config
+
+    return load_config(opts.root, opts.config_file).fail_on

@@ -6,6 +6,7 @@ Same semantics as import-linter's module expressions, so its users can move over
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cached_property
 
 _SEGMENT = re.compile(r"^(\*\*|\*|[A-Za-z_][A-Za-z0-9_]*)$")
@@ -47,3 +48,25 @@ class ModulePattern:
 
     def __hash__(self) -> int:
         return hash(self.text)
+
+
+def in_patterns(module: str, patterns: Iterable[str | ModulePattern]) -> bool:
+    """Whether `module` belongs to a layer/surface declared by `patterns`.
+
+    A pattern covers the modules it matches and their descendants: `shop.api` covers `shop.api`
+    and everything below it (import-linter's layer semantics), `shop.api.*` covers the children
+    and their descendants, `shop.api.**` covers every descendant (not `shop.api` itself).
+    """
+    parts = module.split(".")
+    for raw in patterns:
+        pattern = raw if isinstance(raw, ModulePattern) else ModulePattern(raw)
+        for depth in range(len(parts), 0, -1):
+            if pattern.matches(".".join(parts[:depth])):
+                return True
+    return False
+
+
+def modules_in(patterns: Iterable[str | ModulePattern], modules: Iterable[str]) -> set[str]:
+    """The modules (from `modules`) that `patterns` cover, per `in_patterns`."""
+    compiled = [p if isinstance(p, ModulePattern) else ModulePattern(p) for p in patterns]
+    return {m for m in modules if in_patterns(m, compiled)}

@@ -1,0 +1,40 @@
+"""Shared CLI plumbing: format choice, writing output, exit status from findings."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from auditor.domain import Severity, Status
+from auditor.domain.run import RunResult
+
+FORMATS = ("text", "json", "sarif", "gitlab", "junit", "github", "markdown")
+SEVERITIES = ("error", "warning", "info")
+
+
+def emit(text: str, output: str | None) -> None:
+    """Write to -o FILE (atomically enough: whole text at once) or stdout."""
+    if output and output != "-":
+        path = Path(output)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    else:
+        sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+
+
+def exit_status(result: RunResult, fail_on: Severity, allow_incomplete: bool) -> int:
+    """0 when no new finding is at/above fail_on; 1 otherwise, or when the run was incomplete."""
+    failing = [
+        f
+        for f in result.findings
+        if f.status in (Status.NEW, Status.PERSISTING) and f.severity.at_least(fail_on)
+    ]
+    if failing:
+        return 1
+    if result.info.incomplete and not allow_incomplete:
+        for reason in result.info.incomplete_reasons:
+            print(f"auditor: incomplete run: {reason}", file=sys.stderr)
+        return 1
+    return 0

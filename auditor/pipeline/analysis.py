@@ -1,0 +1,234 @@
+"""One analysis of one tree: config -> graph -> contracts -> semgrep -> attribution -> owners.
+
+Both `auditor check` and `auditor audit` start here; `check --base` runs it on both sides.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from auditor import __version__
+from auditor.config import load_config
+from auditor.config.model import AuditorConfig
+from auditor.domain import AnalysisError, Finding
+from auditor.domain.origin import FileAttribution
+from auditor.domain.run import AttributionSummary, RuleHealth, RunInfo, RunResult
+from auditor.graph import ImportGraph
+from auditor.graph.patterns import in_patterns
+from auditor.pipeline.graph_build import build_graph
+from auditor.pipeline.metrics import package_view
+from auditor.pipeline.options import RunOptions
+
+
+@dataclass
+class Analysis:
+    """Everything one analysis produced, before drift classification."""
+
+    config: AuditorConfig
+    graph: ImportGraph
+    findings: list[Finding]
+    errors: list[AnalysisError]
+    stages: dict[str, float] = field(default_factory=dict)
+    incomplete_reasons: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    attribution: AttributionSummary = field(default_factory=AttributionSummary)
+    line_origins: dict[str, FileAttribution] = field(default_factory=dict)
+    health: RuleHealth = field(default_factory=RuleHealth)
+    suppressed: list[Finding] = field(default_factory=list)
+
+
+@contextmanager
+def _timed(stages: dict[str, float], name: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        stages[name] = round(time.perf_counter() - start, 4)
+
+
+def semgrep_executable(configured: str) -> str:
+    """`semgrep` beside this interpreter (a venv not on PATH) wins over PATH lookup."""
+    if configured != "semgrep":
+        return configured
+    beside = Path(sys.executable).parent / "semgrep"
+    if beside.exists():
+        return str(beside)
+    return shutil.which("semgrep") or "semgrep"
+
+
+def analyse(
+    opts: RunOptions,
+    *,
+    root: Path | None = None,
+    config: AuditorConfig | None = None,
+    security_files: Sequence[str] | None = None,
+    attribution: bool = True,
+) -> Analysis:
+    """Analyse `root` (default opts.root) with `config` (default: the one found at root).
+
+    `security_files`: scan only these repo-relative files with semgrep (None: every module file).
+    """
+    root = root or opts.root
+    stages: dict[str, float] = {}
+    with _timed(stages, "config"):
+        if config is None:
+            config = load_config(root, opts.config_file)
+        else:
+            config = dataclasses.replace(config, root=root)
+    packages = opts.packages or config.packages
+    with _timed(stages, "graph"):
+        graph = build_graph(
+            root,
+            packages=packages,
+            source_roots=config.source_roots,
+            exclude=config.exclude,
+            cache_dir=opts.effective_cache_dir,
+            use_cache=opts.use_cache,
+            jobs=opts.jobs,
+            include_external=True,
+        )
+    errors = list(graph.errors)
+    analysis = Analysis(config=config, graph=graph, findings=[], errors=errors, stages=stages)
+
+    with _timed(stages, "contracts"):
+        _run_contracts(analysis, opts.today)
+    if opts.semgrep and config.semgrep.enabled and config.semgrep_rules:
+        with _timed(stages, "semgrep"):
+            _run_security(analysis, opts, root, security_files)
+    if attribution:
+        with _timed(stages, "attribution"):
+            _run_attribution(analysis, opts, root)
+    with _timed(stages, "owners"):
+        _assign_owners_and_tags(analysis, root)
+    return analysis
+
+
+def _run_contracts(analysis: Analysis, today: dt.date) -> None:
+    from auditor.contracts import check_contracts
+
+    outcome = check_contracts(analysis.graph, analysis.config, today=today)
+    analysis.findings.extend(outcome.findings)
+    analysis.suppressed.extend(outcome.suppressed)
+    analysis.health = RuleHealth(
+        stale_exceptions=tuple(outcome.stale_exceptions),
+        expired_exceptions=tuple(outcome.expired_exceptions),
+        uncovered_modules=tuple(outcome.uncovered_modules),
+        unmatched_rules=tuple(outcome.unmatched_contracts),
+    )
+
+
+def _run_security(analysis: Analysis, opts: RunOptions, root: Path, files: Sequence[str] | None) -> None:
+    from auditor.security import run_security
+
+    graph = analysis.graph
+    modules = {name: m.path for name, m in graph.modules.items() if m.path}
+    facts = {f.path: f for f in graph.facts.values()}
+    outcome = run_security(
+        root,
+        analysis.config,
+        files=files,
+        modules=modules,
+        facts=facts,
+        cache_dir=opts.effective_cache_dir,
+        semgrep=semgrep_executable(opts.semgrep_binary),
+    )
+    analysis.findings.extend(outcome.findings)
+    analysis.errors.extend(outcome.errors)
+    analysis.incomplete_reasons.extend(outcome.incomplete_reasons)
+    if outcome.findings is not None:
+        matched = {f.rule for f in outcome.findings}
+        unmatched = tuple(r for r in getattr(outcome, "rule_ids", ()) if r not in matched)
+        analysis.health = dataclasses.replace(
+            analysis.health, unmatched_rules=analysis.health.unmatched_rules + unmatched
+        )
+
+
+def _run_attribution(analysis: Analysis, opts: RunOptions, root: Path) -> None:
+    from auditor.attribution import attribute, attribute_findings
+
+    paths = sorted({m.path for m in analysis.graph.modules.values() if m.path})
+    outcome = attribute(
+        root,
+        paths,
+        analysis.config.attribution,
+        cache_dir=opts.effective_cache_dir if opts.use_cache else None,
+        jobs=opts.jobs,
+    )
+    analysis.attribution = outcome.summary
+    analysis.line_origins = dict(outcome.files)
+    analysis.warnings.extend(outcome.warnings)
+    analysis.findings[:] = attribute_findings(analysis.findings, outcome.files)
+
+
+def _assign_owners_and_tags(analysis: Analysis, root: Path) -> None:
+    from auditor.drift.owners import Owners
+
+    owners = Owners.from_repo(root)
+    layers = analysis.config.layers
+    surfaces = analysis.config.surfaces
+    path_to_module = {m.path: name for name, m in analysis.graph.modules.items() if m.path}
+    tagged = []
+    for finding in analysis.findings:
+        module = finding.importer or (path_to_module.get(finding.path) if finding.path else None)
+        changes: dict[str, object] = {"owner": owners.owner_for(finding)}
+        if module and not finding.layers:
+            changes["layers"] = tuple(n for n, p in layers.items() if in_patterns(module, p))
+        if module and not finding.surfaces:
+            changes["surfaces"] = tuple(n for n, p in surfaces.items() if in_patterns(module, p))
+        tagged.append(dataclasses.replace(finding, **changes))  # type: ignore[arg-type]
+    analysis.findings[:] = tagged
+
+
+def to_result(
+    analysis: Analysis,
+    opts: RunOptions,
+    *,
+    findings: Sequence[Finding] | None = None,
+    fixed: Sequence[Finding] = (),
+    base: str | None = None,
+    commit: str | None = None,
+    branch: str | None = None,
+    started: float | None = None,
+) -> RunResult:
+    """Package an analysis (after drift classification) as the one RunResult writers consume."""
+    chosen = sorted(findings if findings is not None else analysis.findings, key=_order)
+    modules, edges, cycles = package_view(analysis.graph, chosen, analysis.config.layers)
+    now = dt.datetime.now(dt.timezone.utc)
+    info = RunInfo(
+        tool_version=__version__,
+        root=opts.root.name,
+        commit=commit,
+        branch=branch,
+        base=base,
+        started_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        duration_s=round(time.perf_counter() - started, 3) if started else 0.0,
+        stages=dict(analysis.stages),
+        incomplete=bool(analysis.incomplete_reasons),
+        incomplete_reasons=tuple(analysis.incomplete_reasons),
+        packs=tuple((p.name, p.version) for p in analysis.config.packs),
+        warnings=tuple(analysis.warnings),
+    )
+    return RunResult(
+        info=info,
+        findings=tuple(chosen),
+        fixed=tuple(sorted(fixed, key=_order)),
+        errors=tuple(sorted(analysis.errors, key=lambda e: (e.path, e.message))),
+        attribution=analysis.attribution,
+        modules=modules,
+        package_edges=edges,
+        cycles=cycles,
+        health=analysis.health,
+        layers={k: tuple(v) for k, v in analysis.config.layers.items()},
+    )
+
+
+def _order(f: Finding) -> tuple[int, str, int, str, str]:
+    return (-f.severity.rank, f.path or "", f.line or 0, f.rule, f.fingerprint)

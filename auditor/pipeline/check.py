@@ -1,0 +1,123 @@
+"""`auditor check`: the findings of the tree, against the baseline, or against a base ref."""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+import time
+from pathlib import Path
+
+from auditor.domain import Finding, Status
+from auditor.domain.run import RunResult
+from auditor.pipeline.analysis import Analysis, analyse, to_result
+from auditor.pipeline.base_ref import changes_since, materialise, resolve_ref
+from auditor.pipeline.options import RunOptions
+from auditor.support.git import head_info, repo_toplevel
+
+
+def baseline_path(opts: RunOptions, analysis: Analysis) -> Path | None:
+    """--baseline FILE, else the config's `baseline`, else ROOT/auditor-baseline.json if present."""
+    if opts.baseline is not None:
+        return opts.baseline
+    if analysis.config.baseline:
+        return opts.root / analysis.config.baseline
+    default = opts.root / "auditor-baseline.json"
+    return default if default.exists() else None
+
+
+def apply_baseline(opts: RunOptions, analysis: Analysis) -> tuple[list[Finding], list[Finding]]:
+    """(findings with status new/baselined, baselined entries that no longer occur = fixed)."""
+    from auditor.drift.baseline import load_baseline
+    from auditor.drift.classify import classify
+
+    path = baseline_path(opts, analysis)
+    if path is None:
+        return list(analysis.findings), []
+    baseline = load_baseline(path)
+    classified, fixed = classify(analysis.findings, baseline.known(), status_if_known=Status.BASELINED)
+    return list(classified), list(fixed)
+
+
+def collect_findings(opts: RunOptions) -> RunResult:
+    """Analyse the tree and classify its findings against the baseline (no base ref)."""
+    started = time.perf_counter()
+    analysis = analyse(opts)
+    findings, fixed = apply_baseline(opts, analysis)
+    commit, branch = head_info(opts.root)
+    return to_result(
+        analysis, opts, findings=findings, fixed=fixed, commit=commit, branch=branch, started=started
+    )
+
+
+def check_against_base(opts: RunOptions, ref: str) -> RunResult:
+    """Only what the working tree makes worse than REF: new findings, plus the fixed ones.
+
+    Both sides are analysed under the working tree's configuration, so a rule change is judged
+    by the rule-pack commands, not mistaken for drift. semgrep scans only the changed files on
+    each side; the parse cache makes unchanged files free on the base side.
+    """
+    from auditor.drift.classify import match_against_base
+
+    started = time.perf_counter()
+    commit = resolve_ref(opts.root, ref)
+    top = repo_toplevel(opts.root) or opts.root
+    prefix = opts.root.resolve().relative_to(top.resolve()).as_posix()
+    changes = changes_since(opts.root, commit)
+
+    def local(path: str | None) -> str | None:
+        if path is None:
+            return None
+        if prefix in ("", "."):
+            return path
+        return path[len(prefix) + 1 :] if path.startswith(prefix + "/") else None
+
+    head_changed = sorted({p for c in changes if c.status != "D" and (p := local(c.path))})
+    base_changed = sorted({p for c in changes if (p := local(c.old_path))})
+    renames = {
+        old: new for c in changes if c.status == "R" and (old := local(c.old_path)) and (new := local(c.path))
+    }
+
+    head = analyse(opts, security_files=[p for p in head_changed if p.endswith(".py")], attribution=False)
+    with tempfile.TemporaryDirectory(prefix="auditor-base-") as tmp:
+        base_root = materialise(opts.root, commit, Path(tmp))
+        base_root.mkdir(parents=True, exist_ok=True)
+        base = analyse(
+            opts,
+            root=base_root,
+            config=head.config,
+            security_files=[p for p in base_changed if p.endswith(".py")],
+            attribution=False,
+        )
+    # semgrep ran on the changed files only, on both sides, so its findings compare like for like
+    new, fixed = match_against_base(head.findings, base.findings, renames)
+    # only new findings need an author: attribute just those files
+    new = _attribute(opts, head, new)
+    head_commit, branch = head_info(opts.root)
+    result = to_result(
+        head,
+        opts,
+        findings=[dataclasses.replace(f, status=Status.NEW) for f in new],
+        fixed=[dataclasses.replace(f, status=Status.FIXED) for f in fixed],
+        base=ref,
+        commit=head_commit,
+        branch=branch,
+        started=started,
+    )
+    return result
+
+
+def _attribute(opts: RunOptions, head: Analysis, findings: list[Finding]) -> list[Finding]:
+    if not findings:
+        return findings
+    from auditor.attribution import attribute, attribute_findings
+
+    paths = sorted({f.path for f in findings if f.path})
+    outcome = attribute(
+        opts.root,
+        paths,
+        head.config.attribution,
+        cache_dir=opts.effective_cache_dir if opts.use_cache else None,
+        jobs=opts.jobs,
+    )
+    head.warnings.extend(outcome.warnings)
+    return list(attribute_findings(findings, outcome.files))

@@ -1,0 +1,57 @@
+"""The options one run is made with, built once from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from auditor.domain.errors import UsageError
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    root: Path
+    config_file: Path | None = None
+    packages: tuple[str, ...] = ()
+    cache_dir: Path | None = None
+    use_cache: bool = True
+    jobs: int | None = None
+    semgrep: bool = True
+    semgrep_binary: str = "semgrep"
+    baseline: Path | None = None  # None: config's baseline, else ROOT/auditor-baseline.json if present
+    allow_incomplete: bool = False
+    today: dt.date = field(default_factory=dt.date.today)
+    verbosity: int = 0
+
+    @property
+    def effective_cache_dir(self) -> Path:
+        return self.cache_dir if self.cache_dir is not None else self.root / ".auditor"
+
+
+def options_from_args(args: argparse.Namespace) -> RunOptions:
+    root = Path(getattr(args, "path", ".") or ".").resolve()
+    if not root.exists():
+        raise UsageError(f"{root}: no such directory")
+    if not root.is_dir():
+        raise UsageError(f"{root}: not a directory")
+    config = getattr(args, "config", None)
+    baseline = getattr(args, "baseline", None)
+    cache_dir = getattr(args, "cache_dir", None)
+    today = os.environ.get("AUDITOR_TODAY")  # tests pin the date that exceptions expire against
+    return RunOptions(
+        root=root,
+        config_file=Path(config).resolve() if config else None,
+        packages=tuple(getattr(args, "package", None) or ()),
+        cache_dir=Path(cache_dir).resolve() if cache_dir else None,
+        use_cache=not getattr(args, "no_cache", False),
+        jobs=getattr(args, "jobs", None),
+        semgrep=not getattr(args, "no_semgrep", False),
+        semgrep_binary=os.environ.get("AUDITOR_SEMGREP", "semgrep"),
+        baseline=Path(baseline).resolve() if baseline else None,
+        allow_incomplete=getattr(args, "allow_incomplete", False),
+        today=dt.date.fromisoformat(today) if today else dt.date.today(),
+        verbosity=getattr(args, "verbose", 0) - getattr(args, "quiet", 0),
+    )

@@ -1,0 +1,49 @@
+"""A minimal git runner for the pipeline: run a command, or learn that git is not there."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+
+
+class GitUnavailable(Exception):
+    """git is missing, or the directory is not inside a repository."""
+
+
+def run_git(root: Path, *args: str, input: bytes | None = None, check: bool = True) -> bytes:
+    """Run `git -C root args...` and return stdout; raise GitUnavailable or CalledProcessError."""
+    env = {**os.environ, **GIT_ENV}
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(root), *args],
+            input=input,
+            capture_output=True,
+            env=env,
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise GitUnavailable("git is not installed (not found on PATH)") from exc
+    if check and proc.returncode != 0:
+        raise subprocess.CalledProcessError(proc.returncode, proc.args, proc.stdout, proc.stderr)
+    return proc.stdout
+
+
+def head_info(root: Path) -> tuple[str | None, str | None]:
+    """(commit, branch) of the repository at root, or (None, None) outside git."""
+    try:
+        commit = run_git(root, "rev-parse", "--verify", "-q", "HEAD").decode().strip() or None
+        branch = run_git(root, "rev-parse", "--abbrev-ref", "HEAD").decode().strip() or None
+    except (GitUnavailable, subprocess.CalledProcessError):
+        return None, None
+    return commit, (None if branch == "HEAD" else branch)
+
+
+def repo_toplevel(root: Path) -> Path | None:
+    try:
+        out = run_git(root, "rev-parse", "--show-toplevel").decode().strip()
+    except (GitUnavailable, subprocess.CalledProcessError):
+        return None
+    return Path(out) if out else None
