@@ -1,0 +1,95 @@
+"""Commit metadata (identities, trailers, message) for every blamed commit in ONE `git log` call.
+
+Commits are immutable by sha, so their raw metadata is cached next to the blame results; the
+agent table is applied at every run, so changing rules/agents.toml or the config takes effect
+without clearing the cache.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from auditor.attribution.agents import CommitInfo, parse_trailers
+from auditor.attribution.blame import BlameCache
+from auditor.attribution.gitcmd import Git
+
+_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%(trailers:only,unfold,separator=%x1f)%x00%B%x00"
+_FIELDS = 9
+
+
+def _to_json(info: CommitInfo, parents: tuple[str, ...]) -> str:
+    return json.dumps(
+        {
+            "an": info.author_name,
+            "ae": info.author_email,
+            "ad": info.author_date,
+            "cn": info.committer_name,
+            "ce": info.committer_email,
+            "t": [list(t) for t in info.trailers],
+            "m": info.message,
+            "p": list(parents),
+        },
+        ensure_ascii=False,
+    )
+
+
+def _from_json(sha: str, data: str) -> tuple[CommitInfo, tuple[str, ...]]:
+    raw = json.loads(data)
+    info = CommitInfo(
+        sha,
+        raw["an"],
+        raw["ae"],
+        raw["ad"],
+        raw["cn"],
+        raw["ce"],
+        tuple((k, v) for k, v in raw["t"]),
+        raw["m"],
+    )
+    return info, tuple(raw["p"])
+
+
+def parse_log(output: bytes) -> dict[str, tuple[CommitInfo, tuple[str, ...]]]:
+    fields = output.decode("utf-8", "replace").split("\0")
+    out: dict[str, tuple[CommitInfo, tuple[str, ...]]] = {}
+    for i in range(0, len(fields) - _FIELDS + 1, _FIELDS):
+        sha, parents, an, ae, ad, cn, ce, trailers, message = fields[i : i + _FIELDS]
+        sha = sha.strip()
+        info = CommitInfo(sha, an, ae, ad, cn, ce, parse_trailers(trailers), message)
+        out[sha] = (info, tuple(parents.split()))
+    return out
+
+
+def load_commits(
+    git: Git, shas: Iterable[str], cache: BlameCache
+) -> tuple[dict[str, CommitInfo], dict[str, tuple[str, ...]]]:
+    """(sha -> CommitInfo, sha -> parent shas) for `shas`: cache first, then one `git log`."""
+    wanted = sorted(set(shas))
+    found: dict[str, tuple[CommitInfo, tuple[str, ...]]] = {}
+    db = cache.db
+    if db is not None:
+        for sha in wanted:
+            row = db.conn.execute("SELECT data FROM commits_v1 WHERE sha=?", (sha,)).fetchone()
+            if row is not None:
+                try:
+                    found[sha] = _from_json(sha, row[0])
+                except (ValueError, KeyError, TypeError):
+                    continue
+    missing = [sha for sha in wanted if sha not in found]
+    if missing:
+        out = git.run(
+            "log",
+            "--no-walk=unsorted",
+            "--stdin",
+            f"--format={_FORMAT}",
+            input="\n".join(missing).encode() + b"\n",
+        )
+        fresh = parse_log(out)
+        found.update(fresh)
+        if db is not None and fresh:
+            with db.transaction() as conn:
+                conn.executemany(
+                    "INSERT OR REPLACE INTO commits_v1 VALUES (?, ?)",
+                    [(sha, _to_json(info, parents)) for sha, (info, parents) in fresh.items()],
+                )
+    return {s: v[0] for s, v in found.items()}, {s: v[1] for s, v in found.items()}

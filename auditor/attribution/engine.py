@@ -1,0 +1,303 @@
+"""`attribute`: the origin of every line of the given files at HEAD (working-tree content).
+
+Per line, the first source that decides wins:
+  unknown  the line is not committed yet, the file is untracked, or the line's commit is a
+           shallow-clone boundary (its true commit lies beyond the clone)
+  1 agent-trace  an Agent Trace range covers the line (see agent_trace.py for the mapping)
+  2 git-ai       a git-ai note on the line's commit covers its original line number
+  3 commit       the commit's identities / trailers / message name an agent (ai), or its
+                 author/committer is a known non-AI bot (human)
+  4 override     the root-relative path matches attribution.generated_paths (ai, agent
+                 "generated") / human_paths (human); this also applies to lines that would
+                 otherwise be unknown (untracked, uncommitted, shallow, no git)
+  blame          otherwise: human (a commit with no AI evidence)
+Each source can be switched off in AttributionSettings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from auditor.attribution.agent_trace import TraceIndex, read_traces
+from auditor.attribution.agents import AgentMatch, AgentTable, CommitInfo, load_agent_table
+from auditor.attribution.blame import (
+    BlameCache,
+    BlamedLine,
+    BlameRequest,
+    blame_files,
+    blob_id,
+    validate_options,
+)
+from auditor.attribution.commits import load_commits
+from auditor.attribution.gitai_notes import AuthorshipNote, read_notes
+from auditor.attribution.gitcmd import (
+    ZERO_SHAS,
+    Git,
+    GitCommandFailed,
+    GitUnavailable,
+    RepoInfo,
+    discover_repo,
+    head_blobs,
+)
+from auditor.attribution.summary import summarize
+from auditor.config.model import AttributionSettings
+from auditor.domain.code import AnalysisError
+from auditor.domain.errors import ConfigError, UsageError
+from auditor.domain.findings import Origin
+from auditor.domain.origin import FileAttribution, LineOrigin
+from auditor.domain.run import AttributionSummary
+
+UNKNOWN = LineOrigin(Origin.UNKNOWN)
+
+
+@dataclass(frozen=True, slots=True)
+class AttributionOutcome:
+    files: dict[str, FileAttribution]  # root-relative path -> line origins
+    summary: AttributionSummary
+    warnings: list[str] = field(default_factory=list)
+    errors: list[AnalysisError] = field(default_factory=list)
+    blamed_files: int = 0  # files git blame ran on in this call (the others came from the cache)
+
+
+@dataclass(frozen=True, slots=True)
+class _Overrides:
+    generated: pathspec.PathSpec | None
+    human: pathspec.PathSpec | None
+
+    def origin(self, path: str) -> LineOrigin | None:
+        if self.generated is not None and self.generated.match_file(path):
+            return LineOrigin(Origin.AI, agent="generated", source="override")
+        if self.human is not None and self.human.match_file(path):
+            return LineOrigin(Origin.HUMAN, source="override")
+        return None
+
+
+def _spec(patterns: Sequence[str], name: str) -> pathspec.PathSpec | None:
+    if not patterns:
+        return None
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(patterns)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"attribution.{name}: invalid pattern ({exc})") from None
+
+
+def _split_lines(content: bytes) -> int:
+    """Number of lines as git counts them (a final line without newline still counts)."""
+    if not content:
+        return 0
+    return content.count(b"\n") + (0 if content.endswith(b"\n") else 1)
+
+
+def _read(root: Path, path: str) -> bytes | str:
+    """The file's bytes, or the reason it cannot be read (never follows a path out of root)."""
+    target = root / path
+    try:
+        resolved = target.resolve()
+        if root.resolve() not in resolved.parents and resolved != root.resolve():
+            return "path leaves the project root"
+        return target.read_bytes()
+    except OSError as exc:
+        return f"cannot read file: {exc.strerror or exc.__class__.__name__}"
+
+
+def attribute(
+    root: Path,
+    paths: Sequence[str],
+    settings: AttributionSettings,
+    *,
+    cache_dir: Path | None,
+    jobs: int | None = None,
+    git: str = "git",
+) -> AttributionOutcome:
+    """Origins of every line of `paths` (relative to `root`); never fails on repository state."""
+    if not root.is_dir():
+        raise UsageError(f"{root}: not a directory")
+    table = load_agent_table(settings)
+    options = validate_options(settings.blame_options)
+    overrides = _Overrides(
+        _spec(settings.generated_paths, "generated_paths") if settings.overrides else None,
+        _spec(settings.human_paths, "human_paths") if settings.overrides else None,
+    )
+    warnings: list[str] = []
+    errors: list[AnalysisError] = []
+    contents: dict[str, bytes] = {}
+    for path in dict.fromkeys(paths):
+        data = _read(root, path)
+        if isinstance(data, str):
+            errors.append(AnalysisError(path, data))
+        else:
+            contents[path] = data
+    runner = Git(git, root)
+    try:
+        repo = discover_repo(runner)
+        blobs = head_blobs(runner)
+    except (GitUnavailable, GitCommandFailed) as exc:
+        warnings.append(f"attribution unavailable, every line is unknown: {exc}")
+        files = {p: _unattributed(p, c, overrides) for p, c in contents.items()}
+        files.update({e.path: FileAttribution(e.path, ()) for e in errors})
+        summary = summarize(files, shallow=False, available=False, warnings=warnings)
+        return AttributionOutcome(files, summary, warnings, errors)
+    top = Git(git, repo.toplevel)
+    try:
+        cache = BlameCache(cache_dir / "blame.sqlite" if cache_dir is not None else None)
+    except (OSError, sqlite3.Error) as exc:
+        warnings.append(f"blame cache unusable, running without it: {exc}")
+        cache = BlameCache(None)
+    try:
+        return _attribute_in_repo(
+            top, repo, blobs, contents, settings, table, overrides, options, cache, jobs, warnings, errors
+        )
+    finally:
+        cache.close()
+
+
+def _unattributed(path: str, content: bytes, overrides: _Overrides) -> FileAttribution:
+    origin = overrides.origin(path) or UNKNOWN
+    return FileAttribution(path, (origin,) * _split_lines(content))
+
+
+def _attribute_in_repo(
+    git: Git,
+    repo: RepoInfo,
+    blobs: dict[str, str],
+    contents: dict[str, bytes],
+    settings: AttributionSettings,
+    table: AgentTable,
+    overrides: _Overrides,
+    options: tuple[str, ...],
+    cache: BlameCache,
+    jobs: int | None,
+    warnings: list[str],
+    errors: list[AnalysisError],
+) -> AttributionOutcome:
+    warnings.extend(cache.warnings)
+    requests = []
+    for path, content in contents.items():
+        gpath = repo.git_path(path)
+        if gpath in blobs:
+            requests.append(BlameRequest(gpath, content, blob_id(content, blobs[gpath]), blobs[gpath]))
+    shallow_key = (
+        hashlib.sha1("\n".join(sorted(repo.shallow)).encode()).hexdigest()[:12] if repo.shallow else ""
+    )
+    options_key = " ".join(options) + (f" shallow:{shallow_key}" if shallow_key else "")
+    result = blame_files(git, requests, options, cache, options_key, jobs or os.cpu_count() or 1)
+    for gpath, reason in sorted(result.errors.items()):
+        errors.append(AnalysisError(gpath[len(repo.prefix) :], f"git blame failed: {reason}"))
+    shas = {b.commit for lines in result.lines.values() for b in lines if b.commit not in ZERO_SHAS}
+    try:
+        commits, _ = load_commits(git, shas, cache)
+    except GitCommandFailed as exc:
+        warnings.append(f"commit metadata unavailable, commit identities not read: {exc}")
+        commits = {}
+    try:
+        notes = read_notes(git, shas, warnings) if settings.git_ai_notes else {}
+    except GitCommandFailed as exc:
+        warnings.append(f"git-ai notes unreadable: {exc}")
+        notes = {}
+    traces = read_traces(repo.toplevel, warnings) if settings.agent_trace else TraceIndex()
+    if len(traces):
+        traces.resolve_revisions(shas)
+    decider = _Decider(table, commits, notes, traces, overrides, settings, repo.shallow)
+    files: dict[str, FileAttribution] = {}
+    shallow_hit = False
+    for path, content in contents.items():
+        gpath = repo.git_path(path)
+        blamed = result.lines.get(gpath)
+        if blamed is None:  # untracked, or blame failed
+            files[path] = _unattributed(path, content, overrides)
+            continue
+        origins = []
+        for line in blamed:
+            origin, beyond = decider.decide(path, line)
+            shallow_hit = shallow_hit or beyond
+            origins.append(origin)
+        files[path] = FileAttribution(path, tuple(origins))
+    for error in errors:
+        files.setdefault(error.path, FileAttribution(error.path, ()))
+    if shallow_hit:
+        warnings.append("shallow clone: lines older than the clone's boundary are unknown")
+    summary = summarize(files, shallow=shallow_hit, available=True, warnings=warnings)
+    return AttributionOutcome(files, summary, warnings, errors, result.blamed)
+
+
+class _Decider:
+    def __init__(
+        self,
+        table: AgentTable,
+        commits: dict[str, CommitInfo],
+        notes: dict[str, AuthorshipNote],
+        traces: TraceIndex,
+        overrides: _Overrides,
+        settings: AttributionSettings,
+        shallow: frozenset[str],
+    ) -> None:
+        self.table, self.commits = table, commits
+        self.notes, self.traces, self.overrides = notes, traces, overrides
+        self.settings, self.shallow = settings, shallow
+        self._verdicts: dict[str, AgentMatch | None] = {}
+
+    def _identity(self, sha: str) -> AgentMatch | None:
+        if sha not in self._verdicts:
+            info = self.commits.get(sha)
+            self._verdicts[sha] = self.table.classify(info) if info is not None else None
+        return self._verdicts[sha]
+
+    def decide(self, path: str, line: BlamedLine) -> tuple[LineOrigin, bool]:
+        """The line's origin, and whether it lies beyond a shallow boundary."""
+        sha = line.commit
+        if sha in ZERO_SHAS:
+            return self.overrides.origin(path) or UNKNOWN, False
+        if sha in self.shallow:
+            return self.overrides.origin(path) or UNKNOWN, True
+        info = self.commits.get(sha)
+        base = {
+            "commit": sha,
+            "author": info.author if info else None,
+            "date": info.author_date if info else None,
+        }
+        if self.settings.agent_trace:
+            found = self._trace(sha, line)
+            if found is not None:
+                return LineOrigin(
+                    found[0], agent=found[1], model=found[2], source="agent-trace", **base
+                ), False
+        if self.settings.git_ai_notes and sha in self.notes:
+            verdict = self.notes[sha].verdict(line.orig_path, line.orig_line)
+            if verdict is not None and verdict.ai:
+                agent = self.table.agent_for_tool(verdict.agent) if verdict.agent else None
+                return LineOrigin(Origin.AI, agent=agent, model=verdict.model, source="git-ai", **base), False
+            if verdict is not None:
+                if verdict.human:
+                    base["author"] = verdict.human
+                return LineOrigin(Origin.HUMAN, source="git-ai", **base), False
+        if self.settings.commit_identity:
+            match = self._identity(sha)
+            if match is not None and match.ai:
+                return LineOrigin(
+                    Origin.AI, agent=match.agent, model=match.model, source="commit", **base
+                ), False
+            if match is not None:
+                return LineOrigin(Origin.HUMAN, source="commit", **base), False
+        override = self.overrides.origin(path)
+        if override is not None:
+            return LineOrigin(override.origin, agent=override.agent, source="override", **base), False
+        return LineOrigin(Origin.HUMAN, source="blame", **base), False
+
+    def _trace(self, sha: str, line: BlamedLine) -> tuple[Origin, str | None, str | None] | None:
+        if not len(self.traces):
+            return None
+        rng = self.traces.lookup(sha, line.orig_path, line.orig_line)
+        if rng is None:
+            return None
+        origin = {"ai": Origin.AI, "human": Origin.HUMAN, "mixed": Origin.MIXED}[rng.kind]
+        if origin is Origin.HUMAN:
+            return origin, None, None
+        agent = self.table.agent_for_tool(rng.tool) if rng.tool else None
+        return origin, agent, rng.model

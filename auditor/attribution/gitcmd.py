@@ -1,0 +1,112 @@
+"""Running git for attribution: one small runner, and what we learn about the repository.
+
+Git is treated like the audited code: its output is data. Every call goes through `Git.run`, so
+tests can count calls by pointing `executable` at a wrapper script.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ZERO_SHAS = ("0" * 40, "0" * 64)
+
+
+class GitUnavailable(Exception):
+    """git cannot be used here (executable missing, not a repository, no commit yet)."""
+
+
+class GitCommandFailed(Exception):
+    def __init__(self, args: Sequence[str], returncode: int, stderr: str) -> None:
+        first = stderr.strip().splitlines()[0] if stderr.strip() else f"exit status {returncode}"
+        super().__init__(f"git {' '.join(args[:3])}: {first}")
+        self.returncode = returncode
+
+
+@dataclass(frozen=True, slots=True)
+class Git:
+    executable: str
+    cwd: Path
+
+    def run(self, *args: str, input: bytes | None = None) -> bytes:
+        """Run `git -c core.quotepath=off ARGS` in cwd; stdout bytes, or GitCommandFailed."""
+        env = dict(os.environ)
+        env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "GIT_PAGER": "cat"})
+        try:
+            done = subprocess.run(
+                [self.executable, "-c", "core.quotepath=off", *args],
+                cwd=self.cwd,
+                input=input,
+                capture_output=True,
+                env=env,
+                check=False,
+            )
+        except FileNotFoundError:
+            raise GitUnavailable(f"git executable not found: {self.executable}") from None
+        except PermissionError:
+            raise GitUnavailable(f"git executable not runnable: {self.executable}") from None
+        if done.returncode != 0:
+            raise GitCommandFailed(args, done.returncode, done.stderr.decode("utf-8", "replace"))
+        return done.stdout
+
+
+@dataclass(frozen=True, slots=True)
+class RepoInfo:
+    toplevel: Path
+    prefix: str  # the audited root relative to the toplevel: "" or "sub/dir/"
+    head: str
+    shallow: frozenset[str]  # shallow-boundary commits (empty for a full clone)
+
+    def git_path(self, root_relative: str) -> str:
+        return self.prefix + root_relative
+
+
+def discover_repo(git: Git) -> RepoInfo:
+    """Toplevel, prefix, HEAD and shallow boundary in two git calls; GitUnavailable otherwise."""
+    try:
+        out = git.run("rev-parse", "--show-toplevel", "--show-prefix", "--git-path", "shallow")
+    except GitCommandFailed as exc:
+        raise GitUnavailable(f"not a git repository ({exc})") from None
+    lines = out.decode("utf-8", "surrogateescape").split("\n")
+    if len(lines) < 3:
+        raise GitUnavailable("not a git repository (unexpected rev-parse output)")
+    toplevel, prefix, shallow_path = Path(lines[0]), lines[1], lines[2]
+    try:
+        head = git.run("rev-parse", "--verify", "-q", "HEAD^{commit}").decode().strip()
+    except GitCommandFailed:
+        raise GitUnavailable("the repository has no commit yet") from None
+    shallow_file = Path(shallow_path)
+    if not shallow_file.is_absolute():
+        shallow_file = git.cwd / shallow_file
+    shallow: frozenset[str] = frozenset()
+    if shallow_file.is_file():
+        shallow = frozenset(s for s in shallow_file.read_text("ascii", "replace").split() if s)
+    return RepoInfo(toplevel, prefix, head, shallow)
+
+
+def head_blobs(git: Git) -> dict[str, str]:
+    """Every file at HEAD (toplevel-relative path) -> blob id, from one `git ls-tree`."""
+    out = git.run("ls-tree", "-r", "-z", "--full-tree", "HEAD")
+    blobs: dict[str, str] = {}
+    for item in out.split(b"\0"):
+        if not item:
+            continue
+        meta, _, path = item.partition(b"\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == b"blob":
+            blobs[path.decode("utf-8", "surrogateescape")] = parts[2].decode()
+    return blobs
+
+
+def tracked_files(root: Path, pattern: str = "*.py", executable: str = "git") -> list[str] | None:
+    """Files tracked by git under `root` matching `pattern` (root-relative, existing in the
+    working tree), or None when `root` is not in a git work tree or git is missing."""
+    try:
+        out = Git(executable, root).run("ls-files", "-z", "--", pattern)
+    except (GitUnavailable, GitCommandFailed):
+        return None
+    names = [n.decode("utf-8", "surrogateescape") for n in out.split(b"\0") if n]
+    return sorted(n for n in dict.fromkeys(names) if (root / n).is_file())

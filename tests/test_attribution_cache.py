@@ -1,0 +1,102 @@
+"""Blame cache: an unchanged file is never blamed twice (git calls counted via a wrapper script)."""
+
+from __future__ import annotations
+
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+from gitrepo import GitRepo, isolate
+
+from auditor.attribution import attribute
+from auditor.config.model import AttributionSettings
+
+SETTINGS = AttributionSettings()
+
+
+def counting_git(tmp_path: Path) -> tuple[str, Path]:
+    """A git wrapper that appends its arguments to a log, one call per line."""
+    real = shutil.which("git")
+    assert real is not None
+    log = tmp_path / "git-calls.log"
+    script = tmp_path / "bin" / "git"
+    script.parent.mkdir()
+    script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{log}"\nexec "{real}" "$@"\n')
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return str(script), log
+
+
+def calls(log: Path, verb: str) -> int:
+    if not log.exists():
+        return 0
+    return sum(1 for line in log.read_text().splitlines() if f" {verb} " in f" {line} ")
+
+
+@pytest.fixture()
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
+    isolate(monkeypatch)
+    r = GitRepo(tmp_path / "repo")
+    r.commit({f"pkg/m{i}.py": f"x = {i}\n" for i in range(3)}, "three files")
+    r.commit(
+        {"pkg/m0.py": "x = 0\ny = 1\n"}, "second", trailers=[("Co-authored-by", "Codex <noreply@openai.com>")]
+    )
+    return r
+
+
+def test_second_run_blames_nothing_and_one_change_blames_one_file(repo: GitRepo, tmp_path: Path) -> None:
+    git, log = counting_git(tmp_path)
+    paths = [f"pkg/m{i}.py" for i in range(3)]
+    cache = tmp_path / "cache"
+    first = attribute(repo.path, paths, SETTINGS, cache_dir=cache, git=git)
+    assert calls(log, "blame") == 3 and first.blamed_files == 3
+    log.unlink()
+    second = attribute(repo.path, paths, SETTINGS, cache_dir=cache, git=git)
+    assert calls(log, "blame") == 0 and second.blamed_files == 0
+    assert calls(log, "log") == 0  # commit metadata came from the cache too
+    assert second.files == first.files and second.summary == first.summary
+    log.unlink()
+    repo.commit({"pkg/m1.py": "x = 1\nz = 2\n"}, "touch one file")
+    third = attribute(repo.path, paths, SETTINGS, cache_dir=cache, git=git)
+    assert calls(log, "blame") == 1 and third.blamed_files == 1
+    assert [o.commit for o in third.files["pkg/m1.py"].lines][1] == repo.head()
+    assert third.files["pkg/m0.py"] == first.files["pkg/m0.py"]
+    log.unlink()
+    repo.write({"pkg/m2.py": "x = 2\nuncommitted = True\n"})
+    fourth = attribute(repo.path, paths, SETTINGS, cache_dir=cache, git=git)
+    assert calls(log, "blame") == 1
+    assert [str(o.origin) for o in fourth.files["pkg/m2.py"].lines] == ["human", "unknown"]
+
+
+def test_blame_options_are_part_of_the_key(repo: GitRepo, tmp_path: Path) -> None:
+    git, log = counting_git(tmp_path)
+    cache = tmp_path / "cache"
+    attribute(repo.path, ["pkg/m0.py"], SETTINGS, cache_dir=cache, git=git)
+    attribute(repo.path, ["pkg/m0.py"], AttributionSettings(blame_options=("-w",)), cache_dir=cache, git=git)
+    attribute(repo.path, ["pkg/m0.py"], AttributionSettings(blame_options=("-w",)), cache_dir=cache, git=git)
+    assert calls(log, "blame") == 2
+    assert any("blame --porcelain -w" in line for line in log.read_text().splitlines())
+
+
+def test_without_a_cache_dir_every_run_blames(repo: GitRepo, tmp_path: Path) -> None:
+    git, log = counting_git(tmp_path)
+    for _ in range(2):
+        attribute(repo.path, ["pkg/m0.py", "pkg/m1.py"], SETTINGS, cache_dir=None, git=git)
+    assert calls(log, "blame") == 4
+
+
+def test_corrupt_cache_is_rebuilt(repo: GitRepo, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "blame.sqlite").write_bytes(b"this is not a database" * 100)
+    outcome = attribute(repo.path, ["pkg/m0.py"], SETTINGS, cache_dir=cache)
+    assert [o.agent for o in outcome.files["pkg/m0.py"].lines] == [None, "codex"]
+    assert any("rebuilt" in w for w in outcome.warnings)
+
+
+def test_unusable_cache_dir_means_no_cache(repo: GitRepo, tmp_path: Path) -> None:
+    blocker = tmp_path / "file-not-dir"
+    blocker.write_text("x")
+    outcome = attribute(repo.path, ["pkg/m0.py"], SETTINGS, cache_dir=blocker / "cache")
+    assert [o.agent for o in outcome.files["pkg/m0.py"].lines] == [None, "codex"]
+    assert any("blame cache unusable" in w for w in outcome.warnings)
