@@ -3,18 +3,97 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
 
 from auditor.domain.errors import UsageError
+from auditor.domain.findings import FindingKind
+
+DEFAULT_FILE = "auditor-baseline.json"
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     parser = sub.add_parser(
-        "baseline", parents=[common], help="write or update the committed baseline of accepted findings"
+        "baseline",
+        parents=[common],
+        help="write or update the committed baseline of accepted findings",
+        description="Freeze the current findings into auditor-baseline.json (commit it). Later runs "
+        "report only findings not in it. --update drops entries that no longer occur; new findings "
+        "are added only with --accept-new --reason TEXT.",
     )
     parser.add_argument("path", nargs="?", default=".", help="project root (default: .)")
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help=f"baseline file (default: PATH/{DEFAULT_FILE})"
+    )
+    parser.add_argument("--update", action="store_true", help="drop fixed entries from an existing baseline")
+    parser.add_argument(
+        "--accept-new", action="store_true", help="also add the current new findings (needs --reason)"
+    )
+    parser.add_argument("--reason", metavar="TEXT", help="why the findings are accepted (stored per entry)")
+    parser.add_argument("--no-semgrep", action="store_true", help="skip semgrep (security entries are kept)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise UsageError("`auditor baseline` is not available yet")
+    from auditor.drift.baseline import (
+        baseline_renames,
+        load_baseline,
+        update_baseline,
+        write_baseline,
+    )
+    from auditor.drift.renames import match_with_renames
+    from auditor.pipeline.check import collect_findings
+    from auditor.pipeline.options import options_from_args
+
+    if args.accept_new and not (args.reason and args.reason.strip()):
+        raise UsageError("--accept-new needs --reason TEXT: say why these findings are accepted")
+    opts = options_from_args(args)
+    target = Path(args.output).resolve() if args.output else opts.root / DEFAULT_FILE
+    updating = args.update or args.accept_new
+    if updating and not target.exists():
+        raise UsageError(f"{target}: no baseline to update; run `auditor baseline` first to create it")
+    if not updating and target.exists():
+        raise UsageError(
+            f"{target}: a baseline exists; use --update to drop fixed entries, "
+            "or --accept-new --reason TEXT to add new findings"
+        )
+    old = load_baseline(target) if updating else None  # a malformed file fails before the analysis
+
+    result = collect_findings(opts)
+    if result.info.incomplete and not args.allow_incomplete:
+        for reason in result.info.incomplete_reasons:
+            print(f"auditor: incomplete run: {reason}", file=sys.stderr)
+        print(f"auditor: baseline not written: the run was incomplete ({target})", file=sys.stderr)
+        return 1
+    for error in result.errors:
+        print(f"auditor: warning: not analysed: {error.path}: {error.message}", file=sys.stderr)
+
+    if old is None:
+        written = write_baseline(target, result.findings, reason=args.reason, commit=result.info.commit)
+        print(f"auditor: wrote {target}: {len(written)} entries", file=sys.stderr)
+        return 0
+
+    unanalysed = {e.path for e in result.errors}
+    skipped_security = args.no_semgrep or not opts.semgrep
+    matched = match_with_renames(result.findings, old.known(), baseline_renames(opts.root, old))
+    change = update_baseline(
+        old,
+        result.findings,
+        accept_new=args.accept_new,
+        reason=args.reason,
+        matched=matched,
+        commit=result.info.commit,
+        keep=lambda e: e.path in unanalysed or (skipped_security and e.kind == FindingKind.SECURITY.value),
+    )
+    from auditor.drift.baseline import save_baseline
+
+    save_baseline(target, change.baseline)
+    print(
+        f"auditor: updated {target}: {len(change.baseline)} entries "
+        f"({len(change.removed)} removed as fixed, {len(change.added)} added)",
+        file=sys.stderr,
+    )
+    for note in change.notes:
+        print(f"auditor: {note}", file=sys.stderr)
+    return 0

@@ -3,16 +3,45 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
 
 from auditor.domain.errors import UsageError
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    parser = sub.add_parser("history", parents=[common], help="print the trend of past runs")
+    parser = sub.add_parser(
+        "history",
+        parents=[common],
+        help="print the trend of past runs",
+        description="Counts per rule and per origin over the last runs recorded by `auditor audit`, "
+        "and the first-seen date of each open finding.",
+    )
     parser.add_argument("path", nargs="?", default=".", help="project root (default: .)")
+    parser.add_argument(
+        "--history", metavar="DB", help="history database (default: PATH/.auditor/history.sqlite)"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument("--last", type=int, default=10, metavar="N", help="number of runs (default: 10)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise UsageError("`auditor history` is not available yet")
+    from auditor.drift.history import History, default_history_path
+    from auditor.report.writers.history import write_json, write_text
+
+    if args.last < 1:
+        raise UsageError(f"--last must be at least 1, not {args.last}")
+    root = Path(args.path).resolve()
+    if not root.is_dir():
+        raise UsageError(f"{root}: not a directory")
+    db = Path(args.history).resolve() if args.history else default_history_path(root)
+    if not db.is_file():
+        raise UsageError(f"{db}: no history yet; `auditor audit` records a run in it")
+    with History(db) as history:
+        points = history.trend(args.last)
+        open_rows = history.open_findings()
+    text = write_json(points, open_rows) if args.format == "json" else write_text(points, open_rows)
+    sys.stdout.write(text)
+    return 0

@@ -1,1 +1,1 @@
-"""auditor.report.writers"""
+"""One small writer per output format, each `write(result: RunResult, ...) -> str`."""

@@ -1,0 +1,376 @@
+"""The run history: an embedded SQLite database of past runs, their findings and module metrics.
+
+History is precious: an unreadable database is never rebuilt silently. Opening it fails with a
+HistoryError naming the file and the fix (move it aside, or run with --no-history). Each run
+is recorded in one BEGIN IMMEDIATE transaction, so a run killed mid-write leaves the previous
+state intact, and concurrent runs wait for each other (busy timeout).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor.domain.errors import AuditorError
+from auditor.domain.findings import Finding, FindingKind, Origin, Severity, Status
+from auditor.domain.run import HistoryPoint, ModuleMetrics, OriginCounts, RunResult
+from auditor.support.sqlitedb import SqliteDb
+
+HISTORY_FILE = Path(".auditor") / "history.sqlite"
+CRASH_ENV = "AUDITOR_TEST_CRASH_AT"  # test hook: "history-write" kills the process mid-write
+
+# Ordered migrations: MIGRATIONS[i] brings the schema from user_version i to i + 1.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            started_at TEXT NOT NULL,
+            "commit" TEXT,
+            branch TEXT,
+            base TEXT,
+            config_hash TEXT NOT NULL DEFAULT '',
+            tool_version TEXT NOT NULL DEFAULT '',
+            packs TEXT NOT NULL DEFAULT '[]',
+            stages TEXT NOT NULL DEFAULT '{}',
+            totals TEXT NOT NULL DEFAULT '{}',
+            duration_s REAL NOT NULL DEFAULT 0,
+            incomplete INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE findings (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            fingerprint TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            agent TEXT,
+            owner TEXT,
+            status TEXT NOT NULL,
+            path TEXT,
+            line INTEGER,
+            message TEXT NOT NULL DEFAULT '',
+            first_seen TEXT NOT NULL,
+            PRIMARY KEY (run_id, fingerprint)
+        )""",
+        "CREATE INDEX findings_by_fingerprint ON findings(fingerprint)",
+        """CREATE TABLE module_metrics (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            module TEXT NOT NULL,
+            fan_in INTEGER NOT NULL,
+            fan_out INTEGER NOT NULL,
+            instability REAL NOT NULL,
+            in_cycle INTEGER NOT NULL,
+            ai_lines INTEGER NOT NULL DEFAULT 0,
+            human_lines INTEGER NOT NULL DEFAULT 0,
+            mixed_lines INTEGER NOT NULL DEFAULT 0,
+            unknown_lines INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (run_id, module)
+        )""",
+    ),
+    (
+        """CREATE TABLE api_snapshots (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            module TEXT NOT NULL,
+            qualname TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            signature TEXT NOT NULL,
+            PRIMARY KEY (run_id, module, qualname)
+        )""",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+ApiSnapshot = Mapping[str, Sequence[tuple[str, str, str]]]  # module -> (qualname, kind, signature)
+
+
+class HistoryError(AuditorError):
+    """The history database cannot be used (corrupt, locked, newer schema). Exit 2."""
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRow:
+    """One finding of a past run, as stored."""
+
+    run_id: int
+    fingerprint: str
+    rule: str
+    kind: str
+    severity: str
+    origin: str
+    agent: str | None
+    owner: str | None
+    status: str
+    path: str | None
+    line: int | None
+    message: str
+    first_seen: str
+
+    def to_finding(self) -> Finding:
+        return Finding(
+            fingerprint=self.fingerprint,
+            rule=self.rule,
+            kind=FindingKind(self.kind),
+            severity=Severity(self.severity),
+            message=self.message,
+            path=self.path,
+            line=self.line,
+            status=Status(self.status),
+            origin=Origin(self.origin),
+            agent=self.agent,
+            owner=self.owner,
+        )
+
+
+def default_history_path(root: Path) -> Path:
+    return root / HISTORY_FILE
+
+
+def _fix(path: Path) -> str:
+    return f"move {path} aside (or delete it) to start a new history, or run with --no-history"
+
+
+class History:
+    """Open with `History(path)` or `History.open(path)` (creates and migrates); a context manager."""
+
+    @classmethod
+    def open(cls, path: Path) -> History:
+        return cls(path)
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._db = SqliteDb(path, "", recreate_if_corrupt=False)
+            self._db.conn.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise HistoryError(f"history database is locked by another run ({exc})", str(path)) from None
+            raise HistoryError(f"history database is unusable ({exc}); {_fix(path)}", str(path)) from None
+        except sqlite3.DatabaseError as exc:
+            raise HistoryError(f"history database is unreadable ({exc}); {_fix(path)}", str(path)) from None
+        except OSError as exc:
+            raise HistoryError(f"cannot open history database: {exc}", str(path)) from None
+
+    def _migrate(self) -> None:
+        with self._db.transaction() as conn:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise HistoryError(
+                    f"history schema {version} is newer than this auditor's ({SCHEMA_VERSION}); upgrade auditor",
+                    str(self.path),
+                )
+            for steps in MIGRATIONS[version:]:
+                for statement in steps:
+                    conn.execute(statement)
+            if version != SCHEMA_VERSION:
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- writing ----------------------------------------------------------------------------
+
+    def record_run(
+        self, result: RunResult, *, config_hash: str = "", api_snapshot: ApiSnapshot | None = None
+    ) -> int:
+        """Store the run, its findings, module metrics and surface API in one transaction."""
+        info = result.info
+        totals = {
+            "findings": len(result.findings),
+            "fixed": len(result.fixed),
+            "errors": len(result.errors),
+            "by_status": _count(f.status.value for f in result.findings),
+            "by_severity": _count(f.severity.value for f in result.findings),
+        }
+        started = info.started_at or _now()
+        try:
+            with self._db.transaction() as conn:
+                cur = conn.execute(
+                    'INSERT INTO runs (started_at, "commit", branch, base, config_hash, tool_version,'
+                    " packs, stages, totals, duration_s, incomplete) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        started,
+                        info.commit,
+                        info.branch,
+                        info.base,
+                        config_hash,
+                        info.tool_version,
+                        json.dumps([list(p) for p in info.packs]),
+                        json.dumps(dict(sorted(info.stages.items()))),
+                        json.dumps(totals, sort_keys=True),
+                        info.duration_s,
+                        int(info.incomplete),
+                    ),
+                )
+                run_id = int(cur.lastrowid or 0)
+                unique = {f.fingerprint: f for f in result.findings}
+                for n, f in enumerate(sorted(unique.values(), key=lambda f: f.fingerprint)):
+                    if n == 1:
+                        _maybe_crash("history-write")
+                    first = conn.execute(
+                        "SELECT MIN(first_seen) FROM findings WHERE fingerprint = ?", (f.fingerprint,)
+                    ).fetchone()[0]
+                    conn.execute(
+                        "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (
+                            run_id,
+                            f.fingerprint,
+                            f.rule,
+                            f.kind.value,
+                            f.severity.value,
+                            f.origin.value,
+                            f.agent,
+                            f.owner,
+                            f.status.value,
+                            f.path,
+                            f.line,
+                            f.message,
+                            first or started,
+                        ),
+                    )
+                lines = _lines_by_module(result.modules, result.attribution.files)
+                for m in result.modules:
+                    c = lines.get(m.name, OriginCounts())
+                    conn.execute(
+                        "INSERT INTO module_metrics VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        (run_id, m.name, m.fan_in, m.fan_out, m.instability, int(m.in_cycle),
+                         c.ai, c.human, c.mixed, c.unknown),
+                    )  # fmt: skip
+                conn.executemany(
+                    "INSERT OR REPLACE INTO api_snapshots VALUES (?,?,?,?,?)",
+                    [
+                        (run_id, module, qualname, kind, signature)
+                        for module, names in sorted((api_snapshot or {}).items())
+                        for qualname, kind, signature in names
+                    ],
+                )
+        except sqlite3.OperationalError as exc:
+            raise HistoryError(f"cannot record the run ({exc})", str(self.path)) from None
+        return run_id
+
+    # ---- reading ----------------------------------------------------------------------------
+
+    def last_run_id(self) -> int | None:
+        row = self._db.conn.execute("SELECT MAX(id) FROM runs").fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    def previous_findings(self, before_run: int | None = None) -> dict[str, Finding]:
+        """Findings of the latest run (before `before_run` when given), for `classify`."""
+        return {fp: row.to_finding() for fp, row in self.previous_rows(before_run).items()}
+
+    def previous_rows(self, before_run: int | None = None) -> dict[str, FindingRow]:
+        """Findings of the latest run (before `before_run` when given): fingerprint -> row."""
+        query = "SELECT MAX(id) FROM runs" + (" WHERE id < ?" if before_run is not None else "")
+        row = self._db.conn.execute(query, () if before_run is None else (before_run,)).fetchone()
+        if not row or row[0] is None:
+            return {}
+        return {r.fingerprint: r for r in self._rows("WHERE run_id = ?", (int(row[0]),))}
+
+    def previous_commit(self) -> str | None:
+        row = self._db.conn.execute('SELECT "commit" FROM runs ORDER BY id DESC LIMIT 1').fetchone()
+        return row[0] if row else None
+
+    def previous_api_snapshot(self) -> dict[str, list[tuple[str, str, str]]]:
+        """The surface API recorded with the latest run that has one ({} when none)."""
+        conn = self._db.conn
+        row = conn.execute("SELECT MAX(run_id) FROM api_snapshots").fetchone()
+        if not row or row[0] is None:
+            return {}
+        snapshot: dict[str, list[tuple[str, str, str]]] = {}
+        for module, qualname, kind, signature in conn.execute(
+            "SELECT module, qualname, kind, signature FROM api_snapshots WHERE run_id = ?"
+            " ORDER BY module, qualname",
+            (row[0],),
+        ):
+            snapshot.setdefault(module, []).append((qualname, kind, signature))
+        return snapshot
+
+    def first_seen(self, fingerprint: str) -> str | None:
+        row = self._db.conn.execute(
+            "SELECT MIN(first_seen) FROM findings WHERE fingerprint = ?", (fingerprint,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def open_findings(self) -> list[FindingRow]:
+        """The latest run's findings (each with its first-seen date), oldest first."""
+        latest = self.last_run_id()
+        if latest is None:
+            return []
+        rows = self._rows("WHERE run_id = ?", (latest,))
+        return sorted(rows, key=lambda r: (r.first_seen, r.rule, r.path or "", r.fingerprint))
+
+    def trend(self, last_n: int = 10) -> list[HistoryPoint]:
+        """The last `last_n` runs, oldest first, with counts per rule and per origin."""
+        runs = self._db.conn.execute(
+            'SELECT id, started_at, "commit" FROM runs ORDER BY id DESC LIMIT ?', (max(last_n, 0),)
+        ).fetchall()
+        points = []
+        for run_id, started_at, commit in reversed(runs):
+            by_rule = dict(
+                self._db.conn.execute(
+                    "SELECT rule, COUNT(*) FROM findings WHERE run_id = ? GROUP BY rule ORDER BY rule",
+                    (run_id,),
+                ).fetchall()
+            )
+            by_origin = dict(
+                self._db.conn.execute(
+                    "SELECT origin, COUNT(*) FROM findings WHERE run_id = ? GROUP BY origin ORDER BY origin",
+                    (run_id,),
+                ).fetchall()
+            )
+            points.append(HistoryPoint(run_id, started_at, commit, by_rule, by_origin, sum(by_rule.values())))
+        return points
+
+    def _rows(self, where: str, params: Sequence[object]) -> list[FindingRow]:
+        cur = self._db.conn.execute(
+            "SELECT run_id, fingerprint, rule, kind, severity, origin, agent, owner, status, path,"
+            f" line, message, first_seen FROM findings {where}",
+            tuple(params),
+        )
+        return [FindingRow(*row) for row in cur.fetchall()]
+
+
+HistoryDb = History  # the name the pipeline uses
+
+
+def _count(values: Iterable[str]) -> dict[str, int]:
+    return dict(sorted(Counter(values).items()))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _lines_by_module(
+    modules: Sequence[ModuleMetrics], files: dict[str, OriginCounts]
+) -> dict[str, OriginCounts]:
+    """Attributed lines per metrics module: a file counts for the module its dotted path falls in."""
+    totals: dict[str, list[int]] = {}
+    names = sorted((m.name for m in modules), key=len, reverse=True)
+    for path, c in files.items():
+        dotted = "." + path.removesuffix(".py").replace("/", ".") + "."
+        for name in names:
+            if f".{name}." in dotted:
+                t = totals.setdefault(name, [0, 0, 0, 0])
+                for i, v in enumerate((c.ai, c.human, c.mixed, c.unknown)):
+                    t[i] += v
+                break
+    return {k: OriginCounts(*v) for k, v in totals.items()}
+
+
+def _maybe_crash(point: str) -> None:
+    """Test hook: die without cleanup at `point` when AUDITOR_TEST_CRASH_AT names it."""
+    if os.environ.get(CRASH_ENV) == point:
+        os.kill(os.getpid(), signal.SIGKILL)

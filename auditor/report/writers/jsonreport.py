@@ -1,0 +1,254 @@
+"""The JSON report: the complete model in the documented, stable shape (docs/outputs.md).
+
+`write` renders a RunResult; `read_json_report` loads one back (for diffs, tools and tests).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from auditor.domain.code import AnalysisError
+from auditor.domain.errors import ConfigError
+from auditor.domain.findings import ChainHop, Finding, FindingKind, Origin, Severity, Status
+from auditor.domain.run import (
+    ApiChange,
+    AttributionSummary,
+    HistoryPoint,
+    ModuleMetrics,
+    OriginCounts,
+    PackageEdge,
+    RuleHealth,
+    RunInfo,
+    RunResult,
+)
+from auditor.report.writers._common import TOOL_NAME, sorted_findings
+
+SCHEMA_VERSION = 1
+
+
+def finding_to_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "fingerprint": f.fingerprint,
+        "rule": f.rule,
+        "kind": f.kind.value,
+        "severity": f.severity.value,
+        "message": f.message,
+        "path": f.path,
+        "line": f.line,
+        "end_line": f.end_line,
+        "status": f.status.value,
+        "origin": f.origin.value,
+        "agent": f.agent,
+        "model": f.model,
+        "commit": f.commit,
+        "author": f.author,
+        "owner": f.owner,
+        "cwe": list(f.cwe),
+        "owasp": list(f.owasp),
+        "chain": [{"importer": h.importer, "imported": h.imported, "line": h.line} for h in f.chain],
+        "guidance": f.guidance,
+        "importer": f.importer,
+        "imported": f.imported,
+        "import_kind": f.import_kind,
+        "layers": list(f.layers),
+        "surfaces": list(f.surfaces),
+        "snippet": f.snippet,
+        "suppressed_by": f.suppressed_by,
+        "extra": dict(f.extra),
+    }
+
+
+def _run_dict(info: RunInfo) -> dict[str, Any]:
+    return {
+        "root": info.root,
+        "commit": info.commit,
+        "branch": info.branch,
+        "base": info.base,
+        "started_at": info.started_at,
+        "duration_s": round(info.duration_s, 3),
+        "incomplete": info.incomplete,
+        "incomplete_reasons": list(info.incomplete_reasons),
+        "stages": {k: round(v, 3) for k, v in sorted(info.stages.items())},
+        "packs": [{"name": n, "version": v} for n, v in info.packs],
+        "warnings": list(info.warnings),
+    }
+
+
+def _attribution_dict(a: AttributionSummary) -> dict[str, Any]:
+    return {
+        "files": {
+            path: {"ai": c.ai, "human": c.human, "mixed": c.mixed, "unknown": c.unknown}
+            for path, c in sorted(a.files.items())
+        },
+        "by_agent": dict(sorted(a.by_agent.items())),
+        "by_model": dict(sorted(a.by_model.items())),
+        "shallow": a.shallow,
+        "available": a.available,
+        "warnings": list(a.warnings),
+    }
+
+
+def report_dict(result: RunResult) -> dict[str, Any]:
+    """The report as plain JSON-ready data (keys in documented order)."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": TOOL_NAME, "version": result.info.tool_version},
+        "run": _run_dict(result.info),
+        "findings": [finding_to_dict(f) for f in sorted_findings(result.findings)],
+        "fixed": [finding_to_dict(f) for f in sorted_findings(result.fixed)],
+        "attribution": _attribution_dict(result.attribution),
+        "errors": [
+            {"path": e.path, "message": e.message}
+            for e in sorted(result.errors, key=lambda e: (e.path, e.message))
+        ],
+        "modules": [
+            {
+                "name": m.name,
+                "fan_in": m.fan_in,
+                "fan_out": m.fan_out,
+                "instability": round(m.instability, 4),
+                "in_cycle": m.in_cycle,
+                "layer": m.layer,
+            }
+            for m in sorted(result.modules, key=lambda m: m.name)
+        ],
+        "package_edges": [
+            {"importer": e.importer, "imported": e.imported, "count": e.count, "violating": e.violating}
+            for e in sorted(result.package_edges, key=lambda e: (e.importer, e.imported))
+        ],
+        "cycles": [list(c) for c in result.cycles],
+        "history": [
+            {
+                "run_id": h.run_id,
+                "started_at": h.started_at,
+                "commit": h.commit,
+                "by_rule": dict(sorted(h.by_rule.items())),
+                "by_origin": dict(sorted(h.by_origin.items())),
+                "total": h.total,
+            }
+            for h in result.history
+        ],
+        "api_changes": [
+            {
+                "surface": c.surface,
+                "module": c.module,
+                "name": c.name,
+                "change": c.change,
+                "before": c.before,
+                "after": c.after,
+                "origin": c.origin,
+                "path": c.path,
+                "line": c.line,
+            }
+            for c in result.api_changes
+        ],
+        "health": {
+            "stale_exceptions": list(result.health.stale_exceptions),
+            "expired_exceptions": list(result.health.expired_exceptions),
+            "uncovered_modules": list(result.health.uncovered_modules),
+            "unmatched_rules": list(result.health.unmatched_rules),
+        },
+        "layers": {name: list(p) for name, p in sorted(result.layers.items())},
+    }
+
+
+def write(result: RunResult) -> str:
+    return json.dumps(report_dict(result), indent=2, ensure_ascii=True) + "\n"
+
+
+# ---- loading -------------------------------------------------------------------------------
+
+
+def finding_from_dict(d: Mapping[str, Any]) -> Finding:
+    return Finding(
+        fingerprint=str(d["fingerprint"]),
+        rule=str(d["rule"]),
+        kind=FindingKind(d["kind"]),
+        severity=Severity(d["severity"]),
+        message=str(d.get("message", "")),
+        path=d.get("path"),
+        line=d.get("line"),
+        end_line=d.get("end_line"),
+        status=Status(d.get("status", "new")),
+        origin=Origin(d.get("origin", "unknown")),
+        agent=d.get("agent"),
+        model=d.get("model"),
+        commit=d.get("commit"),
+        author=d.get("author"),
+        owner=d.get("owner"),
+        cwe=tuple(d.get("cwe", ())),
+        owasp=tuple(d.get("owasp", ())),
+        chain=tuple(ChainHop(h["importer"], h["imported"], h["line"]) for h in d.get("chain", ())),
+        guidance=d.get("guidance"),
+        importer=d.get("importer"),
+        imported=d.get("imported"),
+        import_kind=d.get("import_kind"),
+        layers=tuple(d.get("layers", ())),
+        surfaces=tuple(d.get("surfaces", ())),
+        snippet=d.get("snippet"),
+        suppressed_by=d.get("suppressed_by"),
+        extra=tuple(sorted((str(k), str(v)) for k, v in d.get("extra", {}).items())),
+    )
+
+
+def _result_from_dict(d: Mapping[str, Any]) -> RunResult:
+    run = d.get("run", {})
+    att = d.get("attribution", {})
+    health = d.get("health", {})
+    info = RunInfo(
+        tool_version=d.get("tool", {}).get("version", ""),
+        root=run.get("root", ""),
+        commit=run.get("commit"),
+        branch=run.get("branch"),
+        base=run.get("base"),
+        started_at=run.get("started_at", ""),
+        duration_s=float(run.get("duration_s", 0.0)),
+        stages=dict(run.get("stages", {})),
+        incomplete=bool(run.get("incomplete", False)),
+        incomplete_reasons=tuple(run.get("incomplete_reasons", ())),
+        packs=tuple((p["name"], p["version"]) for p in run.get("packs", ())),
+        warnings=tuple(run.get("warnings", ())),
+    )
+    return RunResult(
+        info=info,
+        findings=tuple(finding_from_dict(f) for f in d.get("findings", ())),
+        fixed=tuple(finding_from_dict(f) for f in d.get("fixed", ())),
+        errors=tuple(AnalysisError(e["path"], e["message"]) for e in d.get("errors", ())),
+        attribution=AttributionSummary(
+            files={p: OriginCounts(**c) for p, c in att.get("files", {}).items()},
+            by_agent=dict(att.get("by_agent", {})),
+            by_model=dict(att.get("by_model", {})),
+            shallow=bool(att.get("shallow", False)),
+            available=bool(att.get("available", True)),
+            warnings=tuple(att.get("warnings", ())),
+        ),
+        modules=tuple(
+            ModuleMetrics(m["name"], m["fan_in"], m["fan_out"], m.get("in_cycle", False), m.get("layer"))
+            for m in d.get("modules", ())
+        ),
+        package_edges=tuple(
+            PackageEdge(e["importer"], e["imported"], e["count"], e.get("violating", False))
+            for e in d.get("package_edges", ())
+        ),
+        cycles=tuple(tuple(c) for c in d.get("cycles", ())),
+        history=tuple(HistoryPoint(**h) for h in d.get("history", ())),
+        api_changes=tuple(ApiChange(**c) for c in d.get("api_changes", ())),
+        health=RuleHealth(**{k: tuple(v) for k, v in health.items()}),
+        layers={k: tuple(v) for k, v in d.get("layers", {}).items()},
+    )
+
+
+def read_json_report(text: str, source: str = "<report>") -> RunResult:
+    """Load a report written by `write`; malformed input is a ConfigError naming file:line."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"not valid JSON: {exc.msg}", source, exc.lineno, exc.colno) from None
+    if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
+        raise ConfigError("not an auditor JSON report (no 'findings' list)", source)
+    try:
+        return _result_from_dict(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ConfigError(f"malformed auditor JSON report: {exc!r}", source) from None

@@ -1,0 +1,77 @@
+"""Markdown summary for pull-request comments and $GITHUB_STEP_SUMMARY.
+
+Verdict, new/fixed/persisting counts, the AI/human split of new findings, and a table of new
+findings (truncated with "and N more"). Repository strings are neutralised: markdown and HTML
+metacharacters escaped, newlines flattened, owners shown as code so they do not @-mention.
+"""
+
+from __future__ import annotations
+
+import re
+
+from auditor.domain.findings import Severity
+from auditor.domain.run import RunResult
+from auditor.report.writers._common import counts, failing, is_new, sorted_findings
+
+MAX_ROWS = 50
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~-])")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def md_text(value: str) -> str:
+    """Inline text safe in a table cell: no HTML, no markdown markup, one line."""
+    value = _CONTROL.sub("\ufffd", re.sub(r"[\r\n]+", " ", value))
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", value)
+
+
+def md_code(value: str) -> str:
+    """A code span (no mention, no link, no markup); backticks, pipes and angle brackets replaced."""
+    value = _CONTROL.sub("\ufffd", re.sub(r"[\r\n]+", " ", value))
+    for raw, safe in (("`", "'"), ("|", "\u2223"), ("<", "\u2039"), (">", "\u203a")):
+        value = value.replace(raw, safe)
+    return f"`{value}`" if value.strip() else ""
+
+
+def write(result: RunResult, fail_on: Severity = Severity.ERROR, max_rows: int = MAX_ROWS) -> str:
+    c = counts(result)
+    failed = failing(result, fail_on)
+    verdict = "❌ **auditor: failed**" if failed else "✅ **auditor: passed**"
+    at_or_above = sum(n for s, n in c.new_by_severity.items() if Severity(s).at_least(fail_on))
+    lines = [f"{verdict} — {at_or_above} new finding(s) at or above `{fail_on.value}`", ""]
+    if result.info.base:
+        lines += [f"Compared with {md_code(result.info.base)}.", ""]
+    if result.info.incomplete:
+        reasons = "; ".join(md_text(r) for r in result.info.incomplete_reasons) or "see the log"
+        lines += [f"⚠️ **Incomplete run**: {reasons}", ""]
+    lines += [
+        "| new | fixed | persisting | baselined |",
+        "|---:|---:|---:|---:|",
+        f"| {c.new} | {c.fixed} | {c.persisting} | {c.baselined} |",
+        "",
+    ]
+    if c.new:
+        split = ", ".join(f"{o}: {n}" for o, n in c.new_by_origin.items() if n)
+        lines += [f"New findings by origin — {split}", ""]
+        new = [f for f in sorted_findings(result.findings) if is_new(f)]
+        new.sort(key=lambda f: -f.severity.rank)  # stable: errors first, then file order
+        lines += [
+            "| severity | rule | location | message | origin | owner |",
+            "|---|---|---|---|---|---|",
+        ]
+        for f in new[:max_rows]:
+            origin = f.origin.value + (f" ({md_text(f.agent)})" if f.agent else "")
+            lines.append(
+                f"| {f.severity.value} | {md_code(f.rule)} | {md_code(f.location)} | "
+                f"{md_text(f.message)} | {origin} | {md_code(f.owner or 'unowned')} |"
+            )
+        if len(new) > max_rows:
+            lines.append(f"\nand {len(new) - max_rows} more")
+        lines.append("")
+    if result.fixed:
+        lines += [f"🎉 {len(result.fixed)} finding(s) fixed.", ""]
+    if result.errors:
+        lines += [f"{len(result.errors)} file(s) could not be analysed (see the full report).", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,96 @@
+"""The issue's pre-merge scenarios end to end: `auditor check --base main` on generated repos.
+
+Drives the real pipeline (contracts only, --no-semgrep) through the CLI, in process.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from gitrepo import GitRepo
+
+from auditor.cli.main import main
+
+PYPROJECT = """\
+[tool.auditor]
+packages = ["shop"]
+[tool.auditor.layers]
+api = ["shop.api"]
+domain = ["shop.domain"]
+[[tool.auditor.contracts]]
+id = "layered"
+type = "layers"
+layers = ["api", "domain"]
+"""
+CLEAN = "def f():\n    return 1\n\n\ndef g():\n    return 2\n"
+PAD = "# padding\n" * 50
+
+
+def check(repo: GitRepo, capsys) -> tuple[int, list[dict], list[dict]]:
+    capsys.readouterr()
+    code = main(["check", str(repo.path), "--base", "main", "--no-semgrep", "--no-cache", "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    errors = [f for f in doc["findings"] if f["severity"] == "error"]
+    return code, errors, [f for f in doc["fixed"] if f["severity"] == "error"]
+
+
+@pytest.fixture
+def repo(tmp_path):
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit(
+        {"pyproject.toml": PYPROJECT, "shop/__init__.py": "", "shop/api/__init__.py": "",
+         "shop/api/views.py": "X = 1\n", "shop/domain/__init__.py": "",
+         "shop/domain/models.py": "def f():\n    from shop.api import views\n    return views\n\n\ndef g():\n    return 2\n"},
+        "main",
+    )  # fmt: skip
+    repo.git("checkout", "-q", "-b", "feature")
+    return repo
+
+
+def test_existing_violation_not_reported_new_one_is(repo, capsys):
+    code, new, fixed = check(repo, capsys)
+    assert (code, new, fixed) == (0, [], [])
+    repo.commit({"shop/domain/other.py": "from shop.api import views\n"}, "add violation")
+    code, new, _ = check(repo, capsys)
+    assert code == 1 and [f["path"] for f in new] == ["shop/domain/other.py"]
+    assert new[0]["status"] == "new"
+
+
+def test_moving_and_reformatting_keep_identity(repo, capsys):
+    moved = (
+        "def f():\n"
+        + "    # moved\n" * 50
+        + "    from   shop.api   import (views)\n    return views\n\n\ndef g():\n    return 2\n"
+    )
+    repo.commit({"shop/domain/models.py": PAD + moved}, "move and reformat")
+    code, new, fixed = check(repo, capsys)
+    assert (code, new, fixed) == (0, [], [])
+
+
+def test_git_mv_keeps_identity(repo, capsys):
+    repo.mv("shop/domain/models.py", "shop/domain/entities.py")
+    code, new, fixed = check(repo, capsys)
+    assert (code, new, fixed) == (0, [], [])
+
+
+def test_git_mv_of_the_imported_module_keeps_identity(repo, capsys):
+    repo.mv("shop/api/views.py", "shop/api/handlers.py")
+    repo.commit(
+        {
+            "shop/domain/models.py": "def f():\n    from shop.api import handlers\n    return handlers\n\n\ndef g():\n    return 2\n"
+        },
+        "follow",
+    )
+    code, new, fixed = check(repo, capsys)
+    assert (code, new, fixed) == (0, [], [])
+
+
+def test_fix_is_reported_and_twins_are_separate(repo, capsys):
+    twin = "def f():\n    from shop.api import views\n    return views\n\n\ndef g():\n    from shop.api import views\n    return views\n"
+    repo.commit({"shop/domain/models.py": twin}, "same import in g")
+    code, new, _ = check(repo, capsys)
+    assert code == 1 and len(new) == 1 and new[0]["line"] == 7
+    repo.commit({"shop/domain/models.py": CLEAN}, "fix both")
+    code, new, fixed = check(repo, capsys)
+    assert code == 0 and new == [] and [f["path"] for f in fixed] == ["shop/domain/models.py"]
