@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from auditor.domain import Severity, Status
+from auditor.domain import Severity
 from auditor.domain.run import RunResult
+from auditor.report.writers._common import failing_findings
 
 FORMATS = ("text", "json", "sarif", "gitlab", "junit", "github", "markdown")
 SEVERITIES = ("error", "warning", "info")
@@ -25,13 +26,8 @@ def emit(text: str, output: str | None) -> None:
 
 
 def exit_status(result: RunResult, fail_on: Severity, allow_incomplete: bool) -> int:
-    """0 when no new finding is at/above fail_on; 1 otherwise, or when the run was incomplete."""
-    failing = [
-        f
-        for f in result.findings
-        if f.status in (Status.NEW, Status.PERSISTING) and f.severity.at_least(fail_on)
-    ]
-    if failing:
+    """0 when no open finding is at/above fail_on; 1 otherwise, or when the run was incomplete."""
+    if failing_findings(result, fail_on):
         return 1
     if result.info.incomplete and not allow_incomplete:
         for reason in result.info.incomplete_reasons:

@@ -11,8 +11,11 @@ import time
 from pathlib import Path
 
 from auditor.domain import Finding, Status
-from auditor.domain.errors import UsageError
+from auditor.domain.errors import GitError, UsageError
 from auditor.domain.run import RunResult
+from auditor.drift.classify import Classification, classify_with_renames, merge_statuses
+from auditor.drift.history import History, HistoryDb
+from auditor.drift.renames import rename_map
 from auditor.pipeline.analysis import analyse, to_result
 from auditor.pipeline.check import apply_baseline
 from auditor.pipeline.options import RunOptions
@@ -33,8 +36,6 @@ def run_audit(
     record_history: bool = True,
 ) -> RunResult:
     """Analyse, classify (baseline, previous run), write the report dir atomically, record the run."""
-    from auditor.drift.history import HistoryDb
-
     started = time.perf_counter()
     analysis = analyse(opts)
     findings, fixed = apply_baseline(opts, analysis)
@@ -44,8 +45,8 @@ def run_audit(
     if record_history:
         history = HistoryDb.open(history_path or default_history_path(opts))
     try:
-        previous: dict[str, Finding] = history.previous_findings() if history else {}
-        findings, fixed = _against_previous(findings, fixed, previous)
+        if history is not None:
+            findings, fixed = _against_previous(opts.root, findings, fixed, history)
         result = to_result(
             analysis, opts, findings=findings, fixed=fixed, commit=commit, branch=branch, started=started
         )
@@ -64,23 +65,23 @@ def run_audit(
 
 
 def _against_previous(
-    findings: list[Finding], fixed: list[Finding], previous: dict[str, Finding]
+    root: Path, findings: list[Finding], fixed: list[Finding], history: History
 ) -> tuple[list[Finding], list[Finding]]:
-    """New findings also seen in the previous run are `persisting`; previous ones now gone are fixed."""
-    current = {f.fingerprint for f in findings}
-    out = [
-        dataclasses.replace(f, status=Status.PERSISTING)
-        if f.status is Status.NEW and f.fingerprint in previous
-        else f
-        for f in findings
-    ]
-    known_fixed = {f.fingerprint for f in fixed}
-    gone = [
-        dataclasses.replace(f, status=Status.FIXED)
-        for fp, f in sorted(previous.items())
-        if fp not in current and fp not in known_fixed
-    ]
-    return out, [dataclasses.replace(f, status=Status.FIXED) for f in fixed] + gone
+    """Findings new to the baseline but seen in the previous run are `persisting`; previous
+    findings now gone are `fixed`. Files renamed since the previous run's commit are followed."""
+    previous = history.previous_findings()
+    if not previous:
+        return findings, fixed
+    before = history.previous_commit()
+    renames: dict[str, str] = {}
+    if before:
+        try:
+            renames = rename_map(root, before)
+        except GitError:
+            renames = {}  # previous commit unknown here (not git, or history rewritten)
+    by_previous = classify_with_renames(findings, previous, renames, status_if_known=Status.PERSISTING)
+    merged = merge_statuses(Classification(tuple(findings), tuple(fixed)), by_previous)
+    return list(merged.findings), list(merged.fixed)
 
 
 def _api_snapshot(analysis: object) -> dict[str, list[tuple[str, str, str]]]:

@@ -27,14 +27,14 @@ def baseline_path(opts: RunOptions, analysis: Analysis) -> Path | None:
 
 def apply_baseline(opts: RunOptions, analysis: Analysis) -> tuple[list[Finding], list[Finding]]:
     """(findings with status new/baselined, baselined entries that no longer occur = fixed)."""
-    from auditor.drift.baseline import load_baseline
-    from auditor.drift.classify import classify
+    from auditor.drift.baseline import classify_against_baseline, load_baseline
 
     path = baseline_path(opts, analysis)
     if path is None:
         return list(analysis.findings), []
     baseline = load_baseline(path)
-    classified, fixed = classify(analysis.findings, baseline.known(), status_if_known=Status.BASELINED)
+    # follows file renames since the commit the baseline was written at
+    classified, fixed = classify_against_baseline(analysis.findings, baseline, opts.root)
     return list(classified), list(fixed)
 
 
@@ -73,9 +73,11 @@ def check_against_base(opts: RunOptions, ref: str) -> RunResult:
 
     head_changed = sorted({p for c in changes if c.status != "D" and (p := local(c.path))})
     base_changed = sorted({p for c in changes if (p := local(c.old_path))})
-    renames = {
-        old: new for c in changes if c.status == "R" and (old := local(c.old_path)) and (new := local(c.path))
-    }
+    renames: dict[str, str] = {}
+    for c in changes:
+        before, after = local(c.old_path), local(c.path)
+        if c.status == "R" and before and after:
+            renames[before] = after
 
     head = analyse(opts, security_files=[p for p in head_changed if p.endswith(".py")], attribution=False)
     with tempfile.TemporaryDirectory(prefix="auditor-base-") as tmp:

@@ -55,6 +55,11 @@ def is_new(f: Finding) -> bool:
     return f.status is Status.NEW and f.suppressed_by is None
 
 
+def failing_findings(result: RunResult, fail_on: Severity = Severity.ERROR) -> list[Finding]:
+    """The gate: open findings at/above `fail_on` (baselined ones never fail a run)."""
+    return [f for f in result.findings if is_open(f) and f.severity.at_least(fail_on)]
+
+
 def failing(result: RunResult, fail_on: Severity = Severity.ERROR) -> bool:
-    """The drift verdict: a new finding at/above `fail_on`, or an incomplete run."""
-    return result.info.incomplete or any(is_new(f) and f.severity.at_least(fail_on) for f in result.findings)
+    """The verdict: an open finding at/above `fail_on`, or an incomplete run."""
+    return result.info.incomplete or bool(failing_findings(result, fail_on))
