@@ -116,6 +116,9 @@ def write_report_dir(result: RunResult, out_dir: Path) -> None:
             )
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o777 & ~umask)  # mkdtemp makes 0700; a report directory is as readable as any other
     try:
         contents = {
             "index.html": render_html(result),
