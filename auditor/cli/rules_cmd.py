@@ -1,20 +1,238 @@
-"""`auditor rules`: validate, list, test, diff and explain rule packs."""
+"""`auditor rules validate|list|test|diff|explain`: rule packs, checked before they are adopted."""
 
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
 from typing import Any
 
-from auditor.domain.errors import UsageError
+from auditor.domain import Finding
+
+EXIT_OK, EXIT_FINDINGS = 0, 1
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    parser = sub.add_parser(
-        "rules", parents=[common], help="validate, list, test, diff and explain rule packs"
+    parser = sub.add_parser("rules", help="validate, list, test, diff and explain rule packs")
+    actions = parser.add_subparsers(dest="rules_command", metavar="ACTION")
+    validate = actions.add_parser("validate", parents=[common], help="schema-check the config and packs")
+    # as auditor.config.validate_cmd.add_validate_arguments, without importing the config stage
+    # (and networkx) on every start of the CLI
+    validate.add_argument(
+        "targets",
+        nargs="*",
+        metavar="PACK|PATH",
+        help="pack files or builtin:NAME to validate alone; a directory is the project (default: .)",
     )
-    parser.add_argument("path", nargs="?", default=".", help="project root (default: .)")
-    parser.set_defaults(func=run)
+    validate.set_defaults(func=run_validate)
+
+    listing = actions.add_parser(
+        "list", parents=[common], help="packs, layers and contracts, and what matches nothing"
+    )
+    listing.add_argument("path", nargs="?", default=".", help="project root (default: .)")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    listing.set_defaults(func=run_list)
+
+    test = actions.add_parser(
+        "test", parents=[common], help="run a pack's fixture projects (PACK/tests/*/expected.toml)"
+    )
+    test.add_argument("pack", metavar="PACK", help="pack file, pack directory or builtin:NAME")
+    test.set_defaults(func=run_test)
+
+    diff = actions.add_parser(
+        "diff", parents=[common], help="findings that adopting pack NEW instead of OLD would change"
+    )
+    diff.add_argument("old", metavar="OLD", help="pack file or builtin:NAME in use now")
+    diff.add_argument("new", metavar="NEW", help="pack file or builtin:NAME to adopt")
+    diff.add_argument("path", nargs="?", default=".", help="project root (default: .)")
+    diff.set_defaults(func=run_diff)
+
+    explain = actions.add_parser(
+        "explain", parents=[common], help="explain a contract type, contract or rule id"
+    )
+    explain.add_argument("name", metavar="TYPE|RULE_ID")
+    explain.add_argument("path", nargs="?", default=".", help="project root (default: .)")
+    explain.set_defaults(func=run_explain)
+    parser.set_defaults(func=lambda _args: _usage(parser))
 
 
-def run(args: argparse.Namespace) -> int:
-    raise UsageError("`auditor rules` is not available yet")
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def safe(text: object) -> str:
+    """Terminal-safe text: strings from the audited repo may carry control characters."""
+    return "".join(c if c.isprintable() or c == "\n" else f"\\x{ord(c):02x}" for c in str(text))
+
+
+def _graph_options(args: argparse.Namespace) -> Any:
+    from auditor.pipeline.rules_ops import GraphOptions
+
+    cache = getattr(args, "cache_dir", None)
+    return GraphOptions(
+        packages=tuple(args.package or ()),
+        cache_dir=Path(cache).resolve() if cache else None,
+        use_cache=not args.no_cache,
+        jobs=args.jobs,
+    )
+
+
+def _common(args: argparse.Namespace) -> tuple[Path, Path | None, Any]:
+    from auditor.pipeline.options import options_from_args
+
+    opts = options_from_args(args)
+    return opts.root, opts.config_file, opts.today
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """The config stage's validation, plus the checks that need later stages: contract options,
+    semgrep rule files, and (for a project config) layers and entries against its modules."""
+    from auditor.config.validate_cmd import run_validate as validate
+    from auditor.contracts import validate_contract_types
+
+    return validate(args, extra_checks=[validate_contract_types, _semgrep_check, _modules_check(args)])
+
+
+def _semgrep_check(config: Any) -> list[Any]:
+    from auditor.pipeline.analysis import semgrep_executable
+    from auditor.security.validate import validate_semgrep_rules
+
+    return validate_semgrep_rules(config, semgrep=semgrep_executable("semgrep"))
+
+
+def _modules_check(args: argparse.Namespace) -> Any:
+    def check(config: Any) -> list[Any]:
+        from auditor.config import check_layers_against_modules
+        from auditor.pipeline.rules_ops import project_graph
+
+        if config.config_path is None:  # packs validated on their own: no codebase to match
+            return []
+        graph = project_graph(config, _graph_options(args))
+        return check_layers_against_modules(config, graph.modules)
+
+    return check
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from auditor.pipeline.rules_ops import list_rules
+
+    root, config_file, today = _common(args)
+    listing = list_rules(root, config_file, _graph_options(args), today=today)
+    if args.format == "json":
+        print(json.dumps(_listing_json(listing), indent=2, sort_keys=True))
+        return EXIT_OK
+    print(safe(f"config: {listing.config_path or '(none: defaults)'}  modules: {listing.modules}"))
+    print("packs:" if listing.packs else "packs: none")
+    for pack in listing.packs:
+        print(safe(f"  {pack.name} {pack.version}  ({pack.ref or pack.path})  {pack.description}"))
+    print("layers:" if listing.layers else "layers: none")
+    for layer in listing.layers:
+        note = f"  matches nothing: {', '.join(layer.unmatched_patterns)}" if layer.unmatched_patterns else ""
+        print(safe(f"  {layer.name}: {', '.join(layer.patterns)}  ({layer.modules} modules){note}"))
+    print("contracts:" if listing.contracts else "contracts: none")
+    for c in listing.contracts:
+        verdict = "kept" if c.kept else f"BROKEN ({c.findings} findings)"
+        extra = f", {c.suppressed} suppressed" if c.suppressed else ""
+        note = f"  matches nothing: {', '.join(c.unmatched_entries)}" if c.unmatched_entries else ""
+        origin = f" [{c.pack}]" if c.pack else ""
+        print(safe(f"  {c.id} ({c.type}, {c.severity}){origin}: {verdict}{extra}{note}"))
+    for path in listing.semgrep_rules:
+        print(safe(f"semgrep rules: {path}"))
+    return EXIT_OK
+
+
+def _listing_json(listing: Any) -> dict[str, Any]:
+    return {
+        "config": str(listing.config_path) if listing.config_path else None,
+        "modules": listing.modules,
+        "packs": [{"name": p.name, "version": p.version, "ref": p.ref} for p in listing.packs],
+        "layers": [
+            {
+                "name": x.name,
+                "patterns": list(x.patterns),
+                "modules": x.modules,
+                "unmatched": list(x.unmatched_patterns),
+            }
+            for x in listing.layers
+        ],
+        "contracts": [
+            {
+                "id": c.id,
+                "type": c.type,
+                "pack": c.pack,
+                "severity": c.severity,
+                "kept": c.kept,
+                "findings": c.findings,
+                "suppressed": c.suppressed,
+                "unmatched": list(c.unmatched_entries),
+            }
+            for c in listing.contracts
+        ],
+        "semgrep_rules": list(listing.semgrep_rules),
+    }
+
+
+def run_test(args: argparse.Namespace) -> int:
+    import datetime as dt
+    import os
+
+    from auditor.pipeline.rules_ops import run_pack_tests
+
+    pinned = os.environ.get("AUDITOR_TODAY")
+    today = dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+    report = run_pack_tests(args.pack, today=today)
+    for pack in report.packs:
+        print(safe(f"pack {pack.name} {pack.version}: {report.tests_dir}"))
+    for case in report.cases:
+        print(safe(f"  {'PASS' if case.passed else 'FAIL'}  {case.name} ({case.checked} expectations)"))
+        for problem in case.problems:
+            print(safe(f"        {problem}"))
+    failed = sum(1 for c in report.cases if not c.passed)
+    print(f"{len(report.cases) - failed} passed, {failed} failed")
+    return EXIT_OK if report.passed else EXIT_FINDINGS
+
+
+def _finding_line(f: Finding) -> str:
+    return safe(f"{f.severity.value:7} {f.rule}: {f.message}  [{f.location}]")
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    from auditor.pipeline.rules_ops import diff_packs
+
+    root, config_file, today = _common(args)
+    diff = diff_packs(args.old, args.new, root, config_file, _graph_options(args), today=today)
+    names = lambda packs: ", ".join(f"{p.name} {p.version}" for p in packs)  # noqa: E731
+    print(safe(f"{names(diff.old)} -> {names(diff.new)}"))
+    print(f"would appear ({len(diff.appear)}):")
+    for f in diff.appear:
+        print("  + " + _finding_line(f))
+    print(f"would disappear ({len(diff.disappear)}):")
+    for f in diff.disappear:
+        print("  - " + _finding_line(f))
+    print(f"would change severity ({len(diff.severity_changed)}):")
+    for old, new in diff.severity_changed:
+        print(f"  ~ {old.severity.value} -> {new.severity.value}: " + _finding_line(new))
+    print(f"unchanged: {diff.unchanged}")
+    return EXIT_OK
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    from auditor.pipeline.rules_ops import explain
+
+    root = Path(args.path).resolve()
+    config = Path(args.config).resolve() if args.config else None
+    e = explain(args.name, root, config)
+    print(safe(e.title))
+    for key, value in e.facts:
+        print(safe(f"  {key}: {value}"))
+    for heading, body in (
+        ("What it does", e.what),
+        ("Why is this bad?", e.why),
+        ("Example", e.example),
+        ("Use instead", e.instead),
+    ):
+        if body:
+            print(f"\n## {heading}")
+            print(safe(body))
+    return EXIT_OK

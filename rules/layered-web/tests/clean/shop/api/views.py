@@ -1,0 +1,5 @@
+from shop.services import orders
+
+
+def list_orders(request):
+    return orders.all_orders()

@@ -1,0 +1,5 @@
+from shop.api import routes
+
+
+def index():
+    return len(routes.ROUTES)

@@ -1,0 +1,3 @@
+from shop.api import handlers
+
+ROUTES = [handlers.index]

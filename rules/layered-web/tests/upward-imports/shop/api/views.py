@@ -1,0 +1,5 @@
+from shop.services import billing
+
+
+def pay(request):
+    return billing.charge(request)
