@@ -70,11 +70,13 @@ def analyse(
     root: Path | None = None,
     config: AuditorConfig | None = None,
     security_files: Sequence[str] | None = None,
-    attribution: bool = True,
+    attribution: str = "all",
 ) -> Analysis:
     """Analyse `root` (default opts.root) with `config` (default: the one found at root).
 
     `security_files`: scan only these repo-relative files with semgrep (None: every module file).
+    `attribution`: "all" files (the nightly audit's per-file table), only the files that carry
+    "findings" (a check: every finding gets its origin, nothing else is blamed), or "none".
     """
     root = root or opts.root
     stages: dict[str, float] = {}
@@ -103,9 +105,9 @@ def analyse(
     if opts.semgrep and config.semgrep.enabled and config.semgrep_rules:
         with _timed(stages, "semgrep"):
             _run_security(analysis, opts, root, security_files)
-    if attribution:
+    if attribution != "none":
         with _timed(stages, "attribution"):
-            _run_attribution(analysis, opts, root)
+            _run_attribution(analysis, opts, root, only_findings=attribution == "findings")
     with _timed(stages, "owners"):
         _assign_owners_and_tags(analysis, root)
     return analysis
@@ -117,12 +119,7 @@ def _run_contracts(analysis: Analysis, today: dt.date) -> None:
     outcome = check_contracts(analysis.graph, analysis.config, today=today)
     analysis.findings.extend(outcome.findings)
     analysis.suppressed.extend(outcome.suppressed)
-    analysis.health = RuleHealth(
-        stale_exceptions=tuple(outcome.stale_exceptions),
-        expired_exceptions=tuple(outcome.expired_exceptions),
-        uncovered_modules=tuple(outcome.uncovered_modules),
-        unmatched_rules=tuple(outcome.unmatched_contracts),
-    )
+    analysis.health = outcome.health()
 
 
 def _run_security(analysis: Analysis, opts: RunOptions, root: Path, files: Sequence[str] | None) -> None:
@@ -151,10 +148,15 @@ def _run_security(analysis: Analysis, opts: RunOptions, root: Path, files: Seque
         )
 
 
-def _run_attribution(analysis: Analysis, opts: RunOptions, root: Path) -> None:
+def _run_attribution(analysis: Analysis, opts: RunOptions, root: Path, *, only_findings: bool) -> None:
     from auditor.attribution import attribute, attribute_findings
 
-    paths = sorted({m.path for m in analysis.graph.modules.values() if m.path})
+    if only_findings:
+        paths = sorted({f.path for f in analysis.findings if f.path and f.path.endswith(".py")})
+        if not paths:
+            return
+    else:
+        paths = sorted({m.path for m in analysis.graph.modules.values() if m.path})
     outcome = attribute(
         root,
         paths,

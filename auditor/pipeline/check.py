@@ -41,7 +41,7 @@ def apply_baseline(opts: RunOptions, analysis: Analysis) -> tuple[list[Finding],
 def collect_findings(opts: RunOptions) -> RunResult:
     """Analyse the tree and classify its findings against the baseline (no base ref)."""
     started = time.perf_counter()
-    analysis = analyse(opts)
+    analysis = analyse(opts, attribution="findings")
     findings, fixed = apply_baseline(opts, analysis)
     commit, branch = head_info(opts.root)
     return to_result(
@@ -79,7 +79,7 @@ def check_against_base(opts: RunOptions, ref: str) -> RunResult:
         if c.status == "R" and before and after:
             renames[before] = after
 
-    head = analyse(opts, security_files=[p for p in head_changed if p.endswith(".py")], attribution=False)
+    head = analyse(opts, security_files=[p for p in head_changed if p.endswith(".py")], attribution="none")
     with tempfile.TemporaryDirectory(prefix="auditor-base-") as tmp:
         base_root = materialise(opts.root, commit, Path(tmp))
         base_root.mkdir(parents=True, exist_ok=True)
@@ -88,7 +88,7 @@ def check_against_base(opts: RunOptions, ref: str) -> RunResult:
             root=base_root,
             config=head.config,
             security_files=[p for p in base_changed if p.endswith(".py")],
-            attribution=False,
+            attribution="none",
         )
     # semgrep ran on the changed files only, on both sides, so its findings compare like for like
     new, fixed = match_against_base(head.findings, base.findings, renames)
