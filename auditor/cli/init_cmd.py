@@ -1,11 +1,18 @@
-"""`auditor init`: write a starter [tool.auditor] configuration for a project."""
+"""`auditor init [PATH] [--from-import-linter [FILE]] [--force] [--no-baseline]`: write a starter
+configuration — into pyproject.toml's [tool.auditor] when there is a pyproject.toml, else into
+auditor.toml — then baseline today's findings so the first `auditor check` exits 0."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import sys
+from pathlib import Path
 from typing import Any
 
-from auditor.domain.errors import UsageError
+from auditor.domain.errors import ConfigError, UsageError
+
+HEADER = "Written by `auditor init`; see docs/configuration.md for every key."
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -13,8 +20,116 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "init", parents=[common], help="write a starter [tool.auditor] configuration for a project"
     )
     parser.add_argument("path", nargs="?", default=".", help="project root (default: .)")
+    parser.add_argument(
+        "--from-import-linter",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="FILE",
+        help="convert an import-linter config (default: .importlinter, setup.cfg or pyproject.toml)",
+    )
+    parser.add_argument("--force", action="store_true", help="replace an existing auditor configuration")
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="do not analyse the project and write a baseline"
+    )
+    parser.add_argument(
+        "--no-semgrep", action="store_true", help="baseline contract findings only (skip the security rules)"
+    )
     parser.set_defaults(func=run)
 
 
+def _say(args: argparse.Namespace, text: str) -> None:
+    if getattr(args, "quiet", 0) <= 0:
+        print(text)
+
+
 def run(args: argparse.Namespace) -> int:
-    raise UsageError("`auditor init` is not available yet")
+    from auditor.pipeline.options import options_from_args
+
+    opts = options_from_args(args)
+    root = opts.root
+    if args.from_import_linter is not None:
+        settings, notes = _from_import_linter(root, args.from_import_linter)
+    else:
+        settings, notes = _inferred(args, opts)
+    target = _write(root, settings, notes, force=args.force)
+    _say(args, f"wrote {target}")
+    for note in notes:
+        print(f"auditor: note: {note}", file=sys.stderr)
+
+    from auditor.config import load_config
+
+    config = load_config(root, opts.config_file)  # the file we wrote must load cleanly
+    _say(args, f"{len(config.contracts)} contracts, {len(config.layers)} layers, {len(config.packs)} packs")
+    if not args.no_baseline:
+        from auditor.pipeline.init_project import write_initial_baseline
+
+        path, count = write_initial_baseline(dataclasses.replace(opts, packages=()))
+        _say(args, f"baselined {count} findings in {path}; next: auditor check {root}")
+    return 0
+
+
+def _from_import_linter(root: Path, given: str) -> tuple[dict[str, Any], list[str]]:
+    from auditor.config.import_linter import convert_import_linter, find_import_linter_config
+
+    source = Path(given) if given else find_import_linter_config(root)
+    if source is None:
+        raise UsageError(
+            f"no import-linter configuration in {root} (.importlinter, setup.cfg, pyproject.toml)"
+        )
+    if not source.is_file():
+        raise UsageError(f"{source}: no such file")
+    conversion = convert_import_linter(source)
+    return conversion.settings, [f"{source}: {n}" for n in conversion.notes]
+
+
+def _inferred(args: argparse.Namespace, opts: Any) -> tuple[dict[str, Any], list[str]]:
+    from auditor.config.packs import builtin_pack_names
+    from auditor.pipeline.init_project import SECURITY_PACK, build_project_graph, propose_config
+
+    graph = build_project_graph(opts.root, opts)
+    if not graph.modules:
+        raise UsageError(f"{opts.root}: no Python packages found to configure")
+    packs = (SECURITY_PACK,) if SECURITY_PACK.split(":", 1)[1] in builtin_pack_names() else ()
+    settings, inferences = propose_config(graph, tuple(opts.packages), packs)
+    notes = [] if packs else [f"{SECURITY_PACK} is not available in this installation; not added"]
+    for inference in inferences:
+        if inference.upward:
+            notes.append(
+                f"{inference.package}: {len(inference.upward)} upward dependencies break the inferred "
+                "layers (listed in the config)"
+            )
+    if graph.errors:
+        notes.append(f"{len(graph.errors)} files could not be analysed")
+    return settings, notes
+
+
+def _write(root: Path, settings: dict[str, Any], notes: list[str], *, force: bool) -> Path:
+    from auditor.config.pyproject_edit import append_section
+    from auditor.config.toml_writer import render_table
+
+    comments = [HEADER, *(f"note: {n}" for n in notes)]
+    pyproject = root / "pyproject.toml"
+    auditor_toml = root / "auditor.toml"
+    if auditor_toml.exists() and not force:
+        raise UsageError(f"{auditor_toml} exists; use --force to replace it")
+    if pyproject.is_file() and not auditor_toml.exists():
+        try:
+            text = pyproject.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{pyproject}: cannot read: {exc}") from None
+        section = render_table("tool.auditor", settings, comments)
+        try:
+            updated = append_section(text, section, replace=force, shown=str(pyproject))
+        except ConfigError as exc:
+            raise UsageError(exc.message) from None
+        _atomic_write(pyproject, updated)
+        return pyproject
+    _atomic_write(auditor_toml, render_table("", settings, comments) + "\n")
+    return auditor_toml
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.auditor-init.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

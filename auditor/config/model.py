@@ -129,3 +129,6 @@ class AuditorConfig:
     baseline: str | None = None  # repo-relative path of the baseline file
     attribution: AttributionSettings = AttributionSettings()
     semgrep: SemgrepSettings = SemgrepSettings()
+    # where each layer was defined (a pack's default layer or the local config), for errors
+    layer_locations: Mapping[str, Location] = field(default_factory=dict)
+    surface_locations: Mapping[str, Location] = field(default_factory=dict)

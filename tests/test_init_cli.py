@@ -1,0 +1,104 @@
+"""`auditor init` end to end: infer a config from a project's graph, write it, baseline today's
+findings, and the first `auditor check` exits 0; on real PyPI packages too."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from auditor.cli.main import main
+from auditor.config import load_config
+
+FILES = {
+    "shop/__init__.py": "",
+    "shop/api/__init__.py": "",
+    "shop/api/views.py": "from shop.services import orders\nfrom shop.auth import tokens\n",
+    "shop/services/__init__.py": "",
+    "shop/services/orders.py": "from shop.domain import models\nimport sqlalchemy\n",
+    "shop/domain/__init__.py": "",
+    "shop/domain/models.py": "X = 1\n",
+    "shop/domain/legacy.py": "from shop.api import views\n",
+    "shop/auth/__init__.py": "",
+    "shop/auth/tokens.py": "",
+}
+
+
+def make_project(root: Path, pyproject: str | None = None) -> Path:
+    for name, text in FILES.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    if pyproject is not None:
+        (root / "pyproject.toml").write_text(textwrap.dedent(pyproject))
+    return root
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
+
+
+def test_init_infers_layers_and_lists_the_upward_import(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_project(tmp_path, '[project]\nname = "shop"\n')
+    code, out, err = run_cli(capsys, "init", str(root), "--no-baseline", "--no-cache")
+    assert code == 0, err
+    assert "1 upward dependencies break the inferred layers" in err
+    text = (root / "pyproject.toml").read_text()
+    assert text.startswith('[project]\nname = "shop"\n')
+    assert "# upward: domain -> api (1 imports, e.g. shop.domain.legacy:1 -> shop.api.views)" in text
+    config = load_config(root)
+    assert config.packages == ("shop",)
+    assert config.contracts[0].options["layers"] == ["api", "services", "auth : domain"]
+    assert config.surfaces["auth"] == ("shop.auth", "shop.auth.**")
+    code, out, _ = run_cli(capsys, "rules", "validate", str(root))
+    assert code == 0 and out.startswith("ok: ")
+
+
+def test_init_refuses_an_existing_auditor_toml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_project(tmp_path)
+    (root / "auditor.toml").write_text('packages = ["mine"]\n')
+    code, _, err = run_cli(capsys, "init", str(root), "--no-baseline", "--no-cache")
+    assert code == 2 and "auditor.toml exists; use --force" in err
+    assert (root / "auditor.toml").read_text() == 'packages = ["mine"]\n'
+
+
+def test_init_then_check_exits_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_project(tmp_path)
+    code, out, err = run_cli(capsys, "init", str(root), "--no-semgrep", "--no-cache")
+    assert code == 0, err
+    assert (root / "auditor.toml").is_file() and (root / "auditor-baseline.json").is_file()
+    assert "baselined" in out
+    code, out, err = run_cli(capsys, "check", str(root), "--no-semgrep", "--no-cache")
+    assert code == 0, out + err
+    # the upward import is known (baselined), not silently allowed: it shows in the check output
+    assert "shop.domain.legacy" in out
+
+
+@pytest.mark.realpkg
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("distribution", "version"), [("attrs", "24.2.0"), ("requests", "2.32.3"), ("sqlalchemy", "2.0.36")]
+)
+def test_init_on_real_packages(
+    distribution: str, version: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import realpkgs
+
+    source = realpkgs.unpacked(distribution, version)
+    root = tmp_path / distribution
+    shutil.copytree(source, root, ignore=shutil.ignore_patterns("*.dist-info", ".complete"))
+    (root / ".git").mkdir()  # stop the upward config search here
+    code, out, err = run_cli(capsys, "init", str(root), "--no-semgrep")
+    assert code == 0, err
+    code, out, err = run_cli(capsys, "rules", "validate", str(root))
+    assert code == 0, err
+    code, out, err = run_cli(capsys, "check", str(root), "--no-semgrep")
+    assert code == 0, out + err
+    assert load_config(root).contracts, "a layers contract was inferred"
