@@ -140,6 +140,7 @@ def _run_security(analysis: Analysis, opts: RunOptions, root: Path, files: Seque
     analysis.findings.extend(outcome.findings)
     analysis.errors.extend(outcome.errors)
     analysis.incomplete_reasons.extend(outcome.incomplete_reasons)
+    analysis.warnings.extend(outcome.warnings)
     if outcome.findings is not None:
         matched = {f.rule for f in outcome.findings}
         unmatched = tuple(r for r in getattr(outcome, "rule_ids", ()) if r not in matched)

@@ -1,0 +1,191 @@
+"""Reading a pack's semgrep YAML files, checking their shape, substituting pack parameters.
+
+Schema checks here are the auditor's own (offline); semgrep's own checks run in `validate`.
+A rule may declare parameters in `metadata.auditor-params` (parameter name -> metavariable): the
+value given in the pack's `params` (a list of names) replaces the regex of every
+`metavariable-regex` on that metavariable with `^(.*\\.)?(name1|name2|...)$`.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from auditor.config.model import SemgrepRuleRef
+from auditor.domain import RulePackError
+
+REQUIRED_KEYS = ("id", "message", "severity", "languages")
+SEVERITIES = ("ERROR", "WARNING", "INFO")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleFile:
+    """One semgrep YAML file of a pack entry, parsed and checked."""
+
+    path: Path
+    rules: tuple[dict[str, Any], ...]
+
+    def line_of(self, rule_id: str) -> int | None:
+        pattern = re.compile(rf"^\s*-?\s*id:\s*['\"]?{re.escape(rule_id)}['\"]?\s*$")
+        try:
+            lines = self.path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return next((n for n, text in enumerate(lines, 1) if pattern.match(text)), None)
+
+
+def rule_paths(ref: SemgrepRuleRef) -> list[Path]:
+    """The YAML files a pack entry names: the file itself, or a directory's *.yaml/*.yml."""
+    target = Path(ref.path)
+    if target.is_dir():
+        return sorted(p for p in target.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    if not target.is_file():
+        raise _error(ref, f"semgrep rules not found: {ref.path}")
+    return [target]
+
+
+def load_rule_file(path: Path) -> RuleFile:
+    """Parse one semgrep rule file and check the auditor's schema; RulePackError on any defect."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RulePackError(f"cannot read semgrep rules: {exc.strerror}", path=str(path)) from None
+    except UnicodeDecodeError:
+        raise RulePackError("semgrep rules are not UTF-8 text", path=str(path)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise RulePackError(
+            f"invalid YAML: {problem}",
+            path=str(path),
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list) or not data["rules"]:
+        raise RulePackError("a semgrep rule file needs a non-empty top-level 'rules' list", path=str(path))
+    rules: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for index, rule in enumerate(data["rules"]):
+        problem = _schema_problem(rule)
+        rule_id = rule.get("id") if isinstance(rule, dict) else None
+        probe = RuleFile(path, ())
+        line = probe.line_of(rule_id) if isinstance(rule_id, str) else None
+        if problem:
+            label = f"rule {rule_id!r}" if isinstance(rule_id, str) else f"rule #{index + 1}"
+            raise RulePackError(f"{label}: {problem}", path=str(path), line=line)
+        assert isinstance(rule, dict)
+        if rule["id"] in seen:
+            raise RulePackError(f"duplicate rule id {rule['id']!r}", path=str(path), line=line)
+        seen.add(rule["id"])
+        rules.append(rule)
+    return RuleFile(path, tuple(rules))
+
+
+def _schema_problem(rule: object) -> str | None:
+    if not isinstance(rule, dict):
+        return "must be a mapping"
+    missing = [k for k in REQUIRED_KEYS if k not in rule]
+    if missing:
+        return f"missing {', '.join(repr(k) for k in missing)}"
+    if not isinstance(rule["id"], str) or not _ID.match(rule["id"]):
+        return "'id' must be letters, digits, '.', '_' or '-'"
+    if not isinstance(rule["message"], str) or not rule["message"].strip():
+        return "'message' must be a non-empty string"
+    if rule["severity"] not in SEVERITIES:
+        return f"'severity' must be one of {', '.join(SEVERITIES)}"
+    languages = rule["languages"]
+    if not isinstance(languages, list) or not languages:
+        return "'languages' must be a non-empty list"
+    if not any(str(lang).lower() in ("python", "py", "python3") for lang in languages):
+        return "'languages' must include python"
+    metadata = rule.get("metadata")
+    if not isinstance(metadata, dict):
+        return "missing 'metadata' (with 'cwe')"
+    cwe = metadata.get("cwe")
+    if isinstance(cwe, str):
+        cwe = [cwe]
+    if (
+        not isinstance(cwe, list)
+        or not cwe
+        or not all(isinstance(c, str) and c.startswith("CWE-") for c in cwe)
+    ):
+        return "'metadata.cwe' must list CWE ids, e.g. [\"CWE-89: SQL Injection\"]"
+    params = metadata.get("auditor-params", {})
+    if not isinstance(params, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.startswith("$") for k, v in params.items()
+    ):
+        return "'metadata.auditor-params' must map parameter names to metavariables ($NAME)"
+    return None
+
+
+def apply_params(rule_file: RuleFile, ref: SemgrepRuleRef) -> list[dict[str, Any]]:
+    """Copies of the file's rules with the pack entry's parameters substituted."""
+    declared = {
+        name: mv
+        for rule in rule_file.rules
+        for name, mv in (rule.get("metadata") or {}).get("auditor-params", {}).items()
+    }
+    unknown = sorted(set(ref.params) - set(declared))
+    if unknown and not Path(ref.path).is_dir():
+        raise _error(
+            ref,
+            f"unknown parameter(s) {', '.join(unknown)} for {rule_file.path.name}"
+            f" (declared: {', '.join(sorted(declared)) or 'none'})",
+        )
+    rendered = []
+    for rule in rule_file.rules:
+        rule = copy.deepcopy(rule)
+        for name, metavariable in (rule.get("metadata") or {}).get("auditor-params", {}).items():
+            if name in ref.params:
+                regex = names_regex(_names(ref, name))
+                for node in _metavariable_regexes(rule, metavariable):
+                    node["regex"] = regex
+        rendered.append(rule)
+    return rendered
+
+
+def names_regex(names: list[str]) -> str:
+    """`^(.*\\.)?(a|b)$`: a bare or dotted name ending in one of `names` (escaped)."""
+    return r"^(.*\.)?(" + "|".join(re.escape(n) for n in names) + r")$"
+
+
+def _names(ref: SemgrepRuleRef, name: str) -> list[str]:
+    value = ref.params[name]
+    if isinstance(value, str):
+        value = [value]
+    ident = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(v, str) and ident.match(v) for v in value)
+    ):
+        raise _error(ref, f"parameter {name!r} must be a non-empty list of (dotted) Python names")
+    return list(value)
+
+
+def _metavariable_regexes(node: object, metavariable: str) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        inner = node.get("metavariable-regex")
+        if isinstance(inner, dict) and inner.get("metavariable") == metavariable:
+            yield inner
+        for value in node.values():
+            yield from _metavariable_regexes(value, metavariable)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _metavariable_regexes(item, metavariable)
+
+
+def rule_metadata(rule: Mapping[str, Any]) -> Mapping[str, Any]:
+    meta = rule.get("metadata")
+    return meta if isinstance(meta, dict) else {}
+
+
+def _error(ref: SemgrepRuleRef, message: str) -> RulePackError:
+    return RulePackError(message, path=ref.location.path or ref.path, line=ref.location.line)

@@ -1,0 +1,147 @@
+"""The security stage: render the configured semgrep rules, run semgrep once, make findings.
+
+Faults never raise: semgrep missing, crashing, timing out, failing or skipping files each add a
+line to `incomplete_reasons` (and per-file AnalysisErrors), so contract findings still reach
+the report. Only a broken rule pack raises (RulePackError / ConfigError: exit 2 at the CLI).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packaging.specifiers import SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+from auditor.config.model import AuditorConfig
+from auditor.domain import AnalysisError, FileFacts, Finding, RulePackError
+from auditor.security.findings import to_findings
+from auditor.security.invoke import SUPPORTED_VERSIONS, SemgrepCall, resolve_executable, run_semgrep
+from auditor.security.output import ParsedOutput, RuleProblem, exit_problem, parse_output
+from auditor.security.render import RenderedRules, render_rules
+
+
+@dataclass
+class SecurityOutcome:
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[AnalysisError] = field(default_factory=list)
+    incomplete_reasons: list[str] = field(default_factory=list)
+    rule_ids: tuple[str, ...] = ()  # every rule that ran (for "rules that matched nothing")
+    scanned: int = 0  # files handed to semgrep
+    semgrep_version: str | None = None  # as semgrep's JSON output reports it
+    warnings: list[str] = field(default_factory=list)  # e.g. an untested semgrep version
+
+    @property
+    def exit_code_hint(self) -> int:
+        """1 when the stage is incomplete (the CLI exits 1 unless --allow-incomplete), else 0."""
+        return 1 if self.incomplete_reasons else 0
+
+
+def scan_targets(root: Path, files: Sequence[str] | None, modules: Mapping[str, str]) -> list[str]:
+    """Repo-relative .py files to scan: every module file, or those of `files` that are modules."""
+    module_paths = {p for p in modules.values() if p and p.endswith(".py")}
+    chosen = module_paths if files is None else module_paths & {f.replace("\\", "/") for f in files}
+    return sorted(p for p in chosen if (root / p).is_file())
+
+
+def run_security(
+    root: Path,
+    config: AuditorConfig,
+    *,
+    files: Sequence[str] | None,
+    modules: Mapping[str, str],
+    facts: Mapping[str, FileFacts],
+    cache_dir: Path,
+    semgrep: str = "semgrep",
+) -> SecurityOutcome:
+    """Scan `files` (None: every module file) with the configured rules.
+
+    `modules`: module name -> repo path; `facts`: repo path -> FileFacts (enclosing scopes).
+    """
+    outcome = SecurityOutcome()
+    if not config.semgrep_rules:
+        return outcome
+    rendered = render_rules(config, modules=modules, out_dir=cache_dir / "semgrep" / "rules")
+    outcome.rule_ids = tuple(r for r in rendered.rule_ids if r not in rendered.skipped)
+    targets = scan_targets(root, files, modules)
+    if not targets or not rendered.config_files:
+        return outcome
+    executable = resolve_executable(semgrep)
+    if executable is None:
+        outcome.incomplete_reasons.append(
+            f"semgrep not found: {semgrep!r} is not installed or not executable "
+            "(pip install 'semgrep>=1.100,<2', or run with --no-semgrep)"
+        )
+        return outcome
+    settings = config.semgrep
+    reply = run_semgrep(
+        SemgrepCall(
+            executable=executable,
+            config_files=rendered.config_files,
+            targets=targets,
+            cwd=root,
+            cache_dir=cache_dir,
+            timeout_s=settings.timeout_s,
+            max_target_bytes=settings.max_target_bytes,
+            total_timeout_s=settings.total_timeout_s,
+        )
+    )
+    if reply.failure or reply.output is None:
+        outcome.incomplete_reasons.append(reply.failure or "semgrep produced no output")
+        return outcome
+    parsed = parse_output(reply.output)
+    outcome.semgrep_version = _version_warning(reply.output.get("version"), outcome.warnings)
+    if parsed.rule_problems:
+        raise _pack_error(parsed.rule_problems[0], rendered)
+    outcome.scanned = len(targets)
+    _collect_faults(parsed, reply.returncode, outcome)
+    path_modules = {path: name for name, path in modules.items() if path}
+    known = set(targets)
+    outcome.findings = to_findings(
+        [m for m in parsed.matches if m.path in known],
+        rules=rendered.rules,
+        facts=facts,
+        path_modules=path_modules,
+        layers=config.layers,
+        surfaces=config.surfaces,
+        read=lambda path: _read(root, path),
+    )
+    return outcome
+
+
+def _version_warning(version: object, warnings: list[str]) -> str | None:
+    if not isinstance(version, str):
+        return None
+    try:
+        supported = Version(version) in SpecifierSet(SUPPORTED_VERSIONS)
+    except InvalidVersion:
+        supported = False
+    if not supported:
+        warnings.append(f"semgrep {version} is outside the tested range {SUPPORTED_VERSIONS}")
+    return version
+
+
+def _collect_faults(parsed: ParsedOutput, returncode: int | None, outcome: SecurityOutcome) -> None:
+    problem = exit_problem(returncode, parsed)
+    if problem:
+        outcome.incomplete_reasons.append(problem)
+    if parsed.file_errors:
+        outcome.errors.extend(parsed.file_errors)
+        paths = sorted({e.path for e in parsed.file_errors})
+        shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+        outcome.incomplete_reasons.append(f"semgrep could not fully analyse {len(paths)} file(s): {shown}")
+
+
+def _pack_error(problem: RuleProblem, rendered: RenderedRules) -> RulePackError:
+    info = rendered.rules.get(problem.rule_id or "")
+    source = info.source if info else rendered.sources.get(problem.file or "", problem.file)
+    what = f"semgrep rejected rule {problem.rule_id!r}" if problem.rule_id else "semgrep rejected a rule"
+    return RulePackError(f"{what}: {problem.message}", path=source or None)
+
+
+def _read(root: Path, path: str) -> bytes | None:
+    try:
+        return (root / path).read_bytes()
+    except OSError:
+        return None

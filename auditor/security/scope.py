@@ -1,0 +1,111 @@
+"""Layer scoping: which files a layer-scoped semgrep rule applies to.
+
+A layer is a set of module patterns (import-linter semantics, via `auditor.graph.patterns`):
+`shop.api` covers `shop.api` and its descendants, `shop.api.**` only the descendants. The
+auditor turns the files of those modules into semgrep `paths` when it renders a rule, so
+renaming a layer's modules in the config moves the scope without editing the rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+
+from auditor.config.model import SemgrepRuleRef
+from auditor.domain import ConfigError
+from auditor.graph.patterns import ModulePattern, in_patterns
+
+
+def files_for_layers(
+    layer_names: Iterable[str],
+    layers: Mapping[str, tuple[str, ...]],
+    modules: Mapping[str, str],
+) -> set[str]:
+    """Repo paths of the modules (module name -> repo path) that belong to any named layer.
+
+    Raises ConfigError for a layer name the configuration does not declare.
+    """
+    patterns: list[ModulePattern] = []
+    for name in layer_names:
+        if name not in layers:
+            known = ", ".join(sorted(layers)) or "none declared"
+            raise ConfigError(f"unknown layer {name!r} (known layers: {known})")
+        patterns.extend(ModulePattern(p) for p in layers[name])
+    if not patterns:
+        return set()
+    return {path for module, path in modules.items() if path and in_patterns(module, patterns)}
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Where a rule applies: `include` None means every target; `exclude` is subtracted."""
+
+    include: frozenset[str] | None = None
+    exclude: frozenset[str] = frozenset()
+
+    @property
+    def unrestricted(self) -> bool:
+        return self.include is None and not self.exclude
+
+    def admits(self, path: str) -> bool:
+        if path in self.exclude:
+            return False
+        return self.include is None or path in self.include
+
+
+def scope_for(
+    ref: SemgrepRuleRef, layers: Mapping[str, tuple[str, ...]], modules: Mapping[str, str]
+) -> Scope:
+    """The scope of one pack entry; unknown layer names raise ConfigError at the entry's location."""
+    try:
+        if ref.only_layers:
+            return Scope(include=frozenset(files_for_layers(ref.only_layers, layers, modules)))
+        if ref.except_layers:
+            return Scope(exclude=frozenset(files_for_layers(ref.except_layers, layers, modules)))
+    except ConfigError as exc:
+        where = ref.location
+        raise ConfigError(
+            f"semgrep rules {ref.path!r} of pack {ref.pack!r}: {exc.message}",
+            path=where.path or None,
+            line=where.line,
+        ) from None
+    return Scope()
+
+
+def path_globs(paths: Collection[str], targets: Collection[str]) -> list[str]:
+    """Anchored semgrep path patterns covering exactly `paths` among `targets`.
+
+    A directory whose every target is in `paths` collapses into one `/dir/` pattern, so a big
+    layer renders into a few patterns instead of one per file.
+    """
+    wanted = set(paths)
+    dirs_all_in: dict[str, bool] = {}
+    for target in targets:
+        parts = target.split("/")[:-1]
+        for depth in range(1, len(parts) + 1):
+            d = "/".join(parts[:depth])
+            dirs_all_in[d] = dirs_all_in.get(d, True) and target in wanted
+    globs: list[str] = []
+    covered: set[str] = set()
+    for d in sorted(dirs_all_in):
+        if dirs_all_in[d] and not any(d.startswith(c + "/") for c in covered):
+            covered.add(d)
+            globs.append("/" + _escape(d) + "/")
+    for path in sorted(wanted):
+        if not any(path.startswith(c + "/") for c in covered):
+            globs.append("/" + _escape(path))
+    return globs
+
+
+def _escape(path: str) -> str:
+    out = []
+    for ch in path:
+        if ch in "*?[]!\\":
+            out.append("\\")
+        out.append(ch)
+    return "".join(out)
+
+
+def layers_of(module: str, layers: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """Names of the layers (or surfaces) whose patterns cover `module`, in declaration order."""
+    return tuple(name for name, patterns in layers.items() if in_patterns(module, patterns))

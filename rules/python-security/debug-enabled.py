@@ -1,0 +1,26 @@
+import os
+
+from flask import Flask
+
+app = Flask(__name__)
+
+# ruleid: django-debug-enabled
+DEBUG = True
+# ok: django-debug-enabled
+DEBUG = os.environ.get("DEBUG") == "1"
+
+
+class TestSettings:
+    # ok: django-debug-enabled
+    DEBUG = True
+
+
+if __name__ == "__main__":
+    # ruleid: flask-debug-enabled
+    app.run(host="0.0.0.0", debug=True)
+    # ruleid: flask-debug-enabled
+    app.config["DEBUG"] = True
+    # ok: flask-debug-enabled
+    app.run(host="127.0.0.1", debug=False)
+    # ok: flask-debug-enabled
+    app.run()

@@ -1,0 +1,90 @@
+"""The built-in security pack: semgrep's own test annotations, our schema, pack parameters."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import tomli as tomllib
+from security_project import PACK_DIR, SEMGREP, config, ref, scan
+
+from auditor.security.rulefiles import load_rule_file
+from auditor.support.resources import rules_dir
+
+ENV = {**os.environ, "SEMGREP_ENABLE_VERSION_CHECK": "0"}
+
+
+def rule_files() -> list[Path]:
+    return sorted(PACK_DIR.glob("*.yaml"))
+
+
+@pytest.mark.slow
+def test_semgrep_test_annotations_pass(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [SEMGREP, "--test", "--metrics=off", "--json", str(PACK_DIR)],
+        env={
+            **ENV,
+            "SEMGREP_SETTINGS_FILE": str(tmp_path / "s.yml"),
+            "SEMGREP_LOG_FILE": str(tmp_path / "l"),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    report = json.loads(done.stdout)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert report["config_missing_tests"] == []
+    assert report["config_with_errors"] == []
+    checks = {rid: c for r in report["results"].values() for rid, c in r["checks"].items()}
+    ids = {rule["id"] for f in rule_files() for rule in load_rule_file(f).rules}
+    assert set(checks) == ids
+    assert all(c["passed"] for c in checks.values())
+
+
+@pytest.mark.parametrize("rule_file", rule_files(), ids=lambda p: p.stem)
+def test_every_rule_has_a_true_positive_and_a_true_negative(rule_file: Path) -> None:
+    text = rule_file.with_suffix(".py").read_text()
+    for rule in load_rule_file(rule_file).rules:
+        positives = re.findall(rf"#\s*ruleid:.*\b{re.escape(rule['id'])}\b", text)
+        negatives = re.findall(rf"#\s*ok:.*\b{re.escape(rule['id'])}\b", text)
+        assert positives and negatives, rule["id"]
+
+
+@pytest.mark.parametrize("rule_file", rule_files(), ids=lambda p: p.stem)
+def test_every_rule_has_cwe_owasp_category_confidence(rule_file: Path) -> None:
+    for rule in load_rule_file(rule_file).rules:
+        meta = rule["metadata"]
+        assert all(c.startswith("CWE-") for c in meta["cwe"])
+        assert meta["owasp"] and meta["category"] == "security"
+        assert meta["confidence"] in ("LOW", "MEDIUM", "HIGH")
+        assert rule["languages"] == ["python"]
+
+
+def test_pack_file_lists_every_rule_file_with_known_layers() -> None:
+    pack = tomllib.loads((rules_dir() / "python-security.toml").read_text())
+    listed = {entry["rules"] for entry in pack["semgrep"]}
+    assert listed == {f"python-security/{p.name}" for p in rule_files()}
+    for entry in pack["semgrep"]:
+        for name in entry.get("except_layers", []) + entry.get("only_layers", []):
+            assert name in pack["layers"]
+
+
+@pytest.mark.slow
+def test_auth_decorators_are_pack_parameters(tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    (root / "web").mkdir(parents=True)
+    (root / "web" / "__init__.py").write_text("")
+    (root / "web" / "routes.py").write_text(
+        "from flask import Flask\nfrom shop.security import sso_only\n\napp = Flask(__name__)\n\n\n"
+        "@app.route('/a')\n@sso_only\ndef a():\n    return 'a'\n\n\n"
+        "@app.route('/b')\n@login_required\ndef b():\n    return 'b'\n"
+    )
+    default = scan(root, config(root, ref("flask-route-without-auth.yaml")), tmp_path / "c")
+    assert [f.line for f in default.findings] == [7]  # only @sso_only is unknown by default
+    custom = ref("flask-route-without-auth.yaml", params={"auth_decorators": ["sso_only"]})
+    renamed = scan(root, config(root, custom), tmp_path / "c")
+    assert [f.line for f in renamed.findings] == [13]  # now @login_required is not auth
