@@ -1,1 +1,6 @@
-"""auditor.discover"""
+"""auditor.discover: find the module files of the audited packages."""
+
+from auditor.discover.model import Discovery, SourceFile
+from auditor.discover.walk import SKIPPED_DIRS, discover
+
+__all__ = ["SKIPPED_DIRS", "Discovery", "SourceFile", "discover"]

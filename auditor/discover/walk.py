@@ -1,0 +1,260 @@
+"""Find the source roots, root packages and module files of a project, without importing anything.
+
+Rules (docs/graph-semantics.md has the reasons):
+- source roots: the given ones, else `src/` and the root itself, whichever hold packages;
+- root packages: the given ones (a package dir, a namespace dir or a top-level module), else
+  every directory with an `__init__.py`/`__init__.pyi` directly under a source root;
+- inside a regular package only sub-directories with an `__init__` are packages (like grimp);
+  inside a namespace package every sub-directory is walked;
+- `.gitignore` files (root and nested) and `exclude` globs are honoured; well-known tool and
+  environment directories are always skipped;
+- symlinks: a file symlink inside the tree is read, one pointing out of it is reported and
+  skipped; directory symlinks are never followed (so no loops, no escape);
+- `x.pyi` is ignored when `x.py` exists; a lone `__init__.pyi` makes a package.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Sequence
+from pathlib import Path
+
+import pathspec
+
+from auditor.discover.model import Discovery, SourceFile
+from auditor.domain import AnalysisError, UsageError
+
+SKIPPED_DIRS = frozenset(
+    {".venv", "venv", ".git", "build", "dist", "node_modules", "__pycache__", ".tox", ".nox",
+     "site-packages", ".auditor", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hg", ".eggs"}
+)  # fmt: skip
+_INIT_NAMES = ("__init__.py", "__init__.pyi")
+
+
+def _spec(lines: Sequence[str]) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+class _Walker:
+    def __init__(self, root: Path, exclude: Sequence[str]) -> None:
+        self.root = root
+        self.real_root = root.resolve()
+        self.exclude = _spec(exclude) if exclude else None
+        self.ignores: dict[str, pathspec.GitIgnoreSpec | None] = {}  # dir rel path -> its .gitignore
+        self.files: list[SourceFile] = []
+        self.errors: list[AnalysisError] = []
+        self.namespaces: list[str] = []
+
+    def rel(self, path: Path) -> str:
+        text = path.relative_to(self.root).as_posix()
+        return "" if text == "." else text
+
+    def _gitignore(self, rel_dir: str) -> pathspec.GitIgnoreSpec | None:
+        if rel_dir not in self.ignores:
+            path = self.root / rel_dir / ".gitignore"
+            try:
+                lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+                self.ignores[rel_dir] = _spec(lines)
+            except OSError:
+                self.ignores[rel_dir] = None
+        return self.ignores[rel_dir]
+
+    def ignored(self, rel: str, is_dir: bool) -> bool:
+        if self.exclude is not None and (
+            self.exclude.match_file(rel) or (is_dir and self.exclude.match_file(rel + "/"))
+        ):
+            return True
+        parts = rel.split("/")
+        for depth in range(len(parts)):
+            base = "/".join(parts[:depth])
+            spec = self._gitignore(base)
+            if spec is None:
+                continue
+            sub = "/".join(parts[depth:]) + ("/" if is_dir else "")
+            if spec.match_file(sub):
+                return True
+        return False
+
+    def inside_tree(self, path: Path) -> bool:
+        try:
+            path.resolve().relative_to(self.real_root)
+        except (ValueError, OSError, RuntimeError):
+            return False
+        return True
+
+    def walk_package(self, directory: Path, module: str, *, namespace: bool) -> None:
+        """Add every module of the package at `directory` (its name is `module`)."""
+        rel_dir = self.rel(directory)
+        prefix = rel_dir + "/" if rel_dir else ""
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            self.errors.append(AnalysisError(rel_dir, f"cannot list directory: {exc.strerror}"))
+            return
+        names = {e.name for e in entries}
+        if namespace:
+            self.namespaces.append(module)
+        for entry in entries:
+            name = entry.name
+            rel = prefix + name
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                self._enter_dir(name, Path(entry.path), rel, module, namespace)
+                continue
+            stem, dot, suffix = name.rpartition(".")
+            if not dot or suffix not in ("py", "pyi") or not _module_part(stem):
+                continue
+            if suffix == "pyi" and f"{stem}.py" in names:
+                continue
+            if self.ignored(rel, False):
+                continue
+            path = Path(entry.path)
+            problem = self._file_problem(entry, path, is_link)
+            if problem == "directory":
+                continue  # a symlink to a directory: never followed
+            if problem:
+                self.errors.append(AnalysisError(rel, problem))
+                continue
+            if stem == "__init__":
+                self.files.append(SourceFile(rel, path, module, True))
+            else:
+                self.files.append(SourceFile(rel, path, f"{module}.{stem}", False))
+
+    def _file_problem(self, entry: os.DirEntry[str], path: Path, is_link: bool) -> str | None:
+        """Why a `.py` entry cannot be read as a module ("directory" for a directory symlink)."""
+        if not is_link:
+            try:
+                return None if entry.is_file(follow_symlinks=False) else "not a regular file; skipped"
+            except OSError as exc:
+                return f"cannot read: {exc.strerror or exc}"
+        if not self.inside_tree(path):
+            return _link_problem(path)
+        try:
+            mode = path.stat().st_mode
+        except OSError as exc:
+            return f"cannot read: {exc.strerror or exc}"
+        if stat.S_ISDIR(mode):
+            return "directory"
+        return None if stat.S_ISREG(mode) else "not a regular file; skipped"
+
+    def _enter_dir(self, name: str, path: Path, rel: str, module: str, namespace: bool) -> None:
+        if name in SKIPPED_DIRS or self.ignored(rel, True):
+            return
+        if name.endswith((".py", ".pyi")):
+            self.errors.append(AnalysisError(rel, "a directory named like a module; skipped"))
+            return
+        if not _module_part(name):
+            return
+        has_init = _is_package_dir(path)
+        if has_init or namespace:
+            self.walk_package(path, f"{module}.{name}", namespace=not has_init)
+
+
+def _link_problem(path: Path) -> str:
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # Python < 3.13
+        return "symlink loop; skipped"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symlink loop; skipped"
+        return f"broken symlink ({exc.strerror or exc}); skipped"
+    return "symlink points outside the audited tree; skipped"
+
+
+def _module_part(name: str) -> bool:
+    """A usable module-name part: no dot, no space; not necessarily an identifier (grimp
+    keeps `0001_initial` migrations, which importlib can import)."""
+    return bool(name) and "." not in name and not any(c.isspace() for c in name)
+
+
+def _is_package_dir(path: Path) -> bool:
+    return any((path / init).is_file() for init in _INIT_NAMES)
+
+
+def _detect_source_roots(root: Path) -> list[str]:
+    found = []
+    for candidate in ("src", "."):
+        base = root / candidate
+        if base.is_dir() and not base.is_symlink() and _root_packages(base):
+            found.append(candidate)
+    return found or ["."]
+
+
+def _root_packages(base: Path) -> list[str]:
+    try:
+        entries = sorted(os.scandir(base), key=lambda e: e.name)
+    except OSError:
+        return []
+    return [
+        e.name
+        for e in entries
+        if e.name.isidentifier()
+        and e.name not in SKIPPED_DIRS
+        and e.is_dir(follow_symlinks=False)
+        and _is_package_dir(Path(e.path))
+    ]
+
+
+def discover(
+    root: Path,
+    *,
+    packages: Sequence[str] = (),
+    source_roots: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> Discovery:
+    """The module files of the audited packages under `root`. Raises UsageError on bad input."""
+    root = Path(root).absolute()
+    if not root.is_dir():
+        raise UsageError(f"{root} is not a directory")
+    roots = [Path(s).as_posix() for s in source_roots] or _detect_source_roots(root)
+    walker = _Walker(root, exclude)
+    for source_root in roots:
+        if not (root / source_root).is_dir():
+            raise UsageError(f"source root '{source_root}' is not a directory under {root}")
+    chosen: list[str] = []
+    if packages:
+        for name in packages:
+            if not _add_named(walker, roots, name):
+                looked = ", ".join(str(root / r) for r in roots)
+                raise UsageError(f"package '{name}' not found under {root} (looked in: {looked})")
+            chosen.append(name)
+    else:
+        for source_root in roots:
+            for name in _root_packages(root / source_root):
+                if name in chosen or walker.ignored(walker.rel(root / source_root / name), True):
+                    continue
+                chosen.append(name)
+                walker.walk_package(root / source_root / name, name, namespace=False)
+        if not chosen:
+            looked = ", ".join(str(root / r) for r in roots)
+            raise UsageError(
+                f"no Python package found under {root} (looked in: {looked}); use --package NAME"
+            )
+    files = sorted(walker.files, key=lambda f: f.module)
+    errors = sorted(walker.errors, key=lambda e: (e.path, e.message))
+    return Discovery(root, files, tuple(chosen), tuple(roots), errors, tuple(sorted(set(walker.namespaces))))
+
+
+def _add_named(walker: _Walker, roots: Sequence[str], name: str) -> bool:
+    parts = name.split(".")
+    if not all(p.isidentifier() for p in parts):
+        return False
+    for source_root in roots:
+        base = walker.root / source_root / Path(*parts)
+        if base.is_dir() and not base.is_symlink():
+            walker.walk_package(base, name, namespace=not _is_package_dir(base))
+            return True
+        for suffix in (".py", ".pyi"):
+            module_file = base.with_name(parts[-1] + suffix)
+            if module_file.is_file():
+                rel = walker.rel(module_file)
+                walker.files.append(SourceFile(rel, module_file, name, False))
+                return True
+    return False

@@ -1,0 +1,110 @@
+"""Resolve raw imports against the module set, with grimp's semantics (docs/graph-semantics.md).
+
+- `import a.b.c` -> a.b.c if it is a module, else a.b if that is one, else no internal edge;
+- `from a.b import c` -> a.b.c if it is a module, else a.b if that is one, else no edge;
+  `from a.b import *` -> a.b;
+- relative imports are made absolute from the importer's package (a package is its own
+  `__init__`); going above the top-level package is reported as an AnalysisError;
+- an import whose top-level name is not an audited root package is external, squashed to that
+  top-level name; with include_external it is kept in graph.external_imports, else dropped;
+- dynamic imports (`importlib.import_module`, `__import__`) resolve like `import x`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from auditor.domain import AnalysisError, FileFacts, Import, Module, RawImport
+from auditor.graph.model import ImportGraph
+
+
+class _Resolver:
+    def __init__(self, modules: dict[str, Module]) -> None:
+        self.modules = modules
+        self.roots = {name.partition(".")[0] for name in modules}
+
+    def internal(self, name: str) -> str | None:
+        """The module an import of `name` lands on: itself, else its parent, else None."""
+        if name in self.modules:
+            return name
+        parent = name.rpartition(".")[0]
+        if parent and parent in self.modules:
+            return parent
+        return None
+
+    def base_package(self, facts: FileFacts, raw: RawImport) -> str | None:
+        """The absolute module a relative import starts from, or None if it goes too high."""
+        if raw.anchor is not None:
+            parts = raw.anchor.split(".")
+        else:
+            parts = facts.module.split(".")
+            if not facts.is_package:
+                parts = parts[:-1]
+        up = raw.level - 1
+        if up > len(parts) - 1 or not parts or parts == [""]:
+            return None
+        parts = parts[: len(parts) - up]
+        return ".".join(parts)
+
+    def resolve(self, facts: FileFacts, raw: RawImport) -> tuple[list[Import], str | None]:
+        """Resolved imports for one raw import, and a warning when it cannot be resolved."""
+        target = raw.module
+        if raw.level:
+            base = self.base_package(facts, raw)
+            if base is None:
+                return [], f"line {raw.line}: relative import goes beyond the top-level package"
+            target = f"{base}.{raw.module}" if raw.module else base
+        if not target:
+            return [], None
+        top = target.partition(".")[0]
+        if top not in self.roots:
+            names = raw.names if raw.is_from else ()
+            return [Import(facts.module, top, raw.line, raw.kind, True, names)], None
+        if not raw.is_from:
+            found = self.internal(target)
+            return ([Import(facts.module, found, raw.line, raw.kind)] if found else []), None
+        grouped: dict[str, list[str]] = {}
+        for name in raw.names:
+            candidate = f"{target}.{name}"
+            if candidate in self.modules:
+                grouped.setdefault(candidate, [])
+            elif target in self.modules:
+                grouped.setdefault(target, []).append(name)
+        return [
+            Import(facts.module, imported, raw.line, raw.kind, False, tuple(names))
+            for imported, names in grouped.items()
+        ], None
+
+
+def modules_of(facts: Iterable[FileFacts], namespace_packages: Iterable[str] = ()) -> dict[str, Module]:
+    modules = {f.module: Module(f.module, f.path, f.is_package) for f in facts}
+    for name in namespace_packages:
+        modules.setdefault(name, Module(name, "", True))
+    return modules
+
+
+def build_import_graph(
+    facts: Iterable[FileFacts],
+    *,
+    errors: Iterable[AnalysisError] = (),
+    include_external: bool = False,
+    namespace_packages: Iterable[str] = (),
+) -> ImportGraph:
+    """The import graph of the given files. Unresolvable relative imports become errors."""
+    all_facts = sorted(facts, key=lambda f: f.module)
+    modules = modules_of(all_facts, namespace_packages)
+    resolver = _Resolver(modules)
+    imports: list[Import] = []
+    problems = list(errors)
+    for f in all_facts:
+        for raw in f.imports:
+            resolved, warning = resolver.resolve(f, raw)
+            if warning is not None:
+                problems.append(AnalysisError(f.path, warning))
+            imports.extend(i for i in resolved if include_external or not i.external)
+    return ImportGraph(
+        modules.values(),
+        imports,
+        facts={f.module: f for f in all_facts},
+        errors=sorted(problems, key=lambda e: (e.path, e.message)),
+    )

@@ -1,0 +1,163 @@
+"""Turn the bytes of one file into FileFacts, or into an AnalysisError. Never raises for bad input.
+
+Order of checks: size limit, NUL bytes, encoding (coding cookie / BOM, as Python does it), then
+CPython's own parser as a guard — it rejects nesting that would overflow libcst's native parser
+(which would crash the process instead of raising) and gives precise syntax-error messages —
+then the one libcst pass. Parsing runs in a thread with a large stack (see `run_with_big_stack`).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import io
+import sys
+import threading
+import tokenize
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from auditor.domain import AnalysisError, FileFacts
+from auditor.parse.budget import depth_problem, token_budget_problem
+
+MAX_FILE_BYTES = 10 * 1024 * 1024  # files above this are reported, not parsed
+STACK_BYTES = 256 * 1024 * 1024
+RECURSION_LIMIT = 20_000
+_DYNAMIC_MARKERS = (b"import_module", b"__import__")
+
+T = TypeVar("T")
+
+
+def content_hash(source: bytes) -> str:
+    return hashlib.blake2b(source, digest_size=16).hexdigest()
+
+
+def decode_source(source: bytes) -> str:
+    """Decode like the interpreter: BOM or PEP 263 cookie, else UTF-8. Raises ValueError."""
+    if b"\x00" in source:
+        raise ValueError("source contains a NUL byte")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+    except SyntaxError as exc:
+        raise ValueError(f"bad encoding declaration: {exc.msg}") from None
+    try:
+        text = source.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = source[: exc.start].count(b"\n") + 1
+        raise ValueError(f"line {line}: cannot decode as {encoding}: {exc.reason}") from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _syntax_message(exc: SyntaxError) -> str:
+    where = f"line {exc.lineno}: " if exc.lineno else ""
+    return f"syntax error: {where}{exc.msg}"
+
+
+def parse_source(source: bytes, *, path: str, module: str, is_package: bool) -> FileFacts | AnalysisError:
+    """The facts of one file. Pure: reads nothing else, raises nothing for bad input.
+
+    Call it inside `run_with_big_stack` (parse_files does) so deep but valid nesting fits.
+    """
+    if len(source) > MAX_FILE_BYTES:
+        return AnalysisError(path, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; skipped")
+    try:
+        text = decode_source(source)
+    except ValueError as exc:
+        return AnalysisError(path, str(exc))
+    if "\r" in text:  # universal newlines, as the interpreter reads source: line numbers stay right
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    problem = token_budget_problem(text)
+    if problem is not None:
+        return AnalysisError(path, problem)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes etc.
+            problem = depth_problem(ast.parse(text, filename=path))
+        if problem is not None:
+            return AnalysisError(path, problem)
+    except SyntaxError as exc:
+        return AnalysisError(path, _syntax_message(exc))
+    except (RecursionError, MemoryError):
+        return AnalysisError(path, "nesting too deep to parse")
+    except ValueError as exc:
+        return AnalysisError(path, f"cannot parse: {exc}")
+    import libcst as cst  # lazy: a run served from the cache never loads libcst
+
+    from auditor.parse.collector import FactsCollector
+
+    try:
+        tree = cst.parse_module(text)
+        collector = FactsCollector(tree, scan_calls=any(m in source for m in _DYNAMIC_MARKERS))
+        tree._codegen(collector)
+    except cst.ParserSyntaxError as exc:
+        return AnalysisError(path, f"syntax error: line {exc.raw_line}: {exc.message}")
+    except (RecursionError, MemoryError):
+        return AnalysisError(path, "nesting too deep to parse")
+    except Exception as exc:  # a parser bug must not end the run
+        return AnalysisError(path, f"cannot parse: {type(exc).__name__}: {exc}")
+    line_count = text.count("\n") + (0 if not text or text.endswith("\n") else 1)
+    definitions = tuple(sorted(collector.definitions, key=lambda d: (d.line, d.qualname)))
+    return FileFacts(
+        path=path,
+        module=module,
+        is_package=is_package,
+        content_hash=content_hash(source),
+        line_count=line_count,
+        imports=tuple(collector.imports),
+        all_names=collector.result_all(),
+        definitions=definitions,
+    )
+
+
+def parse_file_safely(
+    abs_path: Path, *, path: str, module: str, is_package: bool, source: bytes | None = None
+) -> FileFacts | AnalysisError:
+    """Read (unless `source` is given) and parse one file; every failure is an AnalysisError."""
+    if source is None:
+        try:
+            size = abs_path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                return AnalysisError(
+                    path, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; skipped"
+                )
+            source = abs_path.read_bytes()
+        except OSError as exc:
+            return AnalysisError(path, f"cannot read: {exc.strerror or exc}")
+    return run_with_big_stack(lambda: parse_source(source, path=path, module=module, is_package=is_package))
+
+
+def run_with_big_stack(fn: Callable[[], T]) -> T:
+    """Run `fn` in a thread with a large stack and a raised recursion limit; re-raise its error."""
+    if getattr(_local, "inside", False):
+        return fn()
+    result: list[T] = []
+    error: list[BaseException] = []
+
+    def target() -> None:
+        _local.inside = True
+        old = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(old, RECURSION_LIMIT))
+        try:
+            result.append(fn())
+        except BaseException as exc:
+            error.append(exc)
+        finally:
+            sys.setrecursionlimit(old)
+
+    with _stack_lock:
+        previous = threading.stack_size(STACK_BYTES)
+        try:
+            thread = threading.Thread(target=target, name="auditor-parse", daemon=True)
+            thread.start()
+        finally:
+            threading.stack_size(previous)
+    thread.join()
+    if error:
+        raise error[0]
+    return result[0]
+
+
+_local = threading.local()
+_stack_lock = threading.Lock()
