@@ -143,7 +143,7 @@ class LayersContract(Contract):
                 if self.levels[hi].independent:
                     violations += self._siblings(graph, higher, everything)
             scope = graph.descendants(container) if container else set(graph.modules)
-            uncovered |= scope - everything
+            uncovered |= scope - everything - _ancestors(everything)
             if container and self.exhaustive:
                 unlisted |= graph.children(container) - everything
         return ContractResult(
@@ -180,3 +180,15 @@ class LayersContract(Contract):
                         reason=f"layers '{a_name}' and '{b_name}' are independent",
                     )
         return found
+
+
+def _ancestors(modules: set[str]) -> set[str]:
+    """Packages that contain layered modules: they hold the layers rather than escape them."""
+    found: set[str] = set()
+    for module in modules:
+        while "." in module:
+            module = module.rpartition(".")[0]
+            if module in found:
+                break
+            found.add(module)
+    return found
