@@ -37,8 +37,12 @@ def run(args: argparse.Namespace) -> int:
     from auditor.report import render
 
     opts = options_from_args(args)
-    result = check_against_base(opts, args.base) if args.base else collect_findings(opts)
     fmt = args.format or "text"
+    metrics = fmt == "json"  # package metrics and cycles appear only in the JSON report
+    if args.base:
+        result = check_against_base(opts, args.base, metrics=metrics)
+    else:
+        result = collect_findings(opts, metrics=metrics)
     if fmt == "text":
         from auditor.report.writers.text import write as write_text
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from collections.abc import Mapping
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from auditor.config.model import ContractSpec
 from auditor.contracts.base import Contract, ContractDoc, ContractResult, OptionReader, Violation
 from auditor.contracts.search import occurrences
 from auditor.domain import ChainHop, Import
 from auditor.graph.model import ImportGraph
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 DEFAULT_DEPTH = 10  # as import-linter's acyclic_siblings
 
@@ -40,8 +42,10 @@ def elementary_cycles(g: nx.DiGraph) -> list[tuple[str, ...]]:
     Each cycle once (rotated to start at its smallest node), smallest first. This covers every
     edge that takes part in a cycle without enumerating all simple cycles (which can explode).
     """
+    import networkx  # imported when a cycle check runs, not at every start
+
     found: set[tuple[str, ...]] = set()
-    for comp in nx.strongly_connected_components(g):
+    for comp in networkx.strongly_connected_components(g):
         members = set(comp)
         adj = {n: sorted(m for m in g.successors(n) if m in members) for n in sorted(members)}
         for u in sorted(members):
@@ -135,12 +139,14 @@ class AcyclicContract(Contract):
     ) -> None:
         children = sorted(graph.children(package))
         if len(children) >= 2:
-            squashed = nx.DiGraph()
+            import networkx
+
+            squashed = networkx.DiGraph()
             squashed.add_nodes_from(children)
             witness: dict[tuple[str, str], Import] = {}
             for importer in sorted(graph.descendants(package)):
                 a = _top(importer, package)
-                for imported in graph.nx.successors(importer):
+                for imported in graph.successors(importer):
                     if not imported.startswith(package + "."):
                         continue
                     b = _top(imported, package)

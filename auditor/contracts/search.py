@@ -26,11 +26,31 @@ def entry_patterns(entry: str, layers: Mapping[str, tuple[str, ...]]) -> tuple[s
 
 def resolve_entry(graph: ImportGraph, entry: str, layers: Mapping[str, tuple[str, ...]]) -> set[str]:
     """The modules an entry covers: each matching module and its descendants (as packages)."""
-    found: set[str] = set()
+    matched: set[str] = set()
     for pattern in entry_patterns(entry, layers):
-        for module in graph.match(ModulePattern(pattern)):
-            found.add(module)
-            found |= graph.descendants(module)
+        matched |= graph.match(ModulePattern(pattern))
+    found = set(matched)
+    for members in descendants_by_package(graph, matched).values():
+        found |= members
+    return found
+
+
+def descendants_by_package(graph: ImportGraph, packages: Collection[str]) -> dict[str, set[str]]:
+    """The descendants of each of `packages`, in one pass over the modules.
+
+    O(modules x depth); calling graph.descendants() per package is O(modules) each, which made
+    a layer matching every module of a 10k-module tree quadratic (6 s of a 8 s warm check).
+    """
+    wanted = set(packages)
+    found: dict[str, set[str]] = {p: set() for p in wanted}
+    if not wanted:
+        return found
+    for module in graph.modules:
+        name = module
+        while "." in name:
+            name = name.rpartition(".")[0]
+            if name in wanted:
+                found[name].add(module)
     return found
 
 
@@ -43,7 +63,9 @@ def expand_members(
     """
     if entry in layers or not ModulePattern(entry).has_wildcard:
         return [(entry, resolve_entry(graph, entry, layers))]
-    return [(m, {m} | graph.descendants(m)) for m in sorted(graph.match(entry))]
+    matched = graph.match(entry)
+    below = descendants_by_package(graph, matched)
+    return [(m, {m} | below[m]) for m in sorted(matched)]
 
 
 def occurrences(graph: ImportGraph, importer: str, imported: str) -> list[Import]:
@@ -69,12 +91,11 @@ def next_hops_towards(
 
     Targets map to themselves. Blocked modules are never part of a chain's middle.
     """
-    g = graph.nx
-    nxt: dict[str, str] = {t: t for t in sorted(targets) if t in g}
+    nxt: dict[str, str] = {t: t for t in sorted(targets) if graph.has_node(t)}
     queue: deque[str] = deque(nxt)
     while queue:
         node = queue.popleft()
-        for pred in sorted(g.predecessors(node)):
+        for pred in sorted(graph.predecessors(node)):
             if pred in nxt or pred in blocked:
                 continue
             nxt[pred] = node
@@ -106,7 +127,6 @@ def find_violations(
     imported package, is not a separate route. `next_hops` (from `next_hops_towards(graph,
     targets, blocked)` with `blocked` covering the sources) lets one search serve many sources.
     """
-    g = graph.nx
     target_set = set(targets)
     source_set = set(sources) - target_set
     if not source_set or not target_set:
@@ -118,9 +138,7 @@ def find_violations(
         nxt = next_hops_towards(graph, target_set, set(blocked) | source_set | target_set)
     found: list[Violation] = []
     for src in sorted(source_set):
-        if src not in g:
-            continue
-        for dst in sorted(g.successors(src)):
+        for dst in sorted(graph.successors(src)):
             if dst in target_set:
                 chain: tuple[ChainHop, ...] = ()
                 final = dst
@@ -140,11 +158,8 @@ def direct_violations(
 ) -> list[Violation]:
     """Direct imports from `importers` of modules for which `is_forbidden(imported)` holds."""
     found: list[Violation] = []
-    g = graph.nx
     for src in sorted(set(importers)):
-        if src not in g:
-            continue
-        for dst in sorted(g.successors(src)):
+        for dst in sorted(graph.successors(src)):
             if is_forbidden(dst):
                 for index, imp in enumerate(occurrences(graph, src, dst)):
                     found.append(Violation(src, dst, imp.line, imp.kind.value, (), reason, index))

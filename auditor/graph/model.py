@@ -1,18 +1,22 @@
 """The import graph: modules as nodes, every import occurrence kept on its edge.
 
-A thin, typed wrapper over a networkx DiGraph with the queries the contract and report stages
-need. Edges carry `imports: list[Import]`; filtering by import kind gives a new graph view.
+Typed queries for the contract and report stages over plain adjacency dicts; the networkx
+DiGraph (`.nx`, edges carrying `imports: list[Import]`) is built on first use, so a warm
+`auditor check` that needs no graph algorithm never pays for importing networkx.
+Filtering by import kind gives a new graph.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Collection, Iterable, Iterator, Mapping
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from auditor.domain import AnalysisError, FileFacts, Import, ImportKind, Module
 from auditor.graph.patterns import ModulePattern
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 class ImportGraph:
@@ -28,8 +32,9 @@ class ImportGraph:
         self.facts: dict[str, FileFacts] = dict(facts or {})  # by module name
         self.errors: list[AnalysisError] = list(errors)
         self.external_imports: list[Import] = []
-        self._g: nx.DiGraph = nx.DiGraph()
-        self._g.add_nodes_from(sorted(self.modules))
+        self._succ: dict[str, dict[str, list[Import]]] = {m: {} for m in self.modules}
+        self._pred: dict[str, set[str]] = {m: set() for m in self.modules}
+        self._nx: nx.DiGraph | None = None
         for imp in imports:
             self._add(imp)
 
@@ -37,43 +42,65 @@ class ImportGraph:
         if imp.external:
             self.external_imports.append(imp)
             return
-        if self._g.has_edge(imp.importer, imp.imported):
-            self._g.edges[imp.importer, imp.imported]["imports"].append(imp)
-        else:
-            self._g.add_edge(imp.importer, imp.imported, imports=[imp])
+        a, b = imp.importer, imp.imported
+        for node in (a, b):
+            if node not in self._succ:
+                self._succ[node] = {}
+                self._pred[node] = set()
+        self._succ[a].setdefault(b, []).append(imp)
+        self._pred[b].add(a)
 
     # -- basic access -------------------------------------------------------------------------
     @property
     def nx(self) -> nx.DiGraph:
-        """The underlying networkx graph (read it, do not mutate it)."""
-        return self._g
+        """A networkx view of the graph, built on first use (read it, do not mutate it)."""
+        if self._nx is None:
+            import networkx
+
+            g = networkx.DiGraph()
+            g.add_nodes_from(sorted(self._succ))
+            for a, targets in self._succ.items():
+                for b, imps in targets.items():
+                    g.add_edge(a, b, imports=imps)
+            self._nx = g
+        return self._nx
 
     def __contains__(self, module: object) -> bool:
         return module in self.modules
+
+    def has_node(self, module: str) -> bool:
+        """In the graph: an audited module, or an import target (e.g. a missing module)."""
+        return module in self._succ
+
+    def successors(self, module: str) -> Iterable[str]:
+        return self._succ.get(module, {}).keys()
+
+    def predecessors(self, module: str) -> Iterable[str]:
+        return self._pred.get(module, ())
 
     def __len__(self) -> int:
         return len(self.modules)
 
     def imports(self) -> Iterator[Import]:
         """Every internal import occurrence, in a stable order."""
-        for a, b in sorted(self._g.edges):
-            yield from self._g.edges[a, b]["imports"]
+        for a in sorted(self._succ):
+            targets = self._succ[a]
+            for b in sorted(targets):
+                yield from targets[b]
 
     def imports_between(self, importer: str, imported: str) -> list[Import]:
-        if not self._g.has_edge(importer, imported):
-            return []
-        return list(self._g.edges[importer, imported]["imports"])
+        return list(self._succ.get(importer, {}).get(imported, ()))
 
     def edge_pairs(self) -> set[tuple[str, str]]:
-        return set(self._g.edges)
+        return {(a, b) for a, targets in self._succ.items() for b in targets}
 
     def directly_imported_by(self, module: str) -> set[str]:
         """Modules that `module` imports directly."""
-        return set(self._g.successors(module)) if module in self._g else set()
+        return set(self._succ.get(module, ()))
 
     def direct_importers_of(self, module: str) -> set[str]:
         """Modules that import `module` directly."""
-        return set(self._g.predecessors(module)) if module in self._g else set()
+        return set(self._pred.get(module, ()))
 
     def children(self, package: str) -> set[str]:
         prefix = package + "."
@@ -124,12 +151,12 @@ class ImportGraph:
         parent: dict[str, str | None] = {}
         queue: deque[str] = deque()
         for s in sorted(sources):
-            if s in self._g and s not in parent:
+            if s in self._succ and s not in parent:
                 parent[s] = None
                 queue.append(s)
         while queue:
             node = queue.popleft()
-            for nxt in sorted(self._g.successors(node)):
+            for nxt in sorted(self._succ[node]):
                 if nxt in parent or (node, nxt) in ignored:
                     continue
                 parent[nxt] = node
@@ -146,10 +173,10 @@ class ImportGraph:
 
     def reachable_from(self, sources: Collection[str]) -> set[str]:
         seen: set[str] = set()
-        stack = [s for s in sources if s in self._g]
+        stack = [s for s in sources if s in self._succ]
         while stack:
             node = stack.pop()
-            for nxt in self._g.successors(node):
+            for nxt in self._succ[node]:
                 if nxt not in seen:
                     seen.add(nxt)
                     stack.append(nxt)
@@ -157,9 +184,11 @@ class ImportGraph:
 
     def strongly_connected_components(self) -> list[list[str]]:
         """Components with more than one module (or a self-import), each sorted, smallest first."""
+        import networkx
+
         comps = []
-        for comp in nx.strongly_connected_components(self._g):
+        for comp in networkx.strongly_connected_components(self.nx):
             members = sorted(comp)
-            if len(members) > 1 or self._g.has_edge(members[0], members[0]):
+            if len(members) > 1 or members[0] in self._succ[members[0]]:
                 comps.append(members)
         return sorted(comps, key=lambda c: (len(c), c))

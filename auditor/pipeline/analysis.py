@@ -200,10 +200,17 @@ def to_result(
     commit: str | None = None,
     branch: str | None = None,
     started: float | None = None,
+    metrics: bool = True,
 ) -> RunResult:
-    """Package an analysis (after drift classification) as the one RunResult writers consume."""
+    """Package an analysis (after drift classification) as the one RunResult writers consume.
+
+    `metrics=False` leaves out the package metrics and cycles (only the JSON and HTML reports
+    show them), which spares a plain `check` the cycle search.
+    """
     chosen = sorted(findings if findings is not None else analysis.findings, key=_order)
-    modules, edges, cycles = package_view(analysis.graph, chosen, analysis.config.layers)
+    modules, edges, cycles = (
+        package_view(analysis.graph, chosen, analysis.config.layers) if metrics else ((), (), ())
+    )
     now = dt.datetime.now(dt.timezone.utc)
     info = RunInfo(
         tool_version=__version__,

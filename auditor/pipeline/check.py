@@ -38,18 +38,25 @@ def apply_baseline(opts: RunOptions, analysis: Analysis) -> tuple[list[Finding],
     return list(classified), list(fixed)
 
 
-def collect_findings(opts: RunOptions) -> RunResult:
+def collect_findings(opts: RunOptions, *, metrics: bool = True) -> RunResult:
     """Analyse the tree and classify its findings against the baseline (no base ref)."""
     started = time.perf_counter()
     analysis = analyse(opts, attribution="findings")
     findings, fixed = apply_baseline(opts, analysis)
     commit, branch = head_info(opts.root)
     return to_result(
-        analysis, opts, findings=findings, fixed=fixed, commit=commit, branch=branch, started=started
+        analysis,
+        opts,
+        findings=findings,
+        fixed=fixed,
+        commit=commit,
+        branch=branch,
+        started=started,
+        metrics=metrics,
     )
 
 
-def check_against_base(opts: RunOptions, ref: str) -> RunResult:
+def check_against_base(opts: RunOptions, ref: str, *, metrics: bool = True) -> RunResult:
     """Only what the working tree makes worse than REF: new findings, plus the fixed ones.
 
     Both sides are analysed under the working tree's configuration, so a rule change is judged
@@ -104,6 +111,7 @@ def check_against_base(opts: RunOptions, ref: str) -> RunResult:
         commit=head_commit,
         branch=branch,
         started=started,
+        metrics=metrics,
     )
     return result
 
