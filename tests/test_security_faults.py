@@ -180,4 +180,4 @@ def test_untested_semgrep_version_is_a_warning_not_a_failure(root: Path, tmp_pat
     outcome = run_with(root, fake_semgrep(tmp_path, body))
     assert outcome.incomplete_reasons == []
     assert outcome.semgrep_version == "0.50.0"
-    assert outcome.warnings == ["semgrep 0.50.0 is outside the tested range >=1.100,<2"]
+    assert outcome.warnings == ["semgrep 0.50.0 is outside the tested range >=1.185,<2"]
