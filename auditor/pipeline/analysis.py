@@ -71,12 +71,14 @@ def analyse(
     config: AuditorConfig | None = None,
     security_files: Sequence[str] | None = None,
     attribution: str = "all",
+    graph: ImportGraph | None = None,
 ) -> Analysis:
     """Analyse `root` (default opts.root) with `config` (default: the one found at root).
 
     `security_files`: scan only these repo-relative files with semgrep (None: every module file).
     `attribution`: "all" files (the nightly audit's per-file table), only the files that carry
     "findings" (a check: every finding gets its origin, nothing else is blamed), or "none".
+    `graph`: an already built graph of `root` (the base side of a pre-merge check).
     """
     root = root or opts.root
     stages: dict[str, float] = {}
@@ -87,7 +89,7 @@ def analyse(
             config = dataclasses.replace(config, root=root)
     packages = opts.packages or config.packages
     with _timed(stages, "graph"):
-        graph = build_graph(
+        graph = graph or build_graph(
             root,
             packages=packages,
             source_roots=config.source_roots,

@@ -1,22 +1,18 @@
-"""Read a git ref's tree without touching the user's checkout.
+"""Read a git ref's files without touching the user's checkout.
 
-`check --base REF` analyses REF's files in a private temporary directory filled from git's object
-store (`git ls-tree` + one `git cat-file --batch`), so a dirty work tree is fine and nothing is
-checked out. The parse cache is keyed by content, so files unchanged since REF are not parsed again.
+`check --base REF` needs REF's version of the files the change touched; everything else is the
+same as in the working tree. Those versions come from git's object store in one
+`git cat-file --batch`, so a dirty work tree is fine and nothing is checked out.
 """
 
 from __future__ import annotations
 
 import subprocess
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from auditor.domain.errors import GitError
 from auditor.support.git import GitUnavailable, repo_toplevel, run_git
-
-# what the analysis needs from the base tree: sources, config, ignore rules, ownership
-_WANTED_SUFFIXES = (".py", ".pyi")
-_WANTED_NAMES = {"pyproject.toml", "auditor.toml", ".gitignore", "CODEOWNERS"}
 
 
 @dataclass(frozen=True)
@@ -49,46 +45,33 @@ def resolve_ref(root: Path, ref: str) -> str:
     return commit
 
 
-def _wanted(path: str) -> bool:
-    p = PurePosixPath(path)
-    return p.suffix in _WANTED_SUFFIXES or p.name in _WANTED_NAMES
+def read_blobs(root: Path, commit: str, paths: list[str]) -> dict[str, bytes]:
+    """The contents of `paths` (relative to `root`) at `commit`, in one `git cat-file --batch`.
 
-
-def materialise(root: Path, commit: str, dest: Path) -> Path:
-    """Write the wanted files of `commit` below `dest`; return the directory matching `root`.
-
-    `root` may be a subdirectory of the repository: the returned path is the same subdirectory
-    inside `dest`.
+    Paths missing at `commit` are left out.
     """
     top = repo_toplevel(root)
     if top is None:
         raise GitError(f"{root} is not inside a git repository")
-    listing = run_git(top, "ls-tree", "-r", "-z", "--full-tree", commit)
-    blobs: list[tuple[str, str]] = []
-    for entry in listing.split(b"\0"):
-        if not entry:
+    if not paths:
+        return {}
+    prefix = root.resolve().relative_to(top.resolve()).as_posix()
+    names = [p if prefix in ("", ".") else f"{prefix}/{p}" for p in paths]
+    request = b"".join(f"{commit}:{name}\n".encode("utf-8", "surrogateescape") for name in names)
+    data = run_git(top, "cat-file", "--batch", input=request)
+    found: dict[str, bytes] = {}
+    offset = 0
+    for path in paths:
+        header_end = data.index(b"\n", offset)
+        header = data[offset:header_end].split()
+        offset = header_end + 1
+        if header[-1] == b"missing" or len(header) != 3:
             continue
-        meta, _, raw_path = entry.partition(b"\t")
-        mode, kind, oid = meta.decode().split()
-        path = raw_path.decode("utf-8", "surrogateescape")
-        if kind == "blob" and mode != "120000" and _wanted(path):
-            blobs.append((oid, path))
-    if blobs:
-        request = b"".join(oid.encode() + b"\n" for oid, _ in blobs)
-        data = run_git(top, "cat-file", "--batch", input=request)
-        offset = 0
-        for _oid, path in blobs:
-            header_end = data.index(b"\n", offset)
-            size = int(data[offset:header_end].split()[2])
-            body = data[header_end + 1 : header_end + 1 + size]
-            offset = header_end + 1 + size + 1
-            target = dest / path
-            if not target.resolve().is_relative_to(dest.resolve()):
-                continue  # a hostile path in the tree; never write outside dest
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(body)
-    sub = root.resolve().relative_to(top.resolve())
-    return dest / sub
+        size = int(header[2])
+        if header[1] == b"blob":
+            found[path] = data[offset : offset + size]
+        offset += size + 1
+    return found
 
 
 def changes_since(root: Path, commit: str) -> list[Change]:

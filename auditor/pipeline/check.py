@@ -10,7 +10,8 @@ from pathlib import Path
 from auditor.domain import Finding, Status
 from auditor.domain.run import RunResult
 from auditor.pipeline.analysis import Analysis, analyse, to_result
-from auditor.pipeline.base_ref import changes_since, materialise, resolve_ref
+from auditor.pipeline.base_graph import base_graph
+from auditor.pipeline.base_ref import Change, changes_since, resolve_ref
 from auditor.pipeline.options import RunOptions
 from auditor.support.git import head_info, repo_toplevel
 
@@ -61,7 +62,7 @@ def check_against_base(opts: RunOptions, ref: str, *, metrics: bool = True) -> R
 
     Both sides are analysed under the working tree's configuration, so a rule change is judged
     by the rule-pack commands, not mistaken for drift. semgrep scans only the changed files on
-    each side; the parse cache makes unchanged files free on the base side.
+    each side; the base side reuses the head's facts for every file the change did not touch.
     """
     from auditor.drift.classify import match_against_base
 
@@ -78,23 +79,21 @@ def check_against_base(opts: RunOptions, ref: str, *, metrics: bool = True) -> R
             return path
         return path[len(prefix) + 1 :] if path.startswith(prefix + "/") else None
 
-    head_changed = sorted({p for c in changes if c.status != "D" and (p := local(c.path))})
-    base_changed = sorted({p for c in changes if (p := local(c.old_path))})
-    renames: dict[str, str] = {}
-    for c in changes:
-        before, after = local(c.old_path), local(c.path)
-        if c.status == "R" and before and after:
-            renames[before] = after
+    local_changes = [
+        Change(c.status, path, local(c.old_path)) for c in changes if (path := local(c.path)) is not None
+    ]
+    head_changed = sorted({c.path for c in local_changes if c.status != "D" and c.path.endswith(".py")})
+    renames = {c.old_path: c.path for c in local_changes if c.status == "R" and c.old_path}
 
-    head = analyse(opts, security_files=[p for p in head_changed if p.endswith(".py")], attribution="none")
+    head = analyse(opts, security_files=head_changed, attribution="none")
     with tempfile.TemporaryDirectory(prefix="auditor-base-") as tmp:
-        base_root = materialise(opts.root, commit, Path(tmp))
-        base_root.mkdir(parents=True, exist_ok=True)
+        graph_at_base, base_changed = base_graph(opts, head.graph, commit, local_changes, Path(tmp))
         base = analyse(
             opts,
-            root=base_root,
+            root=Path(tmp),
             config=head.config,
-            security_files=[p for p in base_changed if p.endswith(".py")],
+            graph=graph_at_base,
+            security_files=base_changed,
             attribution="none",
         )
     # semgrep ran on the changed files only, on both sides, so its findings compare like for like

@@ -1,0 +1,86 @@
+"""The import graph at a base ref, built from the working tree's graph and the changed files.
+
+Files the change did not touch have the same content at REF, so their parsed facts are reused
+as they are; only REF's versions of the changed files are read (from git) and parsed, through
+the content-hash cache. A pre-merge check of a one-file change on a large project therefore
+parses at most one file per side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from auditor.discover.model import SourceFile
+from auditor.domain import FileFacts
+from auditor.graph import ImportGraph
+from auditor.graph.resolve import build_import_graph
+from auditor.parse import ParseCache, parse_files
+from auditor.pipeline.base_ref import Change, read_blobs
+from auditor.pipeline.options import RunOptions
+
+
+def _source_roots(graph: ImportGraph) -> list[str]:
+    """Path prefixes ("" or "src/") under which the audited modules live, longest first."""
+    roots = set()
+    for module in graph.modules.values():
+        if not module.path:
+            continue
+        tail = module.name.replace(".", "/") + ("/__init__.py" if module.is_package else ".py")
+        if module.path.endswith(tail):
+            roots.add(module.path[: -len(tail)])
+    return sorted(roots, key=len, reverse=True)
+
+
+def module_for_path(path: str, roots: Sequence[str], packages: set[str]) -> tuple[str, bool] | None:
+    """(module, is_package) of a file path below one of the audited packages, else None."""
+    for root in roots:
+        if not path.startswith(root):
+            continue
+        rel = path[len(root) :]
+        for suffix, is_package in (("/__init__.py", True), (".py", False)):
+            if rel.endswith(suffix):
+                parts = rel[: -len(suffix)].split("/")
+                if parts[0] in packages and all(p.isidentifier() for p in parts[:-1]):
+                    return ".".join(parts), is_package
+    return None
+
+
+def base_graph(
+    opts: RunOptions,
+    head: ImportGraph,
+    commit: str,
+    changes: Sequence[Change],
+    scratch: Path,
+) -> tuple[ImportGraph, list[str]]:
+    """REF's import graph, and the repo paths of REF's changed files written below `scratch`.
+
+    `changes` use paths relative to the audited root. The changed files are written to
+    `scratch` (they are what semgrep scans on the base side).
+    """
+    by_path: dict[str, FileFacts] = {f.path: f for f in head.facts.values()}
+    for change in changes:
+        if change.status != "D":
+            by_path.pop(change.path, None)
+    wanted = sorted({c.old_path for c in changes if c.old_path and c.old_path.endswith(".py")})
+    roots = _source_roots(head)
+    packages = {name.split(".")[0] for name in head.modules}
+    located = {p: m for p in wanted if (m := module_for_path(p, roots, packages)) is not None}
+    blobs = read_blobs(opts.root, commit, sorted(located))
+    files: list[SourceFile] = []
+    for path, data in sorted(blobs.items()):
+        target = scratch / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        module, is_package = located[path]
+        files.append(SourceFile(path, target, module, is_package))
+    cache = ParseCache(opts.effective_cache_dir) if opts.use_cache else None
+    try:
+        facts, _errors = parse_files(scratch, files, cache=cache, jobs=opts.jobs)
+    finally:
+        if cache is not None:
+            cache.close()
+    by_path.update(facts)
+    namespace = [m.name for m in head.modules.values() if not m.path]
+    graph = build_import_graph(by_path.values(), include_external=True, namespace_packages=namespace)
+    return graph, sorted(blobs)

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Every benchmark, side by side with its peer, as README reports them.
+# Bytecode is compiled first and kept (as any pip install does): some machines set
+# PYTHONDONTWRITEBYTECODE, which would make every auditor start recompile its own modules
+# while the peers run from pip-compiled site-packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+unset PYTHONDONTWRITEBYTECODE
+PY=.venv/bin/python
+$PY -m compileall -q auditor >/dev/null
+R=${REPEATS:-7}
+echo "== machine"; nproc; grep -m1 'model name' /proc/cpuinfo || true; free -g | head -2; $PY --version
+echo "== graph (issue 2)";        $PY benchmarks/bench_graph.py --repeats "$R"
+echo "== contracts (issue 3)";    $PY benchmarks/bench_contracts.py --repeats "$R"
+echo "== pre-merge (issue 6)";    $PY benchmarks/bench_premerge.py --repeats "$R"
+echo "== security (issue 4)";     $PY benchmarks/bench_security.py --repeats 3
+echo "== attribution (issue 5)";  $PY benchmarks/bench_attribution.py --repeats 3
+echo "== report (issue 7)";       $PY benchmarks/bench_report.py --repeats 3
+echo "== scale (issue 8)";        $PY benchmarks/bench_scale.py
