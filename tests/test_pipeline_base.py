@@ -123,3 +123,30 @@ def test_not_a_git_repository(tmp_path, capsys):
     code = main(["check", str(tmp_path), "--base", "main", "--no-semgrep"])
     err = capsys.readouterr().err
     assert code == 2 and "not inside a git repository" in err
+
+
+def test_patching_edited_files_equals_rebuilding_the_graph(tmp_path):
+    from auditor.graph.resolve import build_import_graph, replace_files
+    from auditor.parse import parse_source
+    from auditor.pipeline.graph_build import build_graph
+
+    root = tmp_path / "p"
+    for path, text in {**FILES, "shop/domain/m2.py": "from . import m1\nfrom shop.api import views\n"}.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    head = build_graph(root, packages=["shop"], use_cache=False, include_external=True)
+    edited = parse_source(
+        b"import os\nfrom .m3 import VALUE\nfrom ..api.views import X\n",
+        path="shop/domain/m2.py",
+        module="shop.domain.m2",
+        is_package=False,
+    )
+    assert not isinstance(edited, Exception) and hasattr(edited, "imports")
+    patched = replace_files(head, [edited])
+    facts = {f.path: f for f in head.facts.values()}
+    facts[edited.path] = edited
+    rebuilt = build_import_graph(facts.values(), include_external=True)
+    assert sorted(patched.imports(), key=repr) == sorted(rebuilt.imports(), key=repr)
+    assert sorted(patched.external_imports, key=repr) == sorted(rebuilt.external_imports, key=repr)
+    assert ("shop.domain.m2", "shop.domain.m3") in patched.edge_pairs()
+    assert ("shop.domain.m2", "shop.domain.m1") not in patched.edge_pairs()

@@ -108,3 +108,26 @@ def build_import_graph(
         facts={f.module: f for f in all_facts},
         errors=sorted(problems, key=lambda e: (e.path, e.message)),
     )
+
+
+def replace_files(graph: ImportGraph, facts: Iterable[FileFacts]) -> ImportGraph:
+    """`graph` with the imports of some files replaced by those of `facts` (same module set).
+
+    Valid only when no module is added or removed: resolution of every other file's imports
+    depends on the module set alone, so only the given files are resolved again. Used for the
+    base side of a pre-merge check whose change only edits files.
+    """
+    replaced = {f.module: f for f in facts}
+    resolver = _Resolver(graph.modules)
+    imports = [i for i in graph.imports() if i.importer not in replaced]
+    imports += [i for i in graph.external_imports if i.importer not in replaced]
+    for f in replaced.values():
+        for raw in f.imports:
+            resolved, _warning = resolver.resolve(f, raw)
+            imports.extend(resolved)
+    return ImportGraph(
+        graph.modules.values(),
+        imports,
+        facts={**graph.facts, **replaced},
+        errors=graph.errors,
+    )

@@ -14,7 +14,7 @@ from pathlib import Path
 from auditor.discover.model import SourceFile
 from auditor.domain import FileFacts
 from auditor.graph import ImportGraph
-from auditor.graph.resolve import build_import_graph
+from auditor.graph.resolve import build_import_graph, replace_files
 from auditor.parse import ParseCache, parse_files
 from auditor.pipeline.base_ref import Change, read_blobs
 from auditor.pipeline.options import RunOptions
@@ -80,6 +80,14 @@ def base_graph(
     finally:
         if cache is not None:
             cache.close()
+    edits_only = (
+        all(c.status == "M" for c in changes)
+        and set(facts) == {c.path for c in changes if c.path in located}
+        and all(f.module in head.modules for f in facts.values())
+    )
+    if edits_only:
+        # the module set is unchanged: resolve only the edited files again
+        return replace_files(head, facts.values()), sorted(blobs)
     by_path.update(facts)
     namespace = [m.name for m in head.modules.values() if not m.path]
     graph = build_import_graph(by_path.values(), include_external=True, namespace_packages=namespace)

@@ -1,0 +1,102 @@
+"""Benchmark: `auditor check --base main` with 1, 10 and 100 changed files vs `lint-imports`.
+
+Django 5.2 (tests/realpkgs.py) is committed to a generated git repository with one layers
+contract (the same one for both tools). For each change size a branch edits that many modules
+(a new function appended), then each tool runs once to warm its cache and `--repeats` times
+for the medians. auditor runs without semgrep (contracts only), as the target asks; the
+ratio target for 1-10 changed files is <= 1.0x lint-imports with its cache.
+
+    .venv/bin/python benchmarks/bench_premerge.py --repeats 7
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+
+import realpkgs  # noqa: E402
+from gitrepo import git_env  # noqa: E402
+
+BIN = Path(sys.executable).parent
+LAYERS = ["django.contrib", "django.db", "django.core", "django.utils"]
+AUDITOR_TOML = (
+    'packages = ["django"]\n\n[[contracts]]\nid = "django-layers"\ntype = "layers"\n'
+    f"layers = [{', '.join(repr(x).replace(chr(39), chr(34)) for x in LAYERS)}]\n"
+    'ignore_kinds = ["dynamic"]\n'
+)
+IMPORTLINTER = "[importlinter]\nroot_package = django\n\n[importlinter:contract:layers]\n"
+IMPORTLINTER += "name = layers\ntype = layers\nlayers =\n" + "".join(f"    {x}\n" for x in LAYERS)
+
+
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "Bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.com",
+    "GIT_COMMITTER_NAME": "Bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.com",
+}
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, env=git_env(IDENTITY), stdout=subprocess.DEVNULL)
+
+
+def timed(cmd: list[str], cwd: Path, repeats: int) -> list[float]:
+    env = {**os.environ, "PYTHONPATH": str(cwd), "SEMGREP_ENABLE_VERSION_CHECK": "0"}
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+        times.append(time.perf_counter() - start)
+        if done.returncode not in (0, 1):
+            raise SystemExit(f"{cmd[0]} failed ({done.returncode}): {done.stderr[-2000:]}")
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--sizes", default="1,10,100")
+    args = parser.parse_args()
+    django = realpkgs.unpacked("django", "5.2") / "django"
+    with tempfile.TemporaryDirectory(prefix="bench-premerge-") as tmp:
+        work = Path(tmp) / "repo"
+        shutil.copytree(django, work / "django")
+        (work / "auditor.toml").write_text(AUDITOR_TOML)
+        (work / ".importlinter").write_text(IMPORTLINTER)
+        (work / ".gitignore").write_text(".auditor/\n.import_linter_cache/\n")
+        git(work, "init", "-q", "-b", "main")
+        git(work, "add", "-A")
+        git(work, "commit", "-q", "-m", "django 5.2")
+        modules = sorted(p for p in (work / "django").rglob("*.py") if p.name != "__init__.py")
+        auditor_cmd = [str(BIN / "auditor"), "check", ".", "--base", "main", "--no-semgrep", "-q"]
+        lint_cmd = [str(BIN / "lint-imports")]
+        rows = []
+        for size in (int(s) for s in args.sizes.split(",")):
+            git(work, "checkout", "-q", "-B", f"change-{size}", "main")
+            for path in modules[:: max(1, len(modules) // size)][:size]:
+                with path.open("a", encoding="utf-8") as fh:
+                    fh.write("\n\ndef _bench_added():\n    return 1\n")
+            git(work, "commit", "-q", "-am", f"{size} changed files")
+            timed(auditor_cmd, work, 1)  # warm both caches
+            timed(lint_cmd, work, 1)
+            ours = statistics.median(timed(auditor_cmd, work, args.repeats))
+            theirs = statistics.median(timed(lint_cmd, work, args.repeats))
+            rows.append((size, ours, theirs))
+        print(f"Django 5.2 in a git repo, one layers contract, {args.repeats} warm runs each (median s)")
+        print(f"{'changed files':>13}  {'auditor check --base':>20}  {'lint-imports (cached)':>21}  ratio")
+        for size, ours, theirs in rows:
+            print(f"{size:>13}  {ours:>20.3f}  {theirs:>21.3f}  {ours / theirs:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
