@@ -7,10 +7,13 @@ Each command lives in its own module with `register(subparsers, common)`; the mo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 
 from auditor import __version__
 from auditor.domain.errors import AuditorError
@@ -29,6 +32,30 @@ COMMANDS = (
     "attribution_cmd",
     "rules_cmd",
 )
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into an exception so that `finally` blocks and rollbacks run (exit 143)."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """While running a command, SIGTERM raises Terminated (main thread, default handler only)."""
+    install = (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    )
+    if install:
+        signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        yield
+    finally:
+        if install:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -89,10 +116,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return int(args.func(args))
+        with _sigterm_raises():
+            return int(args.func(args))
     except AuditorError as exc:
         print(f"auditor: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Terminated:
+        print("auditor: terminated (SIGTERM); earlier results are intact", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("auditor: interrupted; nothing was written", file=sys.stderr)
         return 130

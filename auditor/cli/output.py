@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
 from auditor.domain import Severity
+from auditor.domain.errors import UsageError
 from auditor.domain.run import RunResult
 from auditor.report.writers._common import failing_findings
 
@@ -17,10 +19,15 @@ def emit(text: str, output: str | None) -> None:
     """Write to -o FILE (atomically enough: whole text at once) or stdout."""
     if output and output != "-":
         path = Path(output)
-        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(path)
+        except OSError as exc:  # a full disk, a read-only directory: one line, exit 2
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
     else:
         sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
 

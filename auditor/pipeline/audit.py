@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import os
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,6 +23,15 @@ from auditor.pipeline.options import RunOptions
 from auditor.support.git import head_info
 
 REPORT_FILES = ("index.html", "report.json", "report.sarif")
+# test hook (tests/test_faults_signals.py): pause at "before-report" or "report-staged"
+PAUSE_ENV = "AUDITOR_TEST_PAUSE_AT"
+
+
+def _test_pause(point: str) -> None:
+    """Test hook: announce `point` on stderr and sleep there, so a test can signal the run."""
+    if os.environ.get(PAUSE_ENV) == point:
+        print(f"auditor: test pause at {point}", file=sys.stderr, flush=True)
+        time.sleep(120)
 
 
 def default_history_path(opts: RunOptions) -> Path:
@@ -53,6 +63,7 @@ def run_audit(
         if history is not None:
             result = dataclasses.replace(result, history=tuple(history.trend(30)))
             result = _with_api_changes(result, analysis, history)
+        _test_pause("before-report")
         write_report_dir(result, out_dir)
         if history is not None:
             run_id = history.record_run(result, api_snapshot=_api_snapshot(analysis))
@@ -130,6 +141,7 @@ def write_report_dir(result: RunResult, out_dir: Path) -> None:
                 fh.write(text)
                 fh.flush()
                 os.fsync(fh.fileno())
+        _test_pause("report-staged")
         old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
         if out_dir.exists():
             out_dir.rename(old)
@@ -141,7 +153,11 @@ def write_report_dir(result: RunResult, out_dir: Path) -> None:
             raise
         if old.exists():
             shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError):  # a full disk, a read-only directory: one line, exit 2
+            raise UsageError(
+                f"cannot write the report to {out_dir}: {exc.strerror or exc}; the previous report is unchanged"
+            ) from None
         raise

@@ -17,6 +17,7 @@ from auditor.config.model import AuditorConfig, PackInfo
 from auditor.config.packs import BUILTIN_PREFIX, LoadedPack, PackLoader, resolve_pack_ref
 from auditor.contracts import ContractsOutcome, check_contracts
 from auditor.contracts.explain import Explanation
+from auditor.contracts.search import descendants_by_package
 from auditor.domain import ConfigError, Finding, RulePackError, UsageError
 from auditor.graph.model import ImportGraph
 from auditor.graph.patterns import ModulePattern
@@ -88,8 +89,9 @@ def list_rules(root: Path, config_file: Path | None, opts: GraphOptions, *, toda
             found = graph.match(ModulePattern(pattern))
             if not found:
                 unmatched.append(pattern)
-            for module in found:
-                covered |= {module} | graph.descendants(module)
+            covered |= found
+            for below in descendants_by_package(graph, found).values():  # one pass, not one per module
+                covered |= below
         layers.append(LayerRow(name, tuple(patterns), len(covered), tuple(unmatched)))
     contracts = []
     for spec in config.contracts:

@@ -131,6 +131,9 @@ def run_semgrep(call: SemgrepCall) -> SemgrepReply:
         return SemgrepReply(
             None, None, f"semgrep timed out after {call.total_timeout_s:g} s (killed)", _tail(err)
         )
+    except BaseException:  # SIGINT / SIGTERM (raised by the CLI): semgrep must not outlive us
+        _kill_group(proc)
+        raise
     code = proc.returncode
     tail = _tail(err)
     if code < 0:
