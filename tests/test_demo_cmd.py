@@ -29,7 +29,7 @@ def test_demo_prints_the_report_path_and_writes_the_report(demo_out: tuple[Path,
     report = out / "report" / "index.html"
     assert printed.strip() == str(report)
     assert {p.name for p in report.parent.iterdir()} >= {"index.html", "report.json", "report.sarif"}
-    assert (out / "project" / ".git").is_dir()
+    assert (out / "shop" / ".git").is_dir()
 
 
 def test_demo_report_has_two_runs_and_ai_findings(demo_out: tuple[Path, str]) -> None:

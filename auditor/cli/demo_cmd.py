@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
 
     out = Path(args.out).resolve()
     quiet = getattr(args, "quiet", 0) > 0
-    project = create_demo_project(out / "project")
+    project = create_demo_project(out / "shop")
     report_dir = out / "report"
     first, _ = project.audit_points
     _say(quiet, f"auditor demo: sample project with {len(project.commits)} commits in {project.root}")
