@@ -8,10 +8,16 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 BUSY_TIMEOUT_S = 30.0
+
+
+def _is_busy(exc: sqlite3.DatabaseError) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
 
 class SqliteDb:
@@ -27,9 +33,9 @@ class SqliteDb:
         self.warnings: list[str] = []
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.conn = self._open(schema)
+            self.conn = self._open_waiting(schema)
         except sqlite3.DatabaseError as exc:
-            if not recreate_if_corrupt:
+            if not recreate_if_corrupt or _is_busy(exc):
                 raise
             self.warnings.append(f"{path}: unreadable database ({exc}); rebuilt it")
             print(f"auditor: warning: {self.warnings[-1]}", file=sys.stderr)
@@ -38,7 +44,21 @@ class SqliteDb:
             for suffix in ("-wal", "-shm"):
                 with contextlib.suppress(OSError):
                     path.with_name(path.name + suffix).unlink()
-            self.conn = self._open(schema)
+            self.conn = self._open_waiting(schema)
+
+    def _open_waiting(self, schema: str) -> sqlite3.Connection:
+        """Open, waiting while another process holds a lock (e.g. while it creates the schema
+        or switches to WAL): a busy database is not a corrupt one."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        delay = 0.01
+        while True:
+            try:
+                return self._open(schema)
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.25)
 
     def _open(self, schema: str) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
