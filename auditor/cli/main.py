@@ -13,7 +13,9 @@ import os
 import signal
 import sys
 import threading
+import traceback
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from auditor import __version__
 from auditor.domain.errors import AuditorError
@@ -119,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with _sigterm_raises():
             return int(args.func(args))
     except AuditorError as exc:
-        print(f"auditor: error: {exc}", file=sys.stderr)
+        print(f"auditor: error: {_one_line(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except Terminated:
         print("auditor: terminated (SIGTERM); earlier results are intact", file=sys.stderr)
@@ -129,6 +131,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # a bug of ours: one line, the traceback only when asked for
+        if getattr(args, "verbose", 0) or os.environ.get("AUDITOR_DEBUG"):
+            traceback.print_exc()
+        where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        at = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
+        print(
+            f"auditor: internal error{at}: {type(exc).__name__}: {_one_line(str(exc))} "
+            "(please report it; -v shows the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+
+
+def _one_line(text: str, limit: int = 500) -> str:
+    """Messages may quote hostile input: keep them one line and bounded."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 if __name__ == "__main__":  # pragma: no cover

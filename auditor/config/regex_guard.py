@@ -1,6 +1,8 @@
-"""Regexes from a config are hostile input: they must compile, stay short, and not backtrack
+r"""Regexes from a config are hostile input: they must compile, stay short, and not backtrack
 catastrophically. We reject an unbounded repeat nested inside another repeat ((a+)+, (a*)*,
-(a|a?)+ ...) instead of running them with a timeout, so the attribution stage can use `re`.
+(a|a?)+, (.*a){12} ...) and patterns with more than MAX_UNBOUNDED unbounded repeats
+(\w*\w*\w*\w*z backtracks polynomially) instead of running them with a timeout, so the
+attribution stage can use `re`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ else:  # pragma: no cover - 3.10
     import sre_parse
 
 MAX_PATTERN_LENGTH = 300
+MAX_UNBOUNDED = 3  # unbounded repeats per pattern: each one multiplies the backtracking
 _REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT}
 _POSSESSIVE = getattr(sre_constants, "POSSESSIVE_REPEAT", None)
 
@@ -32,7 +35,27 @@ def regex_problem(pattern: str) -> str | None:
         return f"regex does not compile: {exc}"
     if _has_nested_repeat(parsed, inside_repeat=False):
         return "regex nests a repeat inside a repeat (like (a+)+), which can backtrack catastrophically"
+    unbounded = _count_unbounded(parsed)
+    if unbounded > MAX_UNBOUNDED:
+        return (
+            f"regex has {unbounded} unbounded repeats (*, +, {{n,}}); at most {MAX_UNBOUNDED} are allowed, "
+            "since each one multiplies the backtracking on a hostile name"
+        )
     return None
+
+
+def _count_unbounded(items: Any) -> int:
+    count = 0
+    for op, arg in items:
+        if op in _REPEATS or (_POSSESSIVE is not None and op == _POSSESSIVE):
+            count += int(arg[1] == sre_constants.MAXREPEAT or arg[1] > 50) + _count_unbounded(arg[2])
+        elif op == sre_constants.SUBPATTERN:
+            count += _count_unbounded(arg[-1])
+        elif op == sre_constants.BRANCH:
+            count += sum(_count_unbounded(branch) for branch in arg[1])
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            count += _count_unbounded(arg[1])
+    return count
 
 
 def _has_nested_repeat(items: Any, inside_repeat: bool) -> bool:
@@ -42,7 +65,8 @@ def _has_nested_repeat(items: Any, inside_repeat: bool) -> bool:
             unbounded = high == sre_constants.MAXREPEAT or high > 50
             if inside_repeat and unbounded:
                 return True
-            if _has_nested_repeat(sub, inside_repeat or unbounded):
+            # any repetition (bounded too: (.*a){12}) multiplies an unbounded repeat inside it
+            if _has_nested_repeat(sub, inside_repeat or unbounded or high > 1):
                 return True
             if unbounded and _can_repeat_inside(sub):
                 return True

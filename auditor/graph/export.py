@@ -79,9 +79,14 @@ def _edges(imports: list[Import]) -> dict[tuple[str, str], list[Import]]:
     return edges
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _dot_id(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
     escaped = escaped.replace("\n", "\\n").replace("\r", "\\r")
+    # other control characters (ESC...) would reach a terminal raw: show them as text
+    escaped = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", escaped)
     return f'"{escaped}"'
 
 

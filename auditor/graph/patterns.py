@@ -26,19 +26,34 @@ class ModulePattern:
         return "*" in self.text
 
     @cached_property
-    def _regex(self) -> re.Pattern[str]:
-        parts = []
-        for seg in self.text.split("."):
-            if seg == "**":
-                parts.append(r"[^.]+(?:\.[^.]+)*")
-            elif seg == "*":
-                parts.append(r"[^.]+")
-            else:
-                parts.append(re.escape(seg))
-        return re.compile(r"\.".join(parts) + r"\Z")
+    def _segments(self) -> tuple[str, ...]:
+        return tuple(self.text.split("."))
 
     def matches(self, module: str) -> bool:
-        return self._regex.match(module) is not None
+        """Segment-by-segment match: `*` is one segment, `**` one or more.
+
+        Simulates the pattern as a small automaton over segment positions, so the cost is
+        O(segments x pattern length) whatever the pattern: a regex with many `**` backtracks
+        polynomially on deep module names (a hostile config could stall the run).
+        """
+        pattern = self._segments
+        end = len(pattern)
+        states = {0}
+        for segment in module.split("."):
+            following: set[int] = set()
+            for i in states:
+                if i == end:
+                    continue
+                token = pattern[i]
+                if token == "**":
+                    following.add(i)  # consumed this segment, may take more
+                    following.add(i + 1)
+                elif token == "*" or token == segment:
+                    following.add(i + 1)
+            if not following:
+                return False
+            states = following
+        return end in states
 
     def __repr__(self) -> str:
         return f"ModulePattern({self.text!r})"
