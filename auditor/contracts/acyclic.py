@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from auditor.config.model import ContractSpec
@@ -109,6 +109,7 @@ class AcyclicContract(Contract):
         violations: list[Violation] = []
         unmatched: list[str] = []
         packages_with_cycles: list[str] = []
+        tree = _PackageTree(graph.modules)  # one pass: children() per package was O(modules) each
         if not self.ancestors:
             for cycle in elementary_cycles(graph.nx):
                 violations.append(self._module_cycle(graph, cycle))
@@ -117,7 +118,7 @@ class AcyclicContract(Contract):
             if not matched:
                 unmatched.append(entry)
             for ancestor in matched:
-                self._check_package(graph, ancestor, self.depth, violations, packages_with_cycles)
+                self._check_package(graph, ancestor, self.depth, violations, packages_with_cycles, tree)
         return ContractResult(
             self.id,
             kept=not violations,
@@ -135,16 +136,22 @@ class AcyclicContract(Contract):
         )
 
     def _check_package(
-        self, graph: ImportGraph, package: str, depth: int, out: list[Violation], broken: list[str]
+        self,
+        graph: ImportGraph,
+        package: str,
+        depth: int,
+        out: list[Violation],
+        broken: list[str],
+        tree: _PackageTree,
     ) -> None:
-        children = sorted(graph.children(package))
+        children = sorted(tree.children.get(package, ()))
         if len(children) >= 2:
             import networkx
 
             squashed = networkx.DiGraph()
             squashed.add_nodes_from(children)
             witness: dict[tuple[str, str], Import] = {}
-            for importer in sorted(graph.descendants(package)):
+            for importer in sorted(tree.below.get(package, ())):
                 a = _top(importer, package)
                 for imported in graph.successors(importer):
                     if not imported.startswith(package + "."):
@@ -183,4 +190,20 @@ class AcyclicContract(Contract):
                 )
         if depth > 0:
             for child in children:
-                self._check_package(graph, child, depth - 1, out, broken)
+                self._check_package(graph, child, depth - 1, out, broken, tree)
+
+
+class _PackageTree:
+    """Direct children and all descendants of every package, built in one pass over the modules."""
+
+    def __init__(self, modules: Iterable[str]) -> None:
+        self.children: dict[str, set[str]] = {}
+        self.below: dict[str, set[str]] = {}
+        for module in modules:
+            parent, dot, _ = module.rpartition(".")
+            if dot:
+                self.children.setdefault(parent, set()).add(module)
+            name = module
+            while "." in name:
+                name = name.rpartition(".")[0]
+                self.below.setdefault(name, set()).add(module)

@@ -88,11 +88,18 @@ def _run_pool(jobs: list[_Job], workers: int) -> list[_Outcome]:
     outcomes: list[_Outcome] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures: list[Future[list[_Outcome]]] = [pool.submit(_parse_chunk, c) for c in _chunks(jobs, workers)]
-        with _progress(len(jobs)) as advance:
-            for future in futures:
-                chunk = future.result()
-                outcomes.extend(chunk)
-                advance(len(chunk))
+        try:
+            with _progress(len(jobs)) as advance:
+                for future in futures:
+                    chunk = future.result()
+                    outcomes.extend(chunk)
+                    advance(len(chunk))
+        except BaseException:  # SIGINT / SIGTERM: stop the workers instead of parsing everything first
+            processes = dict(getattr(pool, "_processes", None) or {})  # pid -> Process (CPython)
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes.values():
+                process.kill()  # SIGKILL: forked workers inherit the SIGTERM-raises handler
+            raise
     return outcomes
 
 
