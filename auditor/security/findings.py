@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from auditor.domain import FileFacts, Finding, FindingKind, Severity, fingerprint
 from auditor.security.output import SemgrepMatch
 from auditor.security.redact import redact_literals
-from auditor.security.render import RuleInfo
+from auditor.security.render import RuleInfo, metadata_strings
 from auditor.security.scope import layers_of
 
 SEVERITIES = {"ERROR": Severity.ERROR, "WARNING": Severity.WARNING, "INFO": Severity.INFO}
@@ -94,8 +94,8 @@ def to_findings(
                 path=match.path,
                 line=match.line,
                 end_line=match.end_line,
-                cwe=cwe_ids(info.cwe or _strings(match.metadata.get("cwe"))),
-                owasp=info.owasp or _strings(match.metadata.get("owasp")),
+                cwe=cwe_ids(info.cwe or metadata_strings(match.metadata.get("cwe"))),
+                owasp=info.owasp or metadata_strings(match.metadata.get("owasp")),
                 layers=layers_of(module, layers) if module else (),
                 surfaces=layers_of(module, surfaces) if module else (),
                 snippet=_clip(snippet),
@@ -123,11 +123,3 @@ def _extra(info: RuleInfo, qualname: str, kind: str | None) -> tuple[tuple[str, 
         extra.append(("enclosing", qualname))
         extra.append(("enclosing_kind", kind or ""))
     return tuple(extra)
-
-
-def _strings(value: object) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list):
-        return tuple(str(v) for v in value)
-    return ()

@@ -83,8 +83,8 @@ def render_rules(
                     id=rule_id,
                     source=str(rule_file.path),
                     pack=ref.pack,
-                    cwe=_strings(meta.get("cwe")),
-                    owasp=_strings(meta.get("owasp")),
+                    cwe=metadata_strings(meta.get("cwe")),
+                    owasp=metadata_strings(meta.get("owasp")),
                     redact=bool(meta.get("auditor-redact")),
                     scope=scope,
                 )
@@ -138,7 +138,8 @@ def _write(documents: list[tuple[str, str, dict[str, Any]]], out_dir: Path, rend
         rendered.sources[str(target)] = source
 
 
-def _strings(value: object) -> tuple[str, ...]:
+def metadata_strings(value: object) -> tuple[str, ...]:
+    """A rule metadata value (a string or a list) as a tuple of strings."""
     if isinstance(value, str):
         return (value,)
     if isinstance(value, list):
