@@ -32,17 +32,19 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from auditor.config import load_config
     from auditor.pipeline.check import check_against_base, collect_findings
     from auditor.pipeline.options import options_from_args
     from auditor.report import render
 
     opts = options_from_args(args)
+    config = load_config(opts.root, opts.config_file)
     fmt = args.format or "text"
     metrics = fmt == "json"  # package metrics and cycles appear only in the JSON report
     if args.base:
-        result = check_against_base(opts, args.base, metrics=metrics)
+        result = check_against_base(opts, args.base, metrics=metrics, config=config)
     else:
-        result = collect_findings(opts, metrics=metrics)
+        result = collect_findings(opts, metrics=metrics, config=config)
     if fmt == "text":
         from auditor.report.writers.text import write as write_text
 
@@ -51,11 +53,5 @@ def run(args: argparse.Namespace) -> int:
     else:
         text = render(result, fmt)
     emit(text, args.output)
-    fail_on = Severity(args.fail_on) if args.fail_on else _config_fail_on(opts)
+    fail_on = Severity(args.fail_on) if args.fail_on else config.fail_on
     return exit_status(result, fail_on, args.allow_incomplete)
-
-
-def _config_fail_on(opts: Any) -> Severity:
-    from auditor.config import load_config
-
-    return load_config(opts.root, opts.config_file).fail_on

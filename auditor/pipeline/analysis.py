@@ -26,6 +26,7 @@ from auditor.graph.patterns import in_patterns
 from auditor.pipeline.graph_build import build_graph
 from auditor.pipeline.metrics import package_view
 from auditor.pipeline.options import RunOptions
+from auditor.support.git import why_no_repository
 
 
 @dataclass
@@ -157,6 +158,15 @@ def _run_attribution(analysis: Analysis, opts: RunOptions, root: Path, *, only_f
     if only_findings:
         paths = sorted({f.path for f in analysis.findings if f.path and f.path.endswith(".py")})
         if not paths:
+            return
+        settings = analysis.config.attribution
+        overrides = settings.overrides and (settings.generated_paths or settings.human_paths)
+        reason = None if overrides else why_no_repository(root)
+        if reason is not None:
+            # no history and no path overrides: every line is `unknown`, nothing to read or blame
+            warning = f"attribution unavailable, every line is unknown: {reason}"
+            analysis.warnings.append(warning)
+            analysis.attribution = AttributionSummary(available=False, warnings=(warning,))
             return
     else:
         paths = sorted({m.path for m in analysis.graph.modules.values() if m.path})

@@ -7,6 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from auditor.config.model import AuditorConfig
 from auditor.domain import Finding, Status
 from auditor.domain.run import RunResult
 from auditor.pipeline.analysis import Analysis, analyse, to_result
@@ -39,10 +40,12 @@ def apply_baseline(opts: RunOptions, analysis: Analysis) -> tuple[list[Finding],
     return list(classified), list(fixed)
 
 
-def collect_findings(opts: RunOptions, *, metrics: bool = True) -> RunResult:
+def collect_findings(
+    opts: RunOptions, *, metrics: bool = True, config: AuditorConfig | None = None
+) -> RunResult:
     """Analyse the tree and classify its findings against the baseline (no base ref)."""
     started = time.perf_counter()
-    analysis = analyse(opts, attribution="findings")
+    analysis = analyse(opts, config=config, attribution="findings")
     findings, fixed = apply_baseline(opts, analysis)
     commit, branch = head_info(opts.root)
     return to_result(
@@ -57,7 +60,9 @@ def collect_findings(opts: RunOptions, *, metrics: bool = True) -> RunResult:
     )
 
 
-def check_against_base(opts: RunOptions, ref: str, *, metrics: bool = True) -> RunResult:
+def check_against_base(
+    opts: RunOptions, ref: str, *, metrics: bool = True, config: AuditorConfig | None = None
+) -> RunResult:
     """Only what the working tree makes worse than REF: new findings, plus the fixed ones.
 
     Both sides are analysed under the working tree's configuration, so a rule change is judged
@@ -85,7 +90,7 @@ def check_against_base(opts: RunOptions, ref: str, *, metrics: bool = True) -> R
     head_changed = sorted({c.path for c in local_changes if c.status != "D" and c.path.endswith(".py")})
     renames = {c.old_path: c.path for c in local_changes if c.status == "R" and c.old_path}
 
-    head = analyse(opts, security_files=head_changed, attribution="none")
+    head = analyse(opts, config=config, security_files=head_changed, attribution="none")
     with tempfile.TemporaryDirectory(prefix="auditor-base-") as tmp:
         graph_at_base, base_changed = base_graph(opts, head.graph, commit, local_changes, Path(tmp))
         base = analyse(

@@ -47,3 +47,12 @@ def repo_toplevel(root: Path) -> Path | None:
     except (GitUnavailable, subprocess.CalledProcessError):
         return None
     return Path(out) if out else None
+
+
+def why_no_repository(root: Path) -> str | None:
+    """None inside a git work tree; else why git cannot tell the history of `root`."""
+    try:
+        out = run_git(root, "rev-parse", "--show-toplevel", check=False)
+    except GitUnavailable:
+        return "git executable not found"
+    return None if out.strip() else f"{root.name} is not in a git repository"
