@@ -16,4 +16,4 @@ echo "== pre-merge (issue 6)";    $PY benchmarks/bench_premerge.py --repeats "$R
 echo "== security (issue 4)";     $PY benchmarks/bench_security.py --repeats 3
 echo "== attribution (issue 5)";  $PY benchmarks/bench_attribution.py --repeats 3
 echo "== report (issue 7)";       $PY benchmarks/bench_report.py --repeats 3
-echo "== scale (issue 8)";        $PY benchmarks/bench_scale.py
+echo "== scale (issue 8)";        $PY benchmarks/bench_scale.py --sizes 1000,10000,50000 --repeats 2
