@@ -15,10 +15,9 @@ from auditor.config.merge import merge
 from auditor.config.model import AttributionSettings, AuditorConfig, SemgrepSettings
 from auditor.config.packs import PackLoader, resolve_pack_ref
 from auditor.config.regex_guard import regex_problem
-from auditor.config.sections import SEVERITIES, read_contract, read_exception, read_pattern_groups
+from auditor.config.sections import read_contract, read_exception, read_pattern_groups, read_severity
 from auditor.config.toml_source import KeyPath, TomlDocument, printable, read_toml
 from auditor.domain.errors import ConfigError
-from auditor.domain.findings import Severity
 
 CONFIG_KEYS = (
     "packages",
@@ -132,15 +131,7 @@ def read_config_document(
     for name in packages:
         if not _PACKAGE.match(name):
             reader.fail((*base, "packages"), f"'{name}' is not a dotted package name")
-    fail_on = Severity.ERROR
-    raw_fail_on = reader.string(settings, base, "fail_on")
-    if raw_fail_on is not None:
-        if raw_fail_on in SEVERITIES:
-            fail_on = Severity(raw_fail_on)
-        else:
-            reader.fail(
-                (*base, "fail_on"), f"fail_on must be one of {', '.join(SEVERITIES)}, not '{raw_fail_on}'"
-            )
+    fail_on = read_severity(reader, settings, base, "fail_on")
     loader = PackLoader(errors)
     for ref in reader.string_list(settings, base, "packs"):
         try:

@@ -88,15 +88,7 @@ def read_contract(
     if contract_id is not None and not _ID.match(contract_id):
         reader.fail((*path, "id"), f"contract id '{contract_id}' may use only letters, digits and _ . : -")
         contract_id = None
-    severity = Severity.ERROR
-    raw_severity = reader.string(table, path, "severity")
-    if raw_severity is not None:
-        if raw_severity in SEVERITIES:
-            severity = Severity(raw_severity)
-        else:
-            reader.fail(
-                (*path, "severity"), f"severity must be one of {', '.join(SEVERITIES)}, not '{raw_severity}'"
-            )
+    severity = read_severity(reader, table, path, "severity")
     ignore_kinds = _kinds(reader, table, path, "ignore_kinds")
     only_kinds = _kinds(reader, table, path, "only_kinds")
     if ignore_kinds and only_kinds:
@@ -172,3 +164,14 @@ def read_exception(
         location=Location(reader.doc.path, line, column),
         pack=pack,
     )
+
+
+def read_severity(reader: FieldReader, table: Mapping[str, Any], path: KeyPath, key: str) -> Severity:
+    """An `error|warning|info` setting (default error); anything else is a located error."""
+    raw = reader.string(table, path, key)
+    if raw is None:
+        return Severity.ERROR
+    if raw in SEVERITIES:
+        return Severity(raw)
+    reader.fail((*path, key), f"{key} must be one of {', '.join(SEVERITIES)}, not '{raw}'")
+    return Severity.ERROR
