@@ -9,10 +9,11 @@ from pathlib import Path
 from auditor.domain import Severity
 from auditor.domain.errors import UsageError
 from auditor.domain.run import RunResult
+from auditor.report import FORMATS
 from auditor.report.writers._common import failing_findings
 
-FORMATS = ("text", "json", "sarif", "gitlab", "junit", "github", "markdown")
 SEVERITIES = ("error", "warning", "info")
+__all__ = ["FORMATS", "SEVERITIES", "emit", "exit_status"]
 
 
 def emit(text: str, output: str | None) -> None:

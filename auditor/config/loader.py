@@ -8,8 +8,6 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import pathspec
-
 from auditor.config.fields import FieldReader
 from auditor.config.merge import merge
 from auditor.config.model import AttributionSettings, AuditorConfig, SemgrepSettings
@@ -178,6 +176,10 @@ def read_config_document(
 
 
 def _check_globs(reader: FieldReader, path: KeyPath, patterns: tuple[str, ...]) -> None:
+    if not patterns:
+        return
+    import pathspec  # lazy: ~10 ms to import, needed only when a config has globs
+
     for pattern in patterns:
         try:
             pathspec.GitIgnoreSpec.from_lines([pattern])

@@ -7,9 +7,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import Version
-
 from auditor import __version__
 from auditor.config.fields import FieldReader
 from auditor.config.model import ContractSpec, ExceptionSpec, Location, PackInfo, SemgrepRuleRef
@@ -156,6 +153,9 @@ class PackLoader:
             )
         requires = reader.string(meta, where, "requires") or ""
         if requires:
+            from packaging.specifiers import InvalidSpecifier, SpecifierSet  # lazy: ~15 ms to import
+            from packaging.version import Version
+
             try:
                 spec = SpecifierSet(requires)
             except InvalidSpecifier:

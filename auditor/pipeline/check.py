@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 import time
 from pathlib import Path
 
@@ -91,6 +90,8 @@ def check_against_base(
     renames = {c.old_path: c.path for c in local_changes if c.status == "R" and c.old_path}
 
     head = analyse(opts, config=config, security_files=head_changed, attribution="none")
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="auditor-base-") as tmp:
         graph_at_base, base_changed = base_graph(opts, head.graph, commit, local_changes, Path(tmp))
         base = analyse(

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from auditor.domain.errors import UsageError
 from auditor.domain.findings import Severity
 from auditor.domain.run import RunResult
-from auditor.report.writers import github, gitlab, jsonreport, junit, markdown, sarif, text
 
 FORMATS = ("text", "json", "sarif", "gitlab", "junit", "github", "markdown")
 
@@ -23,20 +22,38 @@ def render(
     fail_on: Severity = Severity.ERROR,
     rules: Sequence[str] = (),
 ) -> str:
-    """The report in format `fmt` (one of FORMATS); pure and deterministic."""
+    """The report in format `fmt` (one of FORMATS); pure and deterministic.
+
+    Only the chosen writer is imported: a `check` prints one format, and some writers pull in
+    json or xml.etree.
+    """
     if fmt == "text":
+        from auditor.report.writers import text
+
         return text.write(result, color=color)
     if fmt == "json":
+        from auditor.report.writers import jsonreport
+
         return jsonreport.write(result)
     if fmt == "sarif":
+        from auditor.report.writers import sarif
+
         return sarif.write(result)
     if fmt == "gitlab":
+        from auditor.report.writers import gitlab
+
         return gitlab.write(result)
     if fmt == "junit":
+        from auditor.report.writers import junit
+
         return junit.write(result, rules=rules, fail_on=fail_on)
     if fmt == "github":
+        from auditor.report.writers import github
+
         return github.write(result)
     if fmt == "markdown":
+        from auditor.report.writers import markdown
+
         return markdown.write(result, fail_on=fail_on)
     raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
 
