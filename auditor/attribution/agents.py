@@ -210,6 +210,12 @@ def load_agent_table(settings: AttributionSettings, table_path: Path | None = No
     return AgentTable(tuple(agents), not_ai, frozenset(co_author), frozenset(assisted), tools)
 
 
+def check_settings(settings: AttributionSettings) -> None:
+    """Raise ConfigError for the config's own agent patterns without loading the built-in
+    table (which is loaded only when a committed line needs classifying)."""
+    _extra_identities(settings)
+
+
 def _extra_identities(settings: AttributionSettings) -> list[_Identity]:
     out = []
     for email, agent in sorted(settings.extra_ai_emails.items()):

@@ -22,11 +22,10 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from auditor.attribution.agent_trace import TraceIndex, read_traces
-from auditor.attribution.agents import AgentMatch, AgentTable, CommitInfo, load_agent_table
+from auditor.attribution.agents import AgentMatch, AgentTable, CommitInfo, check_settings, load_agent_table
 from auditor.attribution.blame import (
     BlameCache,
     BlamedLine,
@@ -53,6 +52,9 @@ from auditor.domain.errors import ConfigError, UsageError
 from auditor.domain.findings import Origin
 from auditor.domain.origin import FileAttribution, LineOrigin
 from auditor.domain.run import AttributionSummary
+
+if TYPE_CHECKING:
+    import pathspec  # imported lazily: ~10 ms, needed only for globs
 
 UNKNOWN = LineOrigin(Origin.UNKNOWN)
 
@@ -82,6 +84,8 @@ class _Overrides:
 def _spec(patterns: Sequence[str], name: str) -> pathspec.PathSpec | None:
     if not patterns:
         return None
+    import pathspec
+
     try:
         return pathspec.GitIgnoreSpec.from_lines(patterns)
     except (ValueError, TypeError) as exc:
@@ -95,16 +99,46 @@ def _split_lines(content: bytes) -> int:
     return content.count(b"\n") + (0 if content.endswith(b"\n") else 1)
 
 
-def _read(root: Path, path: str) -> bytes | str:
+def _read(inside: _InsideRoot, path: str) -> bytes | str:
     """The file's bytes, or the reason it cannot be read (never follows a path out of root)."""
-    target = root / path
+    target = os.path.join(inside.root, path)
+    if not inside(path):
+        return "path leaves the project root"
     try:
-        resolved = target.resolve()
-        if root.resolve() not in resolved.parents and resolved != root.resolve():
-            return "path leaves the project root"
-        return target.read_bytes()
+        with open(target, "rb") as handle:
+            return handle.read()
     except OSError as exc:
         return f"cannot read file: {exc.strerror or exc.__class__.__name__}"
+
+
+class _InsideRoot:
+    """Whether root/path stays inside root. `root` is real (symlink-free), so only components
+    below it can leave it: each directory is lstat-ed once (memoised), and only a path with a
+    symlink in it pays for a full realpath."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.prefix = root.rstrip(os.sep) + os.sep
+        self.plain_dirs: set[str] = set()
+
+    def _real_inside(self, path: str) -> bool:
+        return os.path.realpath(os.path.join(self.root, path)).startswith(self.prefix)
+
+    def __call__(self, path: str) -> bool:
+        parts = path.split("/")
+        if os.path.isabs(path) or ".." in parts:
+            return self._real_inside(path)
+        current = self.root
+        for depth, part in enumerate(parts):
+            current = os.path.join(current, part)
+            is_dir = depth < len(parts) - 1
+            if is_dir and current in self.plain_dirs:
+                continue
+            if os.path.islink(current):
+                return self._real_inside(path)
+            if is_dir:
+                self.plain_dirs.add(current)
+        return True
 
 
 def attribute(
@@ -119,8 +153,8 @@ def attribute(
     """Origins of every line of `paths` (relative to `root`); never fails on repository state."""
     if not root.is_dir():
         raise UsageError(f"{root}: not a directory")
-    table = load_agent_table(settings)
     options = validate_options(settings.blame_options)
+    check_settings(settings)
     overrides = _Overrides(
         _spec(settings.generated_paths, "generated_paths") if settings.overrides else None,
         _spec(settings.human_paths, "human_paths") if settings.overrides else None,
@@ -128,8 +162,9 @@ def attribute(
     warnings: list[str] = []
     errors: list[AnalysisError] = []
     contents: dict[str, bytes] = {}
+    inside = _InsideRoot(os.path.realpath(root))
     for path in dict.fromkeys(paths):
-        data = _read(root, path)
+        data = _read(inside, path)
         if isinstance(data, str):
             errors.append(AnalysisError(path, data))
         else:
@@ -152,7 +187,7 @@ def attribute(
         cache = BlameCache(None)
     try:
         return _attribute_in_repo(
-            top, repo, blobs, contents, settings, table, overrides, options, cache, jobs, warnings, errors
+            top, repo, blobs, contents, settings, overrides, options, cache, jobs, warnings, errors
         )
     finally:
         cache.close()
@@ -169,7 +204,6 @@ def _attribute_in_repo(
     blobs: dict[str, str],
     contents: dict[str, bytes],
     settings: AttributionSettings,
-    table: AgentTable,
     overrides: _Overrides,
     options: tuple[str, ...],
     cache: BlameCache,
@@ -204,7 +238,7 @@ def _attribute_in_repo(
     traces = read_traces(repo.toplevel, warnings) if settings.agent_trace else TraceIndex()
     if len(traces):
         traces.resolve_revisions(shas)
-    decider = _Decider(table, commits, notes, traces, overrides, settings, repo.shallow)
+    decider = _Decider(commits, notes, traces, overrides, settings, repo.shallow)
     files: dict[str, FileAttribution] = {}
     shallow_hit = False
     for path, content in contents.items():
@@ -230,7 +264,6 @@ def _attribute_in_repo(
 class _Decider:
     def __init__(
         self,
-        table: AgentTable,
         commits: dict[str, CommitInfo],
         notes: dict[str, AuthorshipNote],
         traces: TraceIndex,
@@ -238,10 +271,18 @@ class _Decider:
         settings: AttributionSettings,
         shallow: frozenset[str],
     ) -> None:
-        self.table, self.commits = table, commits
+        self.commits = commits
         self.notes, self.traces, self.overrides = notes, traces, overrides
         self.settings, self.shallow = settings, shallow
         self._verdicts: dict[str, AgentMatch | None] = {}
+        self._table: AgentTable | None = None
+
+    @property
+    def table(self) -> AgentTable:
+        """The agent table, loaded when the first committed line is decided (29 regexes)."""
+        if self._table is None:
+            self._table = load_agent_table(self.settings)
+        return self._table
 
     def _identity(self, sha: str) -> AgentMatch | None:
         if sha not in self._verdicts:

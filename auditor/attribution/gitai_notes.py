@@ -132,6 +132,8 @@ def read_notes(
 ) -> dict[str, AuthorshipNote]:
     """Notes of `commits` under refs/notes/<ref>: commit sha -> parsed note."""
     wanted = set(commits)
+    if not wanted:
+        return {}
     try:
         listing = git.run("notes", f"--ref={ref}", "list").decode("ascii", "replace")
     except GitCommandFailed as exc:

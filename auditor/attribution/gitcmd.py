@@ -65,31 +65,42 @@ class RepoInfo:
 
 
 def discover_repo(git: Git) -> RepoInfo:
-    """Toplevel, prefix, HEAD and shallow boundary in two git calls; GitUnavailable otherwise."""
+    """Toplevel, prefix, HEAD and shallow boundary in one git call; GitUnavailable otherwise."""
     try:
-        out = git.run("rev-parse", "--show-toplevel", "--show-prefix", "--git-path", "shallow")
+        out = git.run(
+            "rev-parse", "--show-toplevel", "--show-prefix", "--git-path", "shallow", "HEAD^{commit}"
+        )
+    except GitCommandFailed:
+        return _discover_repo_failed(git)
+    lines = out.decode("utf-8", "surrogateescape").split("\n")
+    if len(lines) < 4:
+        raise GitUnavailable("not a git repository (unexpected rev-parse output)")
+    return _repo_info(git, lines[0], lines[1], lines[2], lines[3].strip())
+
+
+def _discover_repo_failed(git: Git) -> RepoInfo:
+    """Why the one-call discovery failed: not a repository, or a repository with no commit."""
+    try:
+        git.run("rev-parse", "--show-toplevel")
     except GitCommandFailed as exc:
         raise GitUnavailable(f"not a git repository ({exc})") from None
-    lines = out.decode("utf-8", "surrogateescape").split("\n")
-    if len(lines) < 3:
-        raise GitUnavailable("not a git repository (unexpected rev-parse output)")
-    toplevel, prefix, shallow_path = Path(lines[0]), lines[1], lines[2]
-    try:
-        head = git.run("rev-parse", "--verify", "-q", "HEAD^{commit}").decode().strip()
-    except GitCommandFailed:
-        raise GitUnavailable("the repository has no commit yet") from None
+    raise GitUnavailable("the repository has no commit yet")
+
+
+def _repo_info(git: Git, toplevel: str, prefix: str, shallow_path: str, head: str) -> RepoInfo:
     shallow_file = Path(shallow_path)
     if not shallow_file.is_absolute():
         shallow_file = git.cwd / shallow_file
     shallow: frozenset[str] = frozenset()
     if shallow_file.is_file():
         shallow = frozenset(s for s in shallow_file.read_text("ascii", "replace").split() if s)
-    return RepoInfo(toplevel, prefix, head, shallow)
+    return RepoInfo(Path(toplevel), prefix, head, shallow)
 
 
 def head_blobs(git: Git) -> dict[str, str]:
-    """Every file at HEAD (toplevel-relative path) -> blob id, from one `git ls-tree`."""
-    out = git.run("ls-tree", "-r", "-z", "--full-tree", "HEAD")
+    """Every file at HEAD under git's cwd (toplevel-relative path) -> blob id, from one
+    `git ls-tree` (only the audited subtree: a monorepo's other files are not listed)."""
+    out = git.run("ls-tree", "-r", "-z", "--full-name", "HEAD")
     blobs: dict[str, str] = {}
     for item in out.split(b"\0"):
         if not item:

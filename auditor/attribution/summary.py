@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from operator import attrgetter
 from typing import Any
 
 from auditor.domain.findings import Finding, FindingKind, Origin
@@ -12,6 +13,7 @@ from auditor.domain.origin import FileAttribution
 from auditor.domain.run import AttributionSummary, OriginCounts
 
 UNNAMED_AGENT = "unknown-agent"
+_ORIGIN_OF = attrgetter("origin")
 
 
 def count_origins(origins: Iterable[Origin]) -> OriginCounts:
@@ -32,7 +34,9 @@ def summarize(
     counts = {}
     for path in sorted(files):
         lines = files[path].lines
-        counts[path] = count_origins(o.origin for o in lines)
+        counts[path] = count_origins(map(_ORIGIN_OF, lines))
+        if not counts[path].ai:
+            continue
         for o in lines:
             if o.origin is Origin.AI:
                 by_agent[o.agent or UNNAMED_AGENT] += 1
