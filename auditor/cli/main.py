@@ -13,7 +13,6 @@ import os
 import signal
 import sys
 import threading
-import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -94,7 +93,10 @@ def common_options() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser. Given the arguments, and when they name a command, only that
+    command's module is imported and registered (a warm `check` should not pay for the other
+    eight); otherwise (`--help`, a typo) every command is, so help and errors list them all."""
     parser = _Parser(
         prog="auditor",
         description="Architecture-drift auditor for Python codebases.",
@@ -104,7 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"auditor {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     common = common_options()
-    for name in COMMANDS:
+    first = argv[0] if argv else None
+    named = f"{first}_cmd" if first and not first.startswith("-") else None
+    for name in [named] if named in COMMANDS else COMMANDS:
         module = importlib.import_module(f"auditor.cli.{name}")
         module.register(sub, common)
     return parser
@@ -112,7 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("SEMGREP_ENABLE_VERSION_CHECK", "0")
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
@@ -132,6 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # a bug of ours: one line, the traceback only when asked for
+        import traceback
+
         if getattr(args, "verbose", 0) or os.environ.get("AUDITOR_DEBUG"):
             traceback.print_exc()
         where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None

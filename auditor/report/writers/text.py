@@ -6,6 +6,8 @@ made visible, so a message cannot move the cursor or recolour the terminal.
 
 from __future__ import annotations
 
+import re
+
 from auditor.domain.findings import Finding, Severity
 from auditor.domain.run import RunResult
 from auditor.report.writers._common import counts, sorted_findings
@@ -13,8 +15,13 @@ from auditor.report.writers._common import counts, sorted_findings
 _ANSI = {"error": "31", "warning": "33", "info": "36", "dim": "2", "bold": "1", "good": "32"}
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def plain(value: str) -> str:
     """Escape C0/C1 control characters (ESC, CR, ...) except newline and tab."""
+    if not _CONTROL.search(value):
+        return value
     out = []
     for ch in value:
         code = ord(ch)
