@@ -22,8 +22,7 @@ from hostile.import_strategies import Expected, import_programs, pythonish_bytes
 from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
 
 from auditor.domain import AnalysisError, FileFacts  # noqa: E402
-from auditor.parse import parse_source  # noqa: E402
-from auditor.parse.source import run_with_big_stack  # noqa: E402
+from auditor.parse.source import parse_source, run_with_big_stack  # noqa: E402
 
 
 def _parse(source: bytes) -> FileFacts | AnalysisError:

@@ -48,7 +48,7 @@ def test_flat_layout_detects_root_packages(tmp_path: Path) -> None:
         "alpha.sub.deep": ("alpha/sub/deep.py", False),
         "beta": ("beta/__init__.py", True),
     }
-    assert all(f.abs_path == tmp_path / f.rel_path for f in found.files)
+    assert all(Path(f.abs_path) == tmp_path / f.rel_path for f in found.files)
 
 
 def test_src_layout(tmp_path: Path) -> None:

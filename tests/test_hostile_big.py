@@ -78,8 +78,8 @@ def test_budgets_reject_no_real_file(package: str, version: str) -> None:
 
     import realpkgs
 
-    from auditor.parse import decode_source
     from auditor.parse.budget import depth_problem, token_budget_problem
+    from auditor.parse.source import decode_source
 
     files = sorted(Path(realpkgs.unpacked(package, version)).rglob("*.py"))
     assert len(files) > 100

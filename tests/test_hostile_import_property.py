@@ -8,8 +8,7 @@ from hostile.import_strategies import Expected, import_programs, pythonish_bytes
 from hypothesis import HealthCheck, given, settings
 
 from auditor.domain import AnalysisError, FileFacts
-from auditor.parse import parse_source
-from auditor.parse.source import run_with_big_stack
+from auditor.parse.source import parse_source, run_with_big_stack
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from auditor.domain import AnalysisError, FileFacts
-from auditor.parse import MAX_FILE_BYTES, parse_file_safely, parse_source
+from auditor.parse import MAX_FILE_BYTES
+from auditor.parse.source import parse_file_safely, parse_source
 
 
 def parse_bytes(tmp_path: Path, data: bytes) -> FileFacts | AnalysisError:

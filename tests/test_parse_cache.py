@@ -11,6 +11,7 @@ import pytest
 from auditor.discover import discover
 from auditor.parse import ParseCache, parse_files
 from auditor.parse import files as files_module
+from auditor.parse import source as source_module
 from auditor.parse.cache import CACHE_FILE
 
 
@@ -33,13 +34,13 @@ def run(root: Path, cache_dir: Path | None, jobs: int | None = 1):  # type: igno
 
 def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
-    real = files_module.parse_source
+    real = source_module.parse_source
 
     def spy(source: bytes, *, path: str, module: str, is_package: bool):  # type: ignore[no-untyped-def]
         seen.append(path)
         return real(source, path=path, module=module, is_package=is_package)
 
-    monkeypatch.setattr(files_module, "parse_source", spy)
+    monkeypatch.setattr(source_module, "parse_source", spy)  # files.py imports it at parse time
     return seen
 
 

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from auditor.domain import AnalysisError, FileFacts, ImportKind, RawImport
-from auditor.parse import parse_source
+from auditor.parse.source import parse_source
 
 K = ImportKind
 

@@ -127,11 +127,14 @@ def test_not_a_git_repository(tmp_path, capsys):
 
 def test_patching_edited_files_equals_rebuilding_the_graph(tmp_path):
     from auditor.graph.resolve import build_import_graph, replace_files
-    from auditor.parse import parse_source
+    from auditor.parse.source import parse_source
     from auditor.pipeline.graph_build import build_graph
 
     root = tmp_path / "p"
-    for path, text in {**FILES, "shop/domain/m2.py": "from . import m1\nfrom shop.api import views\n"}.items():
+    for path, text in {
+        **FILES,
+        "shop/domain/m2.py": "from . import m1\nfrom shop.api import views\n",
+    }.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(text)
     head = build_graph(root, packages=["shop"], use_cache=False, include_external=True)

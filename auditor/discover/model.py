@@ -11,7 +11,7 @@ from auditor.domain import AnalysisError
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     rel_path: str  # relative to the audited root, posix separators
-    abs_path: Path
+    abs_path: str  # os path of the file (a plain string: discovery builds thousands)
     module: str  # dotted name; a package is its __init__
     is_package: bool
 

@@ -20,11 +20,13 @@ import os
 import stat
 from collections.abc import Sequence
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from auditor.discover.model import Discovery, SourceFile
 from auditor.domain import AnalysisError, UsageError
+
+if TYPE_CHECKING:
+    import pathspec  # imported lazily: ~10 ms, needed only for globs
 
 SKIPPED_DIRS = frozenset(
     {".venv", "venv", ".git", "build", "dist", "node_modules", "__pycache__", ".tox", ".nox",
@@ -34,15 +36,21 @@ _INIT_NAMES = ("__init__.py", "__init__.pyi")
 
 
 def _spec(lines: Sequence[str]) -> pathspec.GitIgnoreSpec:
+    import pathspec
+
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 class _Walker:
+    """Walks package directories with plain strings (os.scandir; no pathlib in the hot loop)."""
+
     def __init__(self, root: Path, exclude: Sequence[str]) -> None:
         self.root = root
+        self.root_text = str(root)
         self.real_root = root.resolve()
         self.exclude = _spec(exclude) if exclude else None
         self.ignores: dict[str, pathspec.GitIgnoreSpec | None] = {}  # dir rel path -> its .gitignore
+        self.chains: dict[str, tuple[tuple[str, pathspec.GitIgnoreSpec], ...]] = {}
         self.files: list[SourceFile] = []
         self.errors: list[AnalysisError] = []
         self.namespaces: list[str] = []
@@ -53,40 +61,49 @@ class _Walker:
 
     def _gitignore(self, rel_dir: str) -> pathspec.GitIgnoreSpec | None:
         if rel_dir not in self.ignores:
-            path = self.root / rel_dir / ".gitignore"
+            path = os.path.join(self.root_text, rel_dir, ".gitignore")
             try:
-                lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    lines = handle.read().splitlines()
                 self.ignores[rel_dir] = _spec(lines)
             except OSError:
                 self.ignores[rel_dir] = None
         return self.ignores[rel_dir]
+
+    def _chain(self, rel_dir: str) -> tuple[tuple[str, pathspec.GitIgnoreSpec], ...]:
+        """The .gitignore files that apply inside `rel_dir`: (their directory, spec), root first."""
+        found = self.chains.get(rel_dir)
+        if found is None:
+            parent = self._chain(rel_dir.rpartition("/")[0]) if rel_dir else ()
+            spec = self._gitignore(rel_dir)
+            found = (*parent, (rel_dir, spec)) if spec is not None else parent
+            self.chains[rel_dir] = found
+        return found
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
         if self.exclude is not None and (
             self.exclude.match_file(rel) or (is_dir and self.exclude.match_file(rel + "/"))
         ):
             return True
-        parts = rel.split("/")
-        for depth in range(len(parts)):
-            base = "/".join(parts[:depth])
-            spec = self._gitignore(base)
-            if spec is None:
-                continue
-            sub = "/".join(parts[depth:]) + ("/" if is_dir else "")
+        for base, spec in self._chain(rel.rpartition("/")[0]):
+            sub = (rel[len(base) + 1 :] if base else rel) + ("/" if is_dir else "")
             if spec.match_file(sub):
                 return True
         return False
 
-    def inside_tree(self, path: Path) -> bool:
+    def inside_tree(self, path: str) -> bool:
         try:
-            path.resolve().relative_to(self.real_root)
+            Path(path).resolve().relative_to(self.real_root)
         except (ValueError, OSError, RuntimeError):
             return False
         return True
 
-    def walk_package(self, directory: Path, module: str, *, namespace: bool) -> None:
+    def walk_package(
+        self, directory: Path | str, module: str, *, namespace: bool, rel_dir: str | None = None
+    ) -> None:
         """Add every module of the package at `directory` (its name is `module`)."""
-        rel_dir = self.rel(directory)
+        if rel_dir is None:
+            rel_dir = self.rel(Path(directory))
         prefix = rel_dir + "/" if rel_dir else ""
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
@@ -105,7 +122,7 @@ class _Walker:
             except OSError:
                 continue
             if is_dir:
-                self._enter_dir(name, Path(entry.path), rel, module, namespace)
+                self._enter_dir(name, entry.path, rel, module, namespace)
                 continue
             stem, dot, suffix = name.rpartition(".")
             if not dot or suffix not in ("py", "pyi") or not _module_part(stem):
@@ -114,36 +131,35 @@ class _Walker:
                 continue
             if self.ignored(rel, False):
                 continue
-            path = Path(entry.path)
-            problem = self._file_problem(entry, path, is_link)
+            problem = self._file_problem(entry, is_link)
             if problem == "directory":
                 continue  # a symlink to a directory: never followed
             if problem:
                 self.errors.append(AnalysisError(rel, problem))
                 continue
             if stem == "__init__":
-                self.files.append(SourceFile(rel, path, module, True))
+                self.files.append(SourceFile(rel, entry.path, module, True))
             else:
-                self.files.append(SourceFile(rel, path, f"{module}.{stem}", False))
+                self.files.append(SourceFile(rel, entry.path, f"{module}.{stem}", False))
 
-    def _file_problem(self, entry: os.DirEntry[str], path: Path, is_link: bool) -> str | None:
+    def _file_problem(self, entry: os.DirEntry[str], is_link: bool) -> str | None:
         """Why a `.py` entry cannot be read as a module ("directory" for a directory symlink)."""
         if not is_link:
             try:
                 return None if entry.is_file(follow_symlinks=False) else "not a regular file; skipped"
             except OSError as exc:
                 return f"cannot read: {exc.strerror or exc}"
-        if not self.inside_tree(path):
-            return _link_problem(path)
+        if not self.inside_tree(entry.path):
+            return _link_problem(Path(entry.path))
         try:
-            mode = path.stat().st_mode
+            mode = os.stat(entry.path).st_mode
         except OSError as exc:
             return f"cannot read: {exc.strerror or exc}"
         if stat.S_ISDIR(mode):
             return "directory"
         return None if stat.S_ISREG(mode) else "not a regular file; skipped"
 
-    def _enter_dir(self, name: str, path: Path, rel: str, module: str, namespace: bool) -> None:
+    def _enter_dir(self, name: str, path: str, rel: str, module: str, namespace: bool) -> None:
         if name in SKIPPED_DIRS or self.ignored(rel, True):
             return
         if name.endswith((".py", ".pyi")):
@@ -153,7 +169,7 @@ class _Walker:
             return
         has_init = _is_package_dir(path)
         if has_init or namespace:
-            self.walk_package(path, f"{module}.{name}", namespace=not has_init)
+            self.walk_package(path, f"{module}.{name}", namespace=not has_init, rel_dir=rel)
 
 
 def _link_problem(path: Path) -> str:
@@ -171,11 +187,13 @@ def _link_problem(path: Path) -> str:
 def _module_part(name: str) -> bool:
     """A usable module-name part: no dot, no space; not necessarily an identifier (grimp
     keeps `0001_initial` migrations, which importlib can import)."""
+    if name.isidentifier():
+        return True
     return bool(name) and "." not in name and not any(c.isspace() for c in name)
 
 
-def _is_package_dir(path: Path) -> bool:
-    return any((path / init).is_file() for init in _INIT_NAMES)
+def _is_package_dir(path: Path | str) -> bool:
+    return any(os.path.isfile(os.path.join(path, init)) for init in _INIT_NAMES)
 
 
 def _detect_source_roots(root: Path) -> list[str]:
@@ -255,6 +273,6 @@ def _add_named(walker: _Walker, roots: Sequence[str], name: str) -> bool:
             module_file = base.with_name(parts[-1] + suffix)
             if module_file.is_file():
                 rel = walker.rel(module_file)
-                walker.files.append(SourceFile(rel, module_file, name, False))
+                walker.files.append(SourceFile(rel, str(module_file), name, False))
                 return True
     return False

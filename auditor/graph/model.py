@@ -29,7 +29,8 @@ class ImportGraph:
         errors: Iterable[AnalysisError] = (),
     ) -> None:
         self.modules: dict[str, Module] = {m.name: m for m in modules}
-        self.facts: dict[str, FileFacts] = dict(facts or {})  # by module name
+        # by module name; kept as given, so a lazily decoding mapping stays lazy
+        self.facts: Mapping[str, FileFacts] = facts if facts is not None else {}
         self.errors: list[AnalysisError] = list(errors)
         self.external_imports: list[Import] = []
         self._succ: dict[str, dict[str, list[Import]]] = {m: {} for m in self.modules}

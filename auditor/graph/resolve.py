@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 
 from auditor.domain import AnalysisError, FileFacts, Import, Module, RawImport
 from auditor.graph.model import ImportGraph
@@ -110,6 +110,23 @@ def build_import_graph(
     )
 
 
+class _Overlay(Mapping[str, FileFacts]):
+    """`top` over `base`, without copying `base` (which may decode its facts lazily)."""
+
+    def __init__(self, top: Mapping[str, FileFacts], base: Mapping[str, FileFacts]) -> None:
+        self.top, self.base = top, base
+
+    def __getitem__(self, module: str) -> FileFacts:
+        return self.top[module] if module in self.top else self.base[module]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.top
+        yield from (m for m in self.base if m not in self.top)
+
+    def __len__(self) -> int:
+        return len(self.top) + sum(1 for m in self.base if m not in self.top)
+
+
 def replace_files(graph: ImportGraph, facts: Iterable[FileFacts]) -> ImportGraph:
     """`graph` with the imports of some files replaced by those of `facts` (same module set).
 
@@ -128,6 +145,6 @@ def replace_files(graph: ImportGraph, facts: Iterable[FileFacts]) -> ImportGraph
     return ImportGraph(
         graph.modules.values(),
         imports,
-        facts={**graph.facts, **replaced},
+        facts=_Overlay(replaced, graph.facts),
         errors=graph.errors,
     )

@@ -1,8 +1,14 @@
-"""The parse cache: FileFacts by content hash, in `<cache_dir>/cache.sqlite`.
+"""The parse cache, in `<cache_dir>/cache.sqlite`: three tables.
 
-Keyed by (content hash, parser version) so that a new auditor or a new fact layout never reads
-stale facts. One SELECT for all hashes of a run, one write transaction for all new entries.
-Concurrent runs are safe (SqliteDb: WAL + BEGIN IMMEDIATE); a corrupt file is rebuilt.
+- `file_facts`: serialised FileFacts keyed by (content hash, parser version), so that a new
+  auditor or a new fact layout never reads stale facts;
+- `file_stats`: a file's stat signature and the content hash it had (git's index idea), so a
+  warm run need not read and hash files whose signature did not change (see parse.hashing);
+- `graph_snapshots`: whole import graphs keyed by everything they depend on (graph.snapshot),
+  so a warm run on an unchanged tree decodes one entry instead of every file's facts.
+
+One SELECT per table and run, one write transaction for what is new. Concurrent runs are safe
+(SqliteDb: WAL + BEGIN IMMEDIATE); a corrupt file is rebuilt.
 """
 
 from __future__ import annotations
@@ -24,7 +30,20 @@ CREATE TABLE IF NOT EXISTS file_facts (
     facts TEXT NOT NULL,
     PRIMARY KEY (content_hash, parser_version)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS file_stats (
+    path TEXT PRIMARY KEY,
+    signature TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    checked_ns INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS graph_snapshots (
+    key TEXT PRIMARY KEY,
+    parser_version TEXT NOT NULL,
+    created_ns INTEGER NOT NULL,
+    graph TEXT NOT NULL
+);
 """
+KEPT_SNAPSHOTS = 4  # newest whole-graph snapshots kept (a project's head, a few recent states)
 _CHUNK = 900  # stay below SQLite's host-parameter limit on old builds
 
 
@@ -65,6 +84,63 @@ class ParseCache:
                 )
         except sqlite3.DatabaseError as exc:
             self._warn(f"cannot write the parse cache ({exc}); results are not cached")
+
+    def file_stats(self, directory: str) -> dict[str, tuple[str, str, int]]:
+        """path -> (signature, content hash, checked_ns) for every recorded file below `directory`."""
+        low = directory.rstrip("/") + "/"
+        high = low[:-1] + chr(ord("/") + 1)
+        try:
+            rows = self._db.conn.execute(
+                "SELECT path, signature, content_hash, checked_ns FROM file_stats WHERE path >= ? AND path < ?",
+                (low, high),
+            )
+            return {path: (sig, digest, checked) for path, sig, digest, checked in rows}
+        except sqlite3.DatabaseError as exc:
+            self._warn(f"cannot read file signatures ({exc}); hashing every file")
+            return {}
+
+    def put_file_stats(
+        self, rows: Iterable[tuple[str, str, str, int]], *, forget: Iterable[str] = ()
+    ) -> None:
+        """Record (path, signature, content hash, checked_ns) rows; drop the `forget` paths."""
+        rows, forget = list(rows), list(forget)
+        if not rows and not forget:
+            return
+        try:
+            with self._db.transaction() as conn:
+                conn.executemany("DELETE FROM file_stats WHERE path = ?", [(p,) for p in forget])
+                conn.executemany("INSERT OR REPLACE INTO file_stats VALUES (?, ?, ?, ?)", rows)
+        except sqlite3.DatabaseError as exc:
+            self._warn(f"cannot write file signatures ({exc}); files are hashed again next run")
+
+    def get_snapshot(self, key: str) -> str | None:
+        try:
+            row = self._db.conn.execute(
+                "SELECT graph FROM graph_snapshots WHERE key = ? AND parser_version = ?",
+                (key, PARSER_VERSION),
+            ).fetchone()
+        except sqlite3.DatabaseError as exc:
+            self._warn(f"cannot read graph snapshots ({exc}); building the graph from file facts")
+            return None
+        return None if row is None else str(row[0])
+
+    def put_snapshot(self, key: str, graph: str) -> None:
+        """Store a graph snapshot and keep only the KEPT_SNAPSHOTS newest."""
+        import time
+
+        try:
+            with self._db.transaction() as conn:
+                conn.execute(
+                    "INSERT OR REPLACE INTO graph_snapshots VALUES (?, ?, ?, ?)",
+                    (key, PARSER_VERSION, time.time_ns(), graph),
+                )
+                conn.execute(
+                    "DELETE FROM graph_snapshots WHERE key NOT IN "
+                    "(SELECT key FROM graph_snapshots ORDER BY created_ns DESC LIMIT ?)",
+                    (KEPT_SNAPSHOTS,),
+                )
+        except sqlite3.DatabaseError as exc:
+            self._warn(f"cannot write the graph snapshot ({exc}); the next run rebuilds it")
 
     def _warn(self, message: str) -> None:
         import sys

@@ -6,11 +6,9 @@ A full cache hit never imports libcst (the parser is imported lazily by the work
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,9 +16,11 @@ from auditor.discover.model import SourceFile
 from auditor.domain import AnalysisError, FileFacts
 from auditor.parse import serialize
 from auditor.parse.cache import ParseCache
-from auditor.parse.source import MAX_FILE_BYTES, content_hash, parse_source, run_with_big_stack
+from auditor.parse.hashing import HashedFiles, content_hash, hash_files, read_source
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from auditor.parse.progress import RichProgress
 
 # Below this many files to parse, a process pool costs more than it saves. Measured on Django
@@ -34,6 +34,8 @@ _Outcome = tuple[str, str, str]  # rel_path, serialised facts or error text, con
 
 
 def _parse_chunk(jobs: Sequence[_Job]) -> list[_Outcome]:
+    from auditor.parse.source import parse_source, run_with_big_stack  # lazy: only to parse
+
     def work() -> list[_Outcome]:
         out: list[_Outcome] = []
         for rel, module, is_package, source in jobs:
@@ -45,25 +47,6 @@ def _parse_chunk(jobs: Sequence[_Job]) -> list[_Outcome]:
         return out
 
     return run_with_big_stack(work)
-
-
-def _read(root: Path, files: Sequence[SourceFile]) -> tuple[dict[str, bytes], list[AnalysisError]]:
-    sources: dict[str, bytes] = {}
-    errors: list[AnalysisError] = []
-    for f in files:
-        try:
-            with open(f.abs_path, "rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            errors.append(AnalysisError(f.rel_path, f"cannot read: {exc.strerror or exc}"))
-            continue
-        if len(data) > MAX_FILE_BYTES:
-            errors.append(
-                AnalysisError(f.rel_path, f"file is larger than {MAX_FILE_BYTES // 2**20} MB; skipped")
-            )
-            continue
-        sources[f.rel_path] = data
-    return sources, errors
 
 
 def _chunks(jobs: list[_Job], workers: int) -> Iterator[list[_Job]]:
@@ -83,6 +66,9 @@ def _chunks(jobs: list[_Job], workers: int) -> Iterator[list[_Job]]:
 
 
 def _run_pool(jobs: list[_Job], workers: int) -> list[_Outcome]:
+    import multiprocessing  # lazy: a warm run parses nothing and never needs a pool
+    from concurrent.futures import ProcessPoolExecutor
+
     method = "fork" if sys.platform == "linux" else None
     context = multiprocessing.get_context(method)
     outcomes: list[_Outcome] = []
@@ -122,38 +108,32 @@ def _progress(total: int) -> _NoProgress | RichProgress:
     return RichProgress(total)
 
 
-def _accept(f: SourceFile, text: str, facts: dict[str, FileFacts], errors: list[AnalysisError]) -> None:
-    """Record one serialised outcome: facts, or an error stored as {"error": message}."""
-    if text.startswith("{"):
-        errors.append(AnalysisError(f.rel_path, json.loads(text)[_ERROR_KEY]))
-    else:
-        facts[f.rel_path] = serialize.loads(text, path=f.rel_path, module=f.module, is_package=f.is_package)
-
-
-def parse_files(
-    root: Path,
+def facts_texts(
     files: Sequence[SourceFile],
+    hashed: HashedFiles,
     *,
     cache: ParseCache | None,
     jobs: int | None,
-) -> tuple[dict[str, FileFacts], list[AnalysisError]]:
-    """FileFacts by rel_path for every file that could be analysed, and an error for each other."""
-    sources, errors = _read(root, files)
+) -> tuple[dict[str, str], list[AnalysisError]]:
+    """Serialised facts by rel_path (cached, else parsed now), and an error for each file that
+    did not parse. Errors of `hashed` (unreadable files) are not repeated."""
     by_rel = {f.rel_path: f for f in files}
-    hashes = {rel: content_hash(data) for rel, data in sources.items()}
-    cached = cache.get_many(hashes.values()) if cache is not None else {}
-    facts: dict[str, FileFacts] = {}
+    cached = cache.get_many(hashed.hashes.values()) if cache is not None else {}
+    texts: dict[str, str] = {}
+    errors: list[AnalysisError] = []
     todo: list[_Job] = []
-    for rel, digest in hashes.items():
-        f = by_rel[rel]
+    for rel, digest in hashed.hashes.items():
         text = cached.get(digest)
-        if text is not None:
-            try:
-                _accept(f, text, facts, errors)
+        if text is not None and _well_formed(text):
+            texts[rel] = text
+            continue
+        source = hashed.sources.get(rel)
+        if source is None:  # hashed through its stat signature, so not read yet
+            source = read_source(by_rel[rel], errors)
+            if source is None:
                 continue
-            except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-                pass  # a damaged or foreign cache entry: parse the file again and overwrite it
-        todo.append((rel, f.module, f.is_package, sources[rel]))
+        f = by_rel[rel]
+        todo.append((rel, f.module, f.is_package, source))
     workers = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
     if workers == 1 or len(todo) < SERIAL_BELOW:
         outcomes = _parse_chunk(todo) if todo else []
@@ -162,8 +142,97 @@ def parse_files(
     new_entries: dict[str, str] = {}
     for rel, text, digest in outcomes:
         new_entries[digest] = text
-        _accept(by_rel[rel], text, facts, errors)
+        texts[rel] = text
     if cache is not None:
         cache.put_many(new_entries)
-    errors.sort(key=lambda e: (e.path, e.message))
+    return texts, errors
+
+
+def _well_formed(text: str) -> bool:
+    """A cache entry is a JSON array (facts) or object (a parse error); anything else is damage."""
+    return text.startswith(("[", "{")) and text.endswith(("]", "}"))
+
+
+def _decode_texts(
+    files: Sequence[SourceFile], texts: dict[str, str]
+) -> tuple[dict[str, FileFacts], list[AnalysisError], list[str]]:
+    """FileFacts by rel_path from serialised facts, an error for each stored parse error, and
+    the rel_paths whose entry is damaged (they must be parsed again)."""
+    by_rel = {f.rel_path: f for f in files}
+    facts: dict[str, FileFacts] = {}
+    errors: list[AnalysisError] = []
+    damaged: list[str] = []
+    for rel, text in texts.items():
+        f = by_rel[rel]
+        try:
+            if text.startswith("{"):
+                errors.append(AnalysisError(rel, str(json.loads(text)[_ERROR_KEY])))
+            else:
+                facts[rel] = serialize.loads(text, path=rel, module=f.module, is_package=f.is_package)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            damaged.append(rel)  # a damaged or foreign cache entry
+    return facts, errors, damaged
+
+
+def load_facts(
+    files: Sequence[SourceFile],
+    hashed: HashedFiles,
+    *,
+    cache: ParseCache | None,
+    jobs: int | None,
+) -> tuple[dict[str, FileFacts], dict[str, str], list[AnalysisError]]:
+    """FileFacts and their serialised form by rel_path, and the files that did not parse.
+
+    Errors of `hashed` (unreadable files) are not repeated. A damaged cache entry is parsed
+    again and overwritten.
+    """
+    texts, errors = facts_texts(files, hashed, cache=cache, jobs=jobs)
+    facts, stored_errors, damaged = _decode_texts(files, texts)
+    if damaged:
+        fixed = _reparse(files, hashed, damaged, cache=cache, jobs=jobs, errors=errors)
+        texts.update(fixed)
+        more_facts, more_errors, _ = _decode_texts(files, fixed)
+        facts.update(more_facts)
+        stored_errors += more_errors
+    return facts, texts, [*errors, *stored_errors]
+
+
+def parse_files(
+    root: Path,
+    files: Sequence[SourceFile],
+    *,
+    cache: ParseCache | None,
+    jobs: int | None,
+    hashed: HashedFiles | None = None,
+) -> tuple[dict[str, FileFacts], list[AnalysisError]]:
+    """FileFacts by rel_path for every file that could be analysed, and an error for each other.
+
+    `hashed`: the files' hashes when the caller has taken them already (hash_files).
+    """
+    if hashed is None:
+        hashed = hash_files(str(root), files, cache)
+    facts, _texts, errors = load_facts(files, hashed, cache=cache, jobs=jobs)
+    errors = sorted([*hashed.errors, *errors], key=lambda e: (e.path, e.message))
     return dict(sorted(facts.items())), errors
+
+
+def _reparse(
+    files: Sequence[SourceFile],
+    hashed: HashedFiles,
+    rels: Sequence[str],
+    *,
+    cache: ParseCache | None,
+    jobs: int | None,
+    errors: list[AnalysisError],
+) -> dict[str, str]:
+    """Parse `rels` again without reading the cache (their entries were damaged) and overwrite
+    their entries; the serialised facts by rel_path."""
+    subset = HashedFiles(
+        hashes={rel: hashed.hashes[rel] for rel in rels},
+        sources={rel: hashed.sources[rel] for rel in rels if rel in hashed.sources},
+    )
+    texts, new_errors = facts_texts(files, subset, cache=None, jobs=jobs)
+    errors.extend(new_errors)
+    if cache is not None:
+        cache.put_many({subset.hashes[rel]: text for rel, text in texts.items()})
+    return texts

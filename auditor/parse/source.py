@@ -9,7 +9,6 @@ then the one libcst pass. Parsing runs in a thread with a large stack (see `run_
 from __future__ import annotations
 
 import ast
-import hashlib
 import io
 import sys
 import threading
@@ -21,17 +20,13 @@ from typing import TypeVar
 
 from auditor.domain import AnalysisError, FileFacts
 from auditor.parse.budget import depth_problem, token_budget_problem
+from auditor.parse.hashing import MAX_FILE_BYTES, content_hash
 
-MAX_FILE_BYTES = 10 * 1024 * 1024  # files above this are reported, not parsed
 STACK_BYTES = 256 * 1024 * 1024
 RECURSION_LIMIT = 20_000
 _DYNAMIC_MARKERS = (b"import_module", b"__import__")
 
 T = TypeVar("T")
-
-
-def content_hash(source: bytes) -> str:
-    return hashlib.blake2b(source, digest_size=16).hexdigest()
 
 
 def decode_source(source: bytes) -> str:

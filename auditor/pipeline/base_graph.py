@@ -15,7 +15,7 @@ from auditor.discover.model import SourceFile
 from auditor.domain import FileFacts
 from auditor.graph import ImportGraph
 from auditor.graph.resolve import build_import_graph, replace_files
-from auditor.parse import ParseCache, parse_files
+from auditor.parse import ParseCache, hash_files, parse_files
 from auditor.pipeline.base_ref import Change, read_blobs
 from auditor.pipeline.options import RunOptions
 
@@ -58,10 +58,6 @@ def base_graph(
     `changes` use paths relative to the audited root. The changed files are written to
     `scratch` (they are what semgrep scans on the base side).
     """
-    by_path: dict[str, FileFacts] = {f.path: f for f in head.facts.values()}
-    for change in changes:
-        if change.status != "D":
-            by_path.pop(change.path, None)
     wanted = sorted({c.old_path for c in changes if c.old_path and c.old_path.endswith(".py")})
     roots = _source_roots(head)
     packages = {name.split(".")[0] for name in head.modules}
@@ -73,10 +69,13 @@ def base_graph(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         module, is_package = located[path]
-        files.append(SourceFile(path, target, module, is_package))
+        files.append(SourceFile(path, str(target), module, is_package))
     cache = ParseCache(opts.effective_cache_dir) if opts.use_cache else None
     try:
-        facts, _errors = parse_files(scratch, files, cache=cache, jobs=opts.jobs)
+        # hashed without the cache: these scratch files are new each run, their stat
+        # signatures are worth nothing later
+        hashed = hash_files(str(scratch), files, None)
+        facts, _errors = parse_files(scratch, files, cache=cache, jobs=opts.jobs, hashed=hashed)
     finally:
         if cache is not None:
             cache.close()
@@ -88,6 +87,8 @@ def base_graph(
     if edits_only:
         # the module set is unchanged: resolve only the edited files again
         return replace_files(head, facts.values()), sorted(blobs)
+    changed = {c.path for c in changes if c.status != "D"}
+    by_path: dict[str, FileFacts] = {f.path: f for f in head.facts.values() if f.path not in changed}
     by_path.update(facts)
     namespace = [m.name for m in head.modules.values() if not m.path]
     graph = build_import_graph(by_path.values(), include_external=True, namespace_packages=namespace)

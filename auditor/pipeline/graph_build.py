@@ -1,4 +1,9 @@
-"""discover -> parse (cached) -> resolve: the import graph of a project."""
+"""discover -> hash -> (graph snapshot | parse (cached) -> resolve): the import graph of a project.
+
+A warm run on an unchanged tree reads no source file (stat signatures give the hashes) and
+decodes one graph snapshot; after an edit, the edited files are parsed, every other file's facts
+come from the per-file cache, and a new snapshot is stored.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from auditor.discover import discover
+from auditor.discover.model import Discovery
+from auditor.graph import snapshot
 from auditor.graph.model import ImportGraph
 from auditor.graph.resolve import build_import_graph
-from auditor.parse import ParseCache, parse_files
+from auditor.parse import HashedFiles, ParseCache, hash_files
+from auditor.parse.files import load_facts
 
 DEFAULT_CACHE_DIR = ".auditor"
 
@@ -33,13 +41,35 @@ def build_graph(
     if use_cache:
         cache = ParseCache(Path(cache_dir) if cache_dir is not None else found.root / DEFAULT_CACHE_DIR)
     try:
-        facts, parse_errors = parse_files(found.root, found.files, cache=cache, jobs=jobs)
+        hashed = hash_files(str(found.root), found.files, cache)
+        key = snapshot.snapshot_key(
+            found.files,
+            hashed.hashes,
+            include_external=include_external,
+            namespace_packages=found.namespace_packages,
+        )
+        stored = cache.get_snapshot(key) if cache is not None else None
+        graph = snapshot.decode(stored) if stored is not None else None
+        if graph is None:
+            graph, texts = _build(found, hashed, cache, jobs, include_external)
+            if cache is not None:
+                cache.put_snapshot(key, snapshot.encode(graph, texts))
     finally:
         if cache is not None:
             cache.close()
-    return build_import_graph(
+    graph.errors = sorted([*found.errors, *hashed.errors, *graph.errors], key=lambda e: (e.path, e.message))
+    return graph
+
+
+def _build(
+    found: Discovery, hashed: HashedFiles, cache: ParseCache | None, jobs: int | None, include_external: bool
+) -> tuple[ImportGraph, dict[str, str]]:
+    """The graph from every file's facts, and the serialised facts by module (for the snapshot)."""
+    facts, texts, errors = load_facts(found.files, hashed, cache=cache, jobs=jobs)
+    graph = build_import_graph(
         facts.values(),
-        errors=[*found.errors, *parse_errors],
+        errors=errors,
         include_external=include_external,
         namespace_packages=found.namespace_packages,
     )
+    return graph, {name: texts[f.path] for name, f in graph.facts.items()}

@@ -1,0 +1,94 @@
+"""A whole import graph as one cache entry, so a warm run on an unchanged tree skips resolution.
+
+The key covers everything the graph depends on: the parser version, every file's path, module
+name and content hash, the namespace packages and whether external imports are kept. The entry
+holds the modules, the resolved imports, the parse and resolution errors, and each file's
+serialised facts, which are decoded only when someone asks for them (`LazyFacts`): a contract
+check reads none, a public-interface contract reads a few `__init__` files.
+
+JSON, like the per-file cache (never pickle or marshal: a damaged cache must not be able to
+crash or take over the process). A damaged entry decodes to None and the graph is rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+
+from auditor.discover.model import SourceFile
+from auditor.domain import AnalysisError, FileFacts, Import, ImportKind, Module
+from auditor.graph.model import ImportGraph
+from auditor.parse import PARSER_VERSION, serialize
+
+SNAPSHOT_VERSION = 1  # bump when the entry's layout changes
+_KINDS = {k.value: k for k in ImportKind}
+
+
+def snapshot_key(
+    files: Sequence[SourceFile],
+    hashes: Mapping[str, str],
+    *,
+    include_external: bool,
+    namespace_packages: Iterable[str],
+) -> str:
+    """The key of the graph built from `files` with these content `hashes` (unhashed files,
+    e.g. unreadable ones, are not part of the graph and not part of the key)."""
+    rows = sorted(
+        (f.rel_path, f.module, f.is_package, hashes[f.rel_path]) for f in files if f.rel_path in hashes
+    )
+    payload = [PARSER_VERSION, SNAPSHOT_VERSION, include_external, sorted(namespace_packages), rows]
+    return hashlib.sha256(json.dumps(payload, separators=(",", ":")).encode()).hexdigest()
+
+
+class LazyFacts(Mapping[str, FileFacts]):
+    """FileFacts by module name, each decoded from its serialised form on first access."""
+
+    def __init__(self, rows: Mapping[str, tuple[str, bool, str]]) -> None:
+        self._rows = rows  # module -> (path, is_package, serialised facts)
+        self._decoded: dict[str, FileFacts] = {}
+
+    def __getitem__(self, module: str) -> FileFacts:
+        found = self._decoded.get(module)
+        if found is None:
+            path, is_package, text = self._rows[module]
+            found = serialize.loads(text, path=path, module=module, is_package=is_package)
+            self._decoded[module] = found
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, module: object) -> bool:
+        return module in self._rows
+
+
+def encode(graph: ImportGraph, texts: Mapping[str, str]) -> str:
+    """The snapshot of `graph`; `texts` are the serialised facts by module (as cached)."""
+    imports = [*graph.imports(), *graph.external_imports]
+    payload = {
+        "modules": [[m.name, m.path, m.is_package] for m in graph.modules.values()],
+        "imports": [[i.importer, i.imported, i.line, i.kind.value, i.external, i.names] for i in imports],
+        "errors": [[e.path, e.message] for e in graph.errors],
+        "facts": {name: [f.path, f.is_package, texts[name]] for name, f in graph.facts.items()},
+    }
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
+def decode(text: str) -> ImportGraph | None:
+    """The graph of a snapshot, or None when the entry is damaged."""
+    try:
+        data = json.loads(text)
+        modules = [Module(str(name), str(path), bool(pkg)) for name, path, pkg in data["modules"]]
+        imports = [
+            Import(importer, imported, line, _KINDS[kind], external, tuple(names))
+            for importer, imported, line, kind, external, names in data["imports"]
+        ]
+        errors = [AnalysisError(path, message) for path, message in data["errors"]]
+        rows = {name: (path, bool(pkg), text) for name, (path, pkg, text) in data["facts"].items()}
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return ImportGraph(modules, imports, facts=LazyFacts(rows), errors=errors)

@@ -1,0 +1,93 @@
+"""Content hashes of the discovered files, without reading the files that did not change.
+
+Like git's index, the cache records each file's stat signature (size, mtime, ctime, inode)
+next to the content hash it had. A file whose signature is unchanged keeps its hash without
+being read. Racy entries are not trusted: when the file's last change (mtime or ctime) lies
+within RACY_NS of the moment the hash was taken, a later write inside the same timestamp tick
+could keep the signature, so such a file is read and hashed again (and then recorded with a
+later check time, which makes it trustworthy from the next run on). ctime cannot be set by
+`touch` or `os.utime`, so back-dating a file's mtime does not hide a change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from auditor.discover.model import SourceFile
+from auditor.domain import AnalysisError
+from auditor.parse.cache import ParseCache
+
+MAX_FILE_BYTES = 10 * 1024 * 1024  # files above this are reported, not parsed
+RACY_NS = 2_000_000_000  # coarser than any file system's timestamp granularity (FAT: 2 s)
+
+
+def content_hash(source: bytes) -> str:
+    return hashlib.blake2b(source, digest_size=16).hexdigest()
+
+
+@dataclass(slots=True)
+class HashedFiles:
+    """The content hash of every readable file, and the bytes of those read in this run."""
+
+    hashes: dict[str, str] = field(default_factory=dict)  # rel_path -> content hash
+    sources: dict[str, bytes] = field(default_factory=dict)  # rel_path -> bytes (read this run)
+    errors: list[AnalysisError] = field(default_factory=list)  # unreadable or too large
+
+
+def _signature(st: os.stat_result) -> str:
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
+def read_source(f: SourceFile, errors: list[AnalysisError]) -> bytes | None:
+    """The file's bytes, or None with an error recorded (unreadable, or over the size limit)."""
+    try:
+        with open(f.abs_path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        errors.append(AnalysisError(f.rel_path, f"cannot read: {exc.strerror or exc}"))
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        errors.append(AnalysisError(f.rel_path, f"file is larger than {MAX_FILE_BYTES // 2**20} MB; skipped"))
+        return None
+    return data
+
+
+def hash_files(directory: str, files: Sequence[SourceFile], cache: ParseCache | None) -> HashedFiles:
+    """Hashes of `files` (all below `directory`); unchanged files are not read when `cache` has
+    their signature. Newly taken hashes are recorded in the cache."""
+    out = HashedFiles()
+    recorded = cache.file_stats(directory) if cache is not None else {}
+    fresh: list[tuple[str, str, str, int]] = []
+    for f in files:
+        path = f.abs_path
+        try:
+            st = os.stat(path)
+        except OSError:
+            st = None  # read_source reports why
+        if st is not None:
+            signature = _signature(st)
+            known = recorded.get(path)
+            if (
+                known is not None
+                and known[0] == signature
+                and max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS < known[2]
+            ):
+                out.hashes[f.rel_path] = known[1]
+                continue
+        checked_ns = time.time_ns()
+        data = read_source(f, out.errors)
+        if data is None:
+            continue
+        digest = content_hash(data)
+        out.hashes[f.rel_path] = digest
+        out.sources[f.rel_path] = data
+        if st is not None and cache is not None:
+            fresh.append((path, signature, digest, checked_ns))
+    if cache is not None:
+        current = {f.abs_path for f in files}
+        cache.put_file_stats(fresh, forget=[p for p in recorded if p not in current])
+    return out
