@@ -73,6 +73,10 @@ class _Overrides:
     generated: pathspec.PathSpec | None
     human: pathspec.PathSpec | None
 
+    @property
+    def empty(self) -> bool:
+        return self.generated is None and self.human is None
+
     def origin(self, path: str) -> LineOrigin | None:
         if self.generated is not None and self.generated.match_file(path):
             return LineOrigin(Origin.AI, agent="generated", source="override")
@@ -149,8 +153,14 @@ def attribute(
     cache_dir: Path | None,
     jobs: int | None = None,
     git: str = "git",
+    read_unavailable: bool = True,
 ) -> AttributionOutcome:
-    """Origins of every line of `paths` (relative to `root`); never fails on repository state."""
+    """Origins of every line of `paths` (relative to `root`); never fails on repository state.
+
+    Without git history every line is `unknown` (unless a path override decides it); with
+    `read_unavailable=False` the files are then not even read: the outcome has no files and a
+    summary marked unavailable (a check only needs to know that nothing can be attributed).
+    """
     if not root.is_dir():
         raise UsageError(f"{root}: not a directory")
     options = validate_options(settings.blame_options)
@@ -161,24 +171,20 @@ def attribute(
     )
     warnings: list[str] = []
     errors: list[AnalysisError] = []
-    contents: dict[str, bytes] = {}
-    inside = _InsideRoot(os.path.realpath(root))
-    for path in dict.fromkeys(paths):
-        data = _read(inside, path)
-        if isinstance(data, str):
-            errors.append(AnalysisError(path, data))
-        else:
-            contents[path] = data
     runner = Git(git, root)
     try:
         repo = discover_repo(runner)
         blobs = head_blobs(runner)
     except (GitUnavailable, GitCommandFailed) as exc:
         warnings.append(f"attribution unavailable, every line is unknown: {exc}")
+        if not read_unavailable and overrides.empty:
+            return AttributionOutcome({}, AttributionSummary(available=False, warnings=tuple(warnings)), warnings)
+        contents = _read_all(root, paths, errors)
         files = {p: _unattributed(p, c, overrides) for p, c in contents.items()}
         files.update({e.path: FileAttribution(e.path, ()) for e in errors})
         summary = summarize(files, shallow=False, available=False, warnings=warnings)
         return AttributionOutcome(files, summary, warnings, errors)
+    contents = _read_all(root, paths, errors)
     top = Git(git, repo.toplevel)
     try:
         cache = BlameCache(cache_dir / "blame.sqlite" if cache_dir is not None else None)
@@ -191,6 +197,18 @@ def attribute(
         )
     finally:
         cache.close()
+
+
+def _read_all(root: Path, paths: Sequence[str], errors: list[AnalysisError]) -> dict[str, bytes]:
+    contents: dict[str, bytes] = {}
+    inside = _InsideRoot(os.path.realpath(root))
+    for path in dict.fromkeys(paths):
+        data = _read(inside, path)
+        if isinstance(data, str):
+            errors.append(AnalysisError(path, data))
+        else:
+            contents[path] = data
+    return contents
 
 
 def _unattributed(path: str, content: bytes, overrides: _Overrides) -> FileAttribution:

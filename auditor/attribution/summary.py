@@ -17,12 +17,13 @@ _ORIGIN_OF = attrgetter("origin")
 
 
 def count_origins(origins: Iterable[Origin]) -> OriginCounts:
-    tally = Counter(origins)
+    # list.count compares by identity first, in C; a Counter would call Enum.__hash__ per line
+    seen = list(origins)
     return OriginCounts(
-        ai=tally[Origin.AI],
-        human=tally[Origin.HUMAN],
-        mixed=tally[Origin.MIXED],
-        unknown=tally[Origin.UNKNOWN],
+        ai=seen.count(Origin.AI),
+        human=seen.count(Origin.HUMAN),
+        mixed=seen.count(Origin.MIXED),
+        unknown=seen.count(Origin.UNKNOWN),
     )
 
 

@@ -75,6 +75,10 @@ def in_patterns(module: str, patterns: Iterable[str | ModulePattern]) -> bool:
     parts = module.split(".")
     for raw in patterns:
         pattern = raw if isinstance(raw, ModulePattern) else ModulePattern(raw)
+        if not pattern.has_wildcard:  # the common case, without the automaton
+            if module == pattern.text or module.startswith(pattern.text + "."):
+                return True
+            continue
         for depth in range(len(parts), 0, -1):
             if pattern.matches(".".join(parts[:depth])):
                 return True

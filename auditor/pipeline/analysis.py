@@ -10,7 +10,7 @@ import datetime as dt
 import shutil
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,11 +22,10 @@ from auditor.domain import AnalysisError, Finding
 from auditor.domain.origin import FileAttribution
 from auditor.domain.run import AttributionSummary, RuleHealth, RunInfo, RunResult
 from auditor.graph import ImportGraph
-from auditor.graph.patterns import in_patterns
+from auditor.graph.patterns import ModulePattern, in_patterns
 from auditor.pipeline.graph_build import build_graph
 from auditor.pipeline.metrics import package_view
 from auditor.pipeline.options import RunOptions
-from auditor.support.git import why_no_repository
 
 
 @dataclass
@@ -159,15 +158,6 @@ def _run_attribution(analysis: Analysis, opts: RunOptions, root: Path, *, only_f
         paths = sorted({f.path for f in analysis.findings if f.path and f.path.endswith(".py")})
         if not paths:
             return
-        settings = analysis.config.attribution
-        overrides = settings.overrides and (settings.generated_paths or settings.human_paths)
-        reason = None if overrides else why_no_repository(root)
-        if reason is not None:
-            # no history and no path overrides: every line is `unknown`, nothing to read or blame
-            warning = f"attribution unavailable, every line is unknown: {reason}"
-            analysis.warnings.append(warning)
-            analysis.attribution = AttributionSummary(available=False, warnings=(warning,))
-            return
     else:
         paths = sorted({m.path for m in analysis.graph.modules.values() if m.path})
     outcome = attribute(
@@ -176,6 +166,7 @@ def _run_attribution(analysis: Analysis, opts: RunOptions, root: Path, *, only_f
         analysis.config.attribution,
         cache_dir=opts.effective_cache_dir if opts.use_cache else None,
         jobs=opts.jobs,
+        read_unavailable=not only_findings,  # a check without history has nothing to read
     )
     analysis.attribution = outcome.summary
     analysis.line_origins = dict(outcome.files)
@@ -187,19 +178,35 @@ def _assign_owners_and_tags(analysis: Analysis, root: Path) -> None:
     from auditor.drift.owners import Owners
 
     owners = Owners.from_repo(root)
-    layers = analysis.config.layers
-    surfaces = analysis.config.surfaces
+    layers = _NameTagger(analysis.config.layers)
+    surfaces = _NameTagger(analysis.config.surfaces)
     path_to_module = {m.path: name for name, m in analysis.graph.modules.items() if m.path}
     tagged = []
     for finding in analysis.findings:
         module = finding.importer or (path_to_module.get(finding.path) if finding.path else None)
         changes: dict[str, object] = {"owner": owners.owner_for(finding)}
         if module and not finding.layers:
-            changes["layers"] = tuple(n for n, p in layers.items() if in_patterns(module, p))
+            changes["layers"] = layers(module)
         if module and not finding.surfaces:
-            changes["surfaces"] = tuple(n for n, p in surfaces.items() if in_patterns(module, p))
+            changes["surfaces"] = surfaces(module)
         tagged.append(dataclasses.replace(finding, **changes))  # type: ignore[arg-type]
     analysis.findings[:] = tagged
+
+
+class _NameTagger:
+    """The names of the layers (or surfaces) a module belongs to; patterns compiled once,
+    answers memoised (many findings share an importer)."""
+
+    def __init__(self, groups: Mapping[str, Sequence[str]]) -> None:
+        self.groups = {name: [ModulePattern(p) for p in patterns] for name, patterns in groups.items()}
+        self.seen: dict[str, tuple[str, ...]] = {}
+
+    def __call__(self, module: str) -> tuple[str, ...]:
+        found = self.seen.get(module)
+        if found is None:
+            found = tuple(name for name, patterns in self.groups.items() if in_patterns(module, patterns))
+            self.seen[module] = found
+        return found
 
 
 def to_result(

@@ -34,11 +34,12 @@ def run_git(root: Path, *args: str, input: bytes | None = None, check: bool = Tr
 def head_info(root: Path) -> tuple[str | None, str | None]:
     """(commit, branch) of the repository at root, or (None, None) outside git."""
     try:
-        commit = run_git(root, "rev-parse", "--verify", "-q", "HEAD").decode().strip() or None
-        branch = run_git(root, "rev-parse", "--abbrev-ref", "HEAD").decode().strip() or None
+        out = run_git(root, "rev-parse", "HEAD", "--abbrev-ref", "HEAD").decode().split()
     except (GitUnavailable, subprocess.CalledProcessError):
-        return None, None
-    return commit, (None if branch == "HEAD" else branch)
+        return None, None  # not a repository, or no commit yet
+    commit = out[0] if out else None
+    branch = out[1] if len(out) > 1 and out[1] != "HEAD" else None  # "HEAD": detached
+    return commit, branch
 
 
 def repo_toplevel(root: Path) -> Path | None:
@@ -47,12 +48,3 @@ def repo_toplevel(root: Path) -> Path | None:
     except (GitUnavailable, subprocess.CalledProcessError):
         return None
     return Path(out) if out else None
-
-
-def why_no_repository(root: Path) -> str | None:
-    """None inside a git work tree; else why git cannot tell the history of `root`."""
-    try:
-        out = run_git(root, "rev-parse", "--show-toplevel", check=False)
-    except GitUnavailable:
-        return "git executable not found"
-    return None if out.strip() else f"{root.name} is not in a git repository"
