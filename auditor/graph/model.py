@@ -124,9 +124,19 @@ class ImportGraph:
         wanted = {ImportKind(k) for k in kinds}
         if wanted == set(ImportKind):
             return self
-        kept = [i for i in self.imports() if i.kind in wanted]
-        kept += [i for i in self.external_imports if i.kind in wanted]
-        return ImportGraph(self.modules.values(), kept, facts=self.facts, errors=self.errors)
+        view = ImportGraph(self.modules.values(), (), facts=self.facts, errors=self.errors)
+        view.external_imports = [i for i in self.external_imports if i.kind in wanted]
+        succ, pred = view._succ, view._pred
+        for a, targets in self._succ.items():  # edge by edge: as _add would, without sorting
+            for b, imps in targets.items():
+                kept = [i for i in imps if i.kind in wanted]
+                if kept:
+                    for node in (a, b):
+                        if node not in succ:
+                            succ[node], pred[node] = {}, set()
+                    succ[a][b] = kept
+                    pred[b].add(a)
+        return view
 
     def without_kinds(self, kinds: Collection[ImportKind | str]) -> ImportGraph:
         unwanted = {ImportKind(k) for k in kinds}

@@ -72,6 +72,7 @@ def analyse(
     security_files: Sequence[str] | None = None,
     attribution: str = "all",
     graph: ImportGraph | None = None,
+    tag: bool = True,
 ) -> Analysis:
     """Analyse `root` (default opts.root) with `config` (default: the one found at root).
 
@@ -79,6 +80,8 @@ def analyse(
     `attribution`: "all" files (the nightly audit's per-file table), only the files that carry
     "findings" (a check: every finding gets its origin, nothing else is blamed), or "none".
     `graph`: an already built graph of `root` (the base side of a pre-merge check).
+    `tag`: give every finding its owner, layers and surfaces (a pre-merge check tags only the
+    few findings it reports, with `tag_findings`).
     """
     root = root or opts.root
     stages: dict[str, float] = {}
@@ -110,8 +113,9 @@ def analyse(
     if attribution != "none":
         with _timed(stages, "attribution"):
             _run_attribution(analysis, opts, root, only_findings=attribution == "findings")
-    with _timed(stages, "owners"):
-        _assign_owners_and_tags(analysis, root)
+    if tag:
+        with _timed(stages, "owners"):
+            analysis.findings[:] = tag_findings(analysis.findings, analysis.config, analysis.graph, root)
     return analysis
 
 
@@ -174,15 +178,21 @@ def _run_attribution(analysis: Analysis, opts: RunOptions, root: Path, *, only_f
     analysis.findings[:] = attribute_findings(analysis.findings, outcome.files)
 
 
-def _assign_owners_and_tags(analysis: Analysis, root: Path) -> None:
+def tag_findings(
+    findings: Sequence[Finding], config: AuditorConfig, graph: ImportGraph, root: Path
+) -> list[Finding]:
+    """Copies of `findings` with their owner (config, else CODEOWNERS under `root`) and the
+    layers and surfaces of their module (from `graph`) filled in."""
     from auditor.drift.owners import Owners
 
+    if not findings:
+        return []
     owners = Owners.from_repo(root)
-    layers = _NameTagger(analysis.config.layers)
-    surfaces = _NameTagger(analysis.config.surfaces)
-    path_to_module = {m.path: name for name, m in analysis.graph.modules.items() if m.path}
+    layers = _NameTagger(config.layers)
+    surfaces = _NameTagger(config.surfaces)
+    path_to_module = {m.path: name for name, m in graph.modules.items() if m.path}
     tagged = []
-    for finding in analysis.findings:
+    for finding in findings:
         module = finding.importer or (path_to_module.get(finding.path) if finding.path else None)
         changes: dict[str, object] = {"owner": owners.owner_for(finding)}
         if module and not finding.layers:
@@ -190,7 +200,7 @@ def _assign_owners_and_tags(analysis: Analysis, root: Path) -> None:
         if module and not finding.surfaces:
             changes["surfaces"] = surfaces(module)
         tagged.append(dataclasses.replace(finding, **changes))  # type: ignore[arg-type]
-    analysis.findings[:] = tagged
+    return tagged
 
 
 class _NameTagger:

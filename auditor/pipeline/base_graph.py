@@ -16,7 +16,7 @@ from auditor.domain import FileFacts
 from auditor.graph import ImportGraph
 from auditor.graph.resolve import build_import_graph, replace_files
 from auditor.parse import ParseCache, hash_files, parse_files
-from auditor.pipeline.base_ref import Change, read_blobs
+from auditor.pipeline.base_ref import BaseRef, Change, read_blobs
 from auditor.pipeline.options import RunOptions
 
 
@@ -49,7 +49,7 @@ def module_for_path(path: str, roots: Sequence[str], packages: set[str]) -> tupl
 def base_graph(
     opts: RunOptions,
     head: ImportGraph,
-    commit: str,
+    base: BaseRef,
     changes: Sequence[Change],
     scratch: Path,
 ) -> tuple[ImportGraph, list[str]]:
@@ -62,7 +62,7 @@ def base_graph(
     roots = _source_roots(head)
     packages = {name.split(".")[0] for name in head.modules}
     located = {p: m for p in wanted if (m := module_for_path(p, roots, packages)) is not None}
-    blobs = read_blobs(opts.root, commit, sorted(located))
+    blobs = read_blobs(base, sorted(located))
     files: list[SourceFile] = []
     for path, data in sorted(blobs.items()):
         target = scratch / path

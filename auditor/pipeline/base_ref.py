@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.domain.errors import GitError
-from auditor.support.git import GitUnavailable, repo_toplevel, run_git
+from auditor.support.git import GitUnavailable, head_info, repo_toplevel, run_git, run_git_parallel
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,49 @@ class Change:
     status: str  # A, M, D, R (rename), C, T
     path: str  # repo-relative path in the working tree (new path for renames)
     old_path: str | None = None  # path at REF (renames and deletes)
+
+
+@dataclass(frozen=True)
+class BaseRef:
+    """REF resolved, with what the rest of a pre-merge check needs to know about the repo."""
+
+    commit: str  # the commit REF names
+    toplevel: Path
+    prefix: str  # the audited root relative to the toplevel, "" at the top ("sub/dir" else)
+    head: str | None  # HEAD's commit (None before the first commit)
+    branch: str | None  # None when detached
+
+    def local(self, path: str | None) -> str | None:
+        """A toplevel-relative path relative to the audited root, None when outside it."""
+        if path is None or not self.prefix:
+            return path
+        return path[len(self.prefix) + 1 :] if path.startswith(self.prefix + "/") else None
+
+
+def open_base(root: Path, ref: str) -> BaseRef:
+    """Resolve REF (GitError with the fix, exit 2) and learn toplevel, prefix, HEAD and branch,
+    in one `git rev-parse` when all goes well."""
+    if ref.startswith("-"):
+        raise GitError(f"--base {ref!r}: not a git revision")
+    try:
+        out = run_git(
+            root, "rev-parse", "--show-toplevel", "--show-prefix", f"{ref}^{{commit}}", "HEAD",
+            "--abbrev-ref", "HEAD", "--", check=False,
+        )  # fmt: skip
+    except GitUnavailable as exc:
+        raise GitError(f"--base {ref}: {exc}") from exc
+    lines = out.decode("utf-8", "surrogateescape").split("\n")
+    if len(lines) >= 6 and lines[5] == "--":
+        branch = None if lines[4] == "HEAD" else lines[4]
+        return BaseRef(lines[2], Path(lines[0]), lines[1].rstrip("/"), lines[3], branch)
+    # something is off (unknown REF, no commit yet, not a repository): ask one thing at a time
+    commit = resolve_ref(root, ref)
+    top = repo_toplevel(root)
+    if top is None:
+        raise GitError(f"{root} is not inside a git repository")
+    prefix = root.resolve().relative_to(top.resolve()).as_posix()
+    head, branch = head_info(root)
+    return BaseRef(commit, top, "" if prefix == "." else prefix, head, branch)
 
 
 def resolve_ref(root: Path, ref: str) -> str:
@@ -45,20 +88,14 @@ def resolve_ref(root: Path, ref: str) -> str:
     return commit
 
 
-def read_blobs(root: Path, commit: str, paths: list[str]) -> dict[str, bytes]:
-    """The contents of `paths` (relative to `root`) at `commit`, in one `git cat-file --batch`.
-
-    Paths missing at `commit` are left out.
-    """
-    top = repo_toplevel(root)
-    if top is None:
-        raise GitError(f"{root} is not inside a git repository")
+def read_blobs(base: BaseRef, paths: list[str]) -> dict[str, bytes]:
+    """The contents of `paths` (relative to the audited root) at REF, in one
+    `git cat-file --batch`. Paths missing at REF are left out."""
     if not paths:
         return {}
-    prefix = root.resolve().relative_to(top.resolve()).as_posix()
-    names = [p if prefix in ("", ".") else f"{prefix}/{p}" for p in paths]
-    request = b"".join(f"{commit}:{name}\n".encode("utf-8", "surrogateescape") for name in names)
-    data = run_git(top, "cat-file", "--batch", input=request)
+    names = [f"{base.prefix}/{p}" if base.prefix else p for p in paths]
+    request = b"".join(f"{base.commit}:{name}\n".encode("utf-8", "surrogateescape") for name in names)
+    data = run_git(base.toplevel, "cat-file", "--batch", input=request)
     found: dict[str, bytes] = {}
     offset = 0
     for path in paths:
@@ -74,16 +111,16 @@ def read_blobs(root: Path, commit: str, paths: list[str]) -> dict[str, bytes]:
     return found
 
 
-def changes_since(root: Path, commit: str) -> list[Change]:
-    """Files changed between `commit` and the working tree (incl. untracked), renames detected."""
-    top = repo_toplevel(root)
-    if top is None:
-        raise GitError(f"{root} is not inside a git repository")
+def changes_since(root: Path, base: BaseRef) -> list[Change]:
+    """Files changed between REF and the working tree (incl. untracked), renames detected;
+    toplevel-relative paths. The diff and the untracked listing run side by side."""
+    diff_cmd = ("diff", "-M", "--name-status", "-z", base.commit, "--")
+    # untracked files below the audited root only (a monorepo's other trees are not listed)
+    untracked_cmd = ("ls-files", "--others", "--exclude-standard", "--full-name", "-z")
     try:
-        diff = run_git(top, "diff", "-M", "--name-status", "-z", commit, "--")
-        untracked = run_git(top, "ls-files", "--others", "--exclude-standard", "-z")
+        diff, untracked = run_git_parallel((base.toplevel, diff_cmd), (root, untracked_cmd))
     except subprocess.CalledProcessError as exc:
-        raise GitError(f"git diff against {commit[:12]} failed: {exc.stderr.decode().strip()}") from exc
+        raise GitError(f"git diff against {base.commit[:12]} failed: {exc.stderr.decode().strip()}") from exc
     fields = [f.decode("utf-8", "surrogateescape") for f in diff.split(b"\0") if f]
     changes: list[Change] = []
     i = 0

@@ -9,11 +9,11 @@ from pathlib import Path
 from auditor.config.model import AuditorConfig
 from auditor.domain import Finding, Status
 from auditor.domain.run import RunResult
-from auditor.pipeline.analysis import Analysis, analyse, to_result
+from auditor.pipeline.analysis import Analysis, analyse, tag_findings, to_result
 from auditor.pipeline.base_graph import base_graph
-from auditor.pipeline.base_ref import Change, changes_since, resolve_ref
+from auditor.pipeline.base_ref import Change, changes_since, open_base
 from auditor.pipeline.options import RunOptions
-from auditor.support.git import head_info, repo_toplevel
+from auditor.support.git import head_info
 
 
 def baseline_path(opts: RunOptions, analysis: Analysis) -> Path | None:
@@ -71,29 +71,21 @@ def check_against_base(
     from auditor.drift.classify import match_against_base
 
     started = time.perf_counter()
-    commit = resolve_ref(opts.root, ref)
-    top = repo_toplevel(opts.root) or opts.root
-    prefix = opts.root.resolve().relative_to(top.resolve()).as_posix()
-    changes = changes_since(opts.root, commit)
-
-    def local(path: str | None) -> str | None:
-        if path is None:
-            return None
-        if prefix in ("", "."):
-            return path
-        return path[len(prefix) + 1 :] if path.startswith(prefix + "/") else None
-
+    base_ref = open_base(opts.root, ref)
+    changes = changes_since(opts.root, base_ref)
     local_changes = [
-        Change(c.status, path, local(c.old_path)) for c in changes if (path := local(c.path)) is not None
+        Change(c.status, path, base_ref.local(c.old_path))
+        for c in changes
+        if (path := base_ref.local(c.path)) is not None
     ]
     head_changed = sorted({c.path for c in local_changes if c.status != "D" and c.path.endswith(".py")})
     renames = {c.old_path: c.path for c in local_changes if c.status == "R" and c.old_path}
 
-    head = analyse(opts, config=config, security_files=head_changed, attribution="none")
+    head = analyse(opts, config=config, security_files=head_changed, attribution="none", tag=False)
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="auditor-base-") as tmp:
-        graph_at_base, base_changed = base_graph(opts, head.graph, commit, local_changes, Path(tmp))
+        graph_at_base, base_changed = base_graph(opts, head.graph, base_ref, local_changes, Path(tmp))
         base = analyse(
             opts,
             root=Path(tmp),
@@ -101,20 +93,23 @@ def check_against_base(
             graph=graph_at_base,
             security_files=base_changed,
             attribution="none",
+            tag=False,
         )
     # semgrep ran on the changed files only, on both sides, so its findings compare like for like
     new, fixed = match_against_base(head.findings, base.findings, renames)
+    # owners, layers and surfaces only for what is reported (CODEOWNERS of the working tree)
+    new = tag_findings(new, head.config, head.graph, opts.root)
+    fixed = tag_findings(fixed, head.config, graph_at_base, opts.root)
     # only new findings need an author: attribute just those files
     new = _attribute(opts, head, new)
-    head_commit, branch = head_info(opts.root)
     result = to_result(
         head,
         opts,
         findings=[dataclasses.replace(f, status=Status.NEW) for f in new],
         fixed=[dataclasses.replace(f, status=Status.FIXED) for f in fixed],
         base=ref,
-        commit=head_commit,
-        branch=branch,
+        commit=base_ref.head,
+        branch=base_ref.branch,
         started=started,
         metrics=metrics,
     )

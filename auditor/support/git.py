@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
@@ -29,6 +30,26 @@ def run_git(root: Path, *args: str, input: bytes | None = None, check: bool = Tr
     if check and proc.returncode != 0:
         raise subprocess.CalledProcessError(proc.returncode, proc.args, proc.stdout, proc.stderr)
     return proc.stdout
+
+
+def run_git_parallel(*commands: tuple[Path, Sequence[str]]) -> list[bytes]:
+    """Run several `git -C dir args...` at once; their stdout in order. Raises like run_git
+    (CalledProcessError for the first that failed) once all have finished."""
+    env = {**os.environ, **GIT_ENV}
+    try:
+        procs = [
+            subprocess.Popen(
+                ["git", "-C", str(where), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+            )
+            for where, args in commands
+        ]
+    except FileNotFoundError as exc:
+        raise GitUnavailable("git is not installed (not found on PATH)") from exc
+    outputs = [proc.communicate() for proc in procs]
+    for proc, (out, err) in zip(procs, outputs, strict=True):
+        if proc.returncode != 0:
+            raise subprocess.CalledProcessError(proc.returncode, proc.args, out, err)
+    return [out for out, _err in outputs]
 
 
 def head_info(root: Path) -> tuple[str | None, str | None]:
