@@ -15,7 +15,6 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -207,6 +206,8 @@ def blame_files(
             return req, str(exc)
 
     if todo:
+        from concurrent.futures import ThreadPoolExecutor  # lazy: only when files need blaming
+
         with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
             for req, result in pool.map(one, todo):
                 if isinstance(result, str):

@@ -90,18 +90,8 @@ def analyse(
             config = load_config(root, opts.config_file)
         else:
             config = dataclasses.replace(config, root=root)
-    packages = opts.packages or config.packages
     with _timed(stages, "graph"):
-        graph = graph or build_graph(
-            root,
-            packages=packages,
-            source_roots=config.source_roots,
-            exclude=config.exclude,
-            cache_dir=opts.effective_cache_dir,
-            use_cache=opts.use_cache,
-            jobs=opts.jobs,
-            include_external=True,
-        )
+        graph = graph or project_graph(opts, root, config)
     errors = list(graph.errors)
     analysis = Analysis(config=config, graph=graph, findings=[], errors=errors, stages=stages)
 
@@ -117,6 +107,20 @@ def analyse(
         with _timed(stages, "owners"):
             analysis.findings[:] = tag_findings(analysis.findings, analysis.config, analysis.graph, root)
     return analysis
+
+
+def project_graph(opts: RunOptions, root: Path, config: AuditorConfig) -> ImportGraph:
+    """The import graph of `root` as `config` and the options describe it (external imports kept)."""
+    return build_graph(
+        root,
+        packages=opts.packages or config.packages,
+        source_roots=config.source_roots,
+        exclude=config.exclude,
+        cache_dir=opts.effective_cache_dir,
+        use_cache=opts.use_cache,
+        jobs=opts.jobs,
+        include_external=True,
+    )
 
 
 def _run_contracts(analysis: Analysis, today: dt.date) -> None:

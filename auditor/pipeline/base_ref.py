@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.domain.errors import GitError
-from auditor.support.git import GitUnavailable, head_info, repo_toplevel, run_git, run_git_parallel
+from auditor.support.git import GitUnavailable, PendingGit, head_info, repo_toplevel, run_git
 
 
 @dataclass(frozen=True)
@@ -111,28 +111,40 @@ def read_blobs(base: BaseRef, paths: list[str]) -> dict[str, bytes]:
     return found
 
 
-def changes_since(root: Path, base: BaseRef) -> list[Change]:
-    """Files changed between REF and the working tree (incl. untracked), renames detected;
-    toplevel-relative paths. The diff and the untracked listing run side by side."""
-    diff_cmd = ("diff", "-M", "--name-status", "-z", base.commit, "--")
-    # untracked files below the audited root only (a monorepo's other trees are not listed)
-    untracked_cmd = ("ls-files", "--others", "--exclude-standard", "--full-name", "-z")
-    try:
-        diff, untracked = run_git_parallel((base.toplevel, diff_cmd), (root, untracked_cmd))
-    except subprocess.CalledProcessError as exc:
-        raise GitError(f"git diff against {base.commit[:12]} failed: {exc.stderr.decode().strip()}") from exc
-    fields = [f.decode("utf-8", "surrogateescape") for f in diff.split(b"\0") if f]
-    changes: list[Change] = []
-    i = 0
-    while i < len(fields):
-        status = fields[i]
-        if status[0] in "RC":
-            changes.append(Change(status[0], fields[i + 2], fields[i + 1]))
-            i += 3
-        else:
-            changes.append(Change(status[0], fields[i + 1], fields[i + 1] if status[0] != "A" else None))
-            i += 2
-    for raw in untracked.split(b"\0"):
-        if raw:
-            changes.append(Change("A", raw.decode("utf-8", "surrogateescape")))
-    return changes
+class PendingChanges:
+    """`git diff` against REF and the untracked listing, running while the caller works."""
+
+    def __init__(self, root: Path, base: BaseRef) -> None:
+        self.base = base
+        diff_cmd = ("diff", "-M", "--name-status", "-z", base.commit, "--")
+        # untracked files below the audited root only (a monorepo's other trees are not listed)
+        untracked_cmd = ("ls-files", "--others", "--exclude-standard", "--full-name", "-z")
+        self.git = PendingGit((base.toplevel, diff_cmd), (root, untracked_cmd))
+
+    def cancel(self) -> None:
+        self.git.cancel()
+
+    def result(self) -> list[Change]:
+        """Files changed between REF and the working tree (incl. untracked), renames
+        detected; toplevel-relative paths."""
+        try:
+            diff, untracked = self.git.results()
+        except subprocess.CalledProcessError as exc:
+            raise GitError(
+                f"git diff against {self.base.commit[:12]} failed: {exc.stderr.decode().strip()}"
+            ) from exc
+        fields = [f.decode("utf-8", "surrogateescape") for f in diff.split(b"\0") if f]
+        changes: list[Change] = []
+        i = 0
+        while i < len(fields):
+            status = fields[i]
+            if status[0] in "RC":
+                changes.append(Change(status[0], fields[i + 2], fields[i + 1]))
+                i += 3
+            else:
+                changes.append(Change(status[0], fields[i + 1], fields[i + 1] if status[0] != "A" else None))
+                i += 2
+        for raw in untracked.split(b"\0"):
+            if raw:
+                changes.append(Change("A", raw.decode("utf-8", "surrogateescape")))
+        return changes

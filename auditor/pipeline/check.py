@@ -6,12 +6,11 @@ import dataclasses
 import time
 from pathlib import Path
 
+from auditor.config import load_config
 from auditor.config.model import AuditorConfig
 from auditor.domain import Finding, Status
 from auditor.domain.run import RunResult
-from auditor.pipeline.analysis import Analysis, analyse, tag_findings, to_result
-from auditor.pipeline.base_graph import base_graph
-from auditor.pipeline.base_ref import Change, changes_since, open_base
+from auditor.pipeline.analysis import Analysis, analyse, project_graph, tag_findings, to_result
 from auditor.pipeline.options import RunOptions
 from auditor.support.git import head_info
 
@@ -28,11 +27,11 @@ def baseline_path(opts: RunOptions, analysis: Analysis) -> Path | None:
 
 def apply_baseline(opts: RunOptions, analysis: Analysis) -> tuple[list[Finding], list[Finding]]:
     """(findings with status new/baselined, baselined entries that no longer occur = fixed)."""
-    from auditor.drift.baseline import classify_against_baseline, load_baseline
-
     path = baseline_path(opts, analysis)
     if path is None:
         return list(analysis.findings), []
+    from auditor.drift.baseline import classify_against_baseline, load_baseline
+
     baseline = load_baseline(path)
     # follows file renames since the commit the baseline was written at
     classified, fixed = classify_against_baseline(analysis.findings, baseline, opts.root)
@@ -69,10 +68,19 @@ def check_against_base(
     each side; the base side reuses the head's facts for every file the change did not touch.
     """
     from auditor.drift.classify import match_against_base
+    from auditor.pipeline.base_graph import base_graph
+    from auditor.pipeline.base_ref import Change, PendingChanges, open_base
 
     started = time.perf_counter()
     base_ref = open_base(opts.root, ref)
-    changes = changes_since(opts.root, base_ref)
+    pending = PendingChanges(opts.root, base_ref)  # git diffs while the head graph is built
+    try:
+        config = config or load_config(opts.root, opts.config_file)
+        head_graph = project_graph(opts, opts.root, config)
+    except BaseException:
+        pending.cancel()
+        raise
+    changes = pending.result()
     local_changes = [
         Change(c.status, path, base_ref.local(c.old_path))
         for c in changes
@@ -81,7 +89,9 @@ def check_against_base(
     head_changed = sorted({c.path for c in local_changes if c.status != "D" and c.path.endswith(".py")})
     renames = {c.old_path: c.path for c in local_changes if c.status == "R" and c.old_path}
 
-    head = analyse(opts, config=config, security_files=head_changed, attribution="none", tag=False)
+    head = analyse(
+        opts, config=config, security_files=head_changed, attribution="none", graph=head_graph, tag=False
+    )
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="auditor-base-") as tmp:

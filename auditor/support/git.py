@@ -32,24 +32,40 @@ def run_git(root: Path, *args: str, input: bytes | None = None, check: bool = Tr
     return proc.stdout
 
 
-def run_git_parallel(*commands: tuple[Path, Sequence[str]]) -> list[bytes]:
-    """Run several `git -C dir args...` at once; their stdout in order. Raises like run_git
-    (CalledProcessError for the first that failed) once all have finished."""
-    env = {**os.environ, **GIT_ENV}
-    try:
-        procs = [
-            subprocess.Popen(
-                ["git", "-C", str(where), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
-            )
-            for where, args in commands
-        ]
-    except FileNotFoundError as exc:
-        raise GitUnavailable("git is not installed (not found on PATH)") from exc
-    outputs = [proc.communicate() for proc in procs]
-    for proc, (out, err) in zip(procs, outputs, strict=True):
-        if proc.returncode != 0:
-            raise subprocess.CalledProcessError(proc.returncode, proc.args, out, err)
-    return [out for out, _err in outputs]
+class PendingGit:
+    """git commands started side by side (`start_git`); `results()` waits for all of them."""
+
+    def __init__(self, *commands: tuple[Path, Sequence[str]]) -> None:
+        env = {**os.environ, **GIT_ENV}
+        self.procs: list[subprocess.Popen[bytes]] = []
+        try:
+            for where, args in commands:
+                self.procs.append(
+                    subprocess.Popen(
+                        ["git", "-C", str(where), *args],
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE,
+                        env=env,
+                    )
+                )
+        except FileNotFoundError as exc:
+            self.cancel()
+            raise GitUnavailable("git is not installed (not found on PATH)") from exc
+
+    def results(self) -> list[bytes]:
+        """Their stdout in order; CalledProcessError for the first that failed."""
+        outputs = [proc.communicate() for proc in self.procs]
+        for proc, (out, err) in zip(self.procs, outputs, strict=True):
+            if proc.returncode != 0:
+                raise subprocess.CalledProcessError(proc.returncode, proc.args, out, err)
+        return [out for out, _err in outputs]
+
+    def cancel(self) -> None:
+        """Stop the commands (work that raised before it needed their results)."""
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.kill()
+            proc.communicate()
 
 
 def head_info(root: Path) -> tuple[str | None, str | None]:
