@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from auditor.attribution.gitcmd import Git, GitCommandFailed
 from auditor.domain.errors import ConfigError
@@ -41,8 +42,9 @@ CREATE TABLE IF NOT EXISTS commits_v1 (
 """
 
 
-@dataclass(frozen=True, slots=True)
-class BlamedLine:
+class BlamedLine(NamedTuple):
+    """One line of `git blame` (a named tuple: a warm run rebuilds tens of thousands of them)."""
+
     commit: str  # full sha; all zeros when not committed yet
     orig_line: int  # line number in `commit`'s version of the file
     orig_path: str  # toplevel-relative path in `commit`

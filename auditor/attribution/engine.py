@@ -266,10 +266,15 @@ def _attribute_in_repo(
             files[path] = _unattributed(path, content, overrides)
             continue
         origins = []
+        by_commit: dict[str, tuple[LineOrigin, bool]] = {}  # decisions that depend on the commit only
         for line in blamed:
-            origin, beyond = decider.decide(path, line)
-            shallow_hit = shallow_hit or beyond
-            origins.append(origin)
+            decided = by_commit.get(line.commit)
+            if decided is None:
+                decided = decider.decide(path, line)
+                if decider.same_for_whole_commit(line.commit):
+                    by_commit[line.commit] = decided
+            shallow_hit = shallow_hit or decided[1]
+            origins.append(decided[0])
         files[path] = FileAttribution(path, tuple(origins))
     for error in errors:
         files.setdefault(error.path, FileAttribution(error.path, ()))
@@ -301,6 +306,11 @@ class _Decider:
         if self._table is None:
             self._table = load_agent_table(self.settings)
         return self._table
+
+    def same_for_whole_commit(self, sha: str) -> bool:
+        """Whether every line of one file from commit `sha` gets the same decision: true unless
+        an Agent Trace or a git-ai note could decide line by line."""
+        return not len(self.traces) and not (self.settings.git_ai_notes and sha in self.notes)
 
     def _identity(self, sha: str) -> AgentMatch | None:
         if sha not in self._verdicts:
