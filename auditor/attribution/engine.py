@@ -178,7 +178,9 @@ def attribute(
     except (GitUnavailable, GitCommandFailed) as exc:
         warnings.append(f"attribution unavailable, every line is unknown: {exc}")
         if not read_unavailable and overrides.empty:
-            return AttributionOutcome({}, AttributionSummary(available=False, warnings=tuple(warnings)), warnings)
+            return AttributionOutcome(
+                {}, AttributionSummary(available=False, warnings=tuple(warnings)), warnings
+            )
         contents = _read_all(root, paths, errors)
         files = {p: _unattributed(p, c, overrides) for p, c in contents.items()}
         files.update({e.path: FileAttribution(e.path, ()) for e in errors})

@@ -24,3 +24,8 @@ class Discovery:
     source_roots: tuple[str, ...]  # relative to root, posix ("." for the root itself)
     errors: list[AnalysisError] = field(default_factory=list)
     namespace_packages: tuple[str, ...] = ()  # packages (root or nested) without an __init__ file
+    # what the walk looked at (discover.snapshot): directories whose entries it read, and the
+    # .gitignore files it read; if none of them changed, neither did the result
+    watched_dirs: tuple[str, ...] = ()
+    watched_files: tuple[str, ...] = ()
+    cacheable: bool = True  # False when the walk met a symlink (its target may change unseen)

@@ -54,6 +54,11 @@ class _Walker:
         self.files: list[SourceFile] = []
         self.errors: list[AnalysisError] = []
         self.namespaces: list[str] = []
+        # what the result depends on, for a cached discovery (discover.snapshot): directories
+        # whose entries were looked at, and the .gitignore files that were read
+        self.watched_dirs: set[str] = set()
+        self.watched_files: set[str] = set()
+        self.saw_symlink = False
 
     def rel(self, path: Path) -> str:
         text = path.relative_to(self.root).as_posix()
@@ -61,10 +66,13 @@ class _Walker:
 
     def _gitignore(self, rel_dir: str) -> pathspec.GitIgnoreSpec | None:
         if rel_dir not in self.ignores:
-            path = os.path.join(self.root_text, rel_dir, ".gitignore")
+            directory = os.path.join(self.root_text, rel_dir) if rel_dir else self.root_text
+            self.watched_dirs.add(directory)
+            path = os.path.join(directory, ".gitignore")
             try:
                 with open(path, encoding="utf-8", errors="replace") as handle:
                     lines = handle.read().splitlines()
+                self.watched_files.add(path)
                 self.ignores[rel_dir] = _spec(lines)
             except OSError:
                 self.ignores[rel_dir] = None
@@ -104,6 +112,7 @@ class _Walker:
         """Add every module of the package at `directory` (its name is `module`)."""
         if rel_dir is None:
             rel_dir = self.rel(Path(directory))
+        self.watched_dirs.add(str(directory))
         prefix = rel_dir + "/" if rel_dir else ""
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
@@ -121,6 +130,8 @@ class _Walker:
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError:
                 continue
+            if is_link:
+                self.saw_symlink = True  # its target can change unseen: no cached discovery
             if is_dir:
                 self._enter_dir(name, entry.path, rel, module, namespace)
                 continue
@@ -167,6 +178,7 @@ class _Walker:
             return
         if not _module_part(name):
             return
+        self.watched_dirs.add(path)
         has_init = _is_package_dir(path)
         if has_init or namespace:
             self.walk_package(path, f"{module}.{name}", namespace=not has_init, rel_dir=rel)
@@ -196,28 +208,29 @@ def _is_package_dir(path: Path | str) -> bool:
     return any(os.path.isfile(os.path.join(path, init)) for init in _INIT_NAMES)
 
 
-def _detect_source_roots(root: Path) -> list[str]:
+def _detect_source_roots(root: Path, watched: set[str]) -> list[str]:
     found = []
+    watched.add(str(root))
     for candidate in ("src", "."):
         base = root / candidate
-        if base.is_dir() and not base.is_symlink() and _root_packages(base):
+        if base.is_dir() and not base.is_symlink() and _root_packages(base, watched):
             found.append(candidate)
     return found or ["."]
 
 
-def _root_packages(base: Path) -> list[str]:
+def _root_packages(base: Path, watched: set[str]) -> list[str]:
+    watched.add(os.path.normpath(base))
     try:
         entries = sorted(os.scandir(base), key=lambda e: e.name)
     except OSError:
         return []
-    return [
-        e.name
-        for e in entries
-        if e.name.isidentifier()
-        and e.name not in SKIPPED_DIRS
-        and e.is_dir(follow_symlinks=False)
-        and _is_package_dir(Path(e.path))
-    ]
+    found = []
+    for e in entries:
+        if e.name.isidentifier() and e.name not in SKIPPED_DIRS and e.is_dir(follow_symlinks=False):
+            watched.add(e.path)
+            if _is_package_dir(e.path):
+                found.append(e.name)
+    return found
 
 
 def discover(
@@ -231,8 +244,8 @@ def discover(
     root = Path(root).absolute()
     if not root.is_dir():
         raise UsageError(f"{root} is not a directory")
-    roots = [Path(s).as_posix() for s in source_roots] or _detect_source_roots(root)
     walker = _Walker(root, exclude)
+    roots = [Path(s).as_posix() for s in source_roots] or _detect_source_roots(root, walker.watched_dirs)
     for source_root in roots:
         if not (root / source_root).is_dir():
             raise UsageError(f"source root '{source_root}' is not a directory under {root}")
@@ -245,7 +258,7 @@ def discover(
             chosen.append(name)
     else:
         for source_root in roots:
-            for name in _root_packages(root / source_root):
+            for name in _root_packages(root / source_root, walker.watched_dirs):
                 if name in chosen or walker.ignored(walker.rel(root / source_root / name), True):
                     continue
                 chosen.append(name)
@@ -257,7 +270,17 @@ def discover(
             )
     files = sorted(walker.files, key=lambda f: f.module)
     errors = sorted(walker.errors, key=lambda e: (e.path, e.message))
-    return Discovery(root, files, tuple(chosen), tuple(roots), errors, tuple(sorted(set(walker.namespaces))))
+    return Discovery(
+        root,
+        files,
+        tuple(chosen),
+        tuple(roots),
+        errors,
+        tuple(sorted(set(walker.namespaces))),
+        watched_dirs=tuple(sorted(walker.watched_dirs)),
+        watched_files=tuple(sorted(walker.watched_files)),
+        cacheable=not walker.saw_symlink,
+    )
 
 
 def _add_named(walker: _Walker, roots: Sequence[str], name: str) -> bool:
@@ -266,6 +289,10 @@ def _add_named(walker: _Walker, roots: Sequence[str], name: str) -> bool:
         return False
     for source_root in roots:
         base = walker.root / source_root / Path(*parts)
+        for directory in (base, *base.parents):  # existence checks below the root
+            walker.watched_dirs.add(os.path.normpath(directory))
+            if directory == walker.root:
+                break
         if base.is_dir() and not base.is_symlink():
             walker.walk_package(base, name, namespace=not _is_package_dir(base))
             return True

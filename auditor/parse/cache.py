@@ -1,9 +1,10 @@
-"""The parse cache, in `<cache_dir>/cache.sqlite`: three tables.
+"""The parse cache, in `<cache_dir>/cache.sqlite`: four tables.
 
 - `file_facts`: serialised FileFacts keyed by (content hash, parser version), so that a new
   auditor or a new fact layout never reads stale facts;
 - `file_stats`: a file's stat signature and the content hash it had (git's index idea), so a
   warm run need not read and hash files whose signature did not change (see parse.hashing);
+- `discoveries`: a project's discovered files and what the walk looked at (discover.snapshot);
 - `graph_snapshots`: whole import graphs keyed by everything they depend on (graph.snapshot),
   so a warm run on an unchanged tree decodes one entry instead of every file's facts.
 
@@ -35,6 +36,11 @@ CREATE TABLE IF NOT EXISTS file_stats (
     signature TEXT NOT NULL,
     content_hash TEXT NOT NULL,
     checked_ns INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS discoveries (
+    key TEXT PRIMARY KEY,
+    parser_version TEXT NOT NULL,
+    discovery TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS graph_snapshots (
     key TEXT PRIMARY KEY,
@@ -112,6 +118,27 @@ class ParseCache:
                 conn.executemany("INSERT OR REPLACE INTO file_stats VALUES (?, ?, ?, ?)", rows)
         except sqlite3.DatabaseError as exc:
             self._warn(f"cannot write file signatures ({exc}); files are hashed again next run")
+
+    def get_discovery(self, key: str) -> str | None:
+        """A stored discovery (discover.snapshot decides whether it still holds)."""
+        try:
+            row = self._db.conn.execute(
+                "SELECT discovery FROM discoveries WHERE key = ? AND parser_version = ?",
+                (key, PARSER_VERSION),
+            ).fetchone()
+        except sqlite3.DatabaseError as exc:
+            self._warn(f"cannot read the stored discovery ({exc}); walking the tree")
+            return None
+        return None if row is None else str(row[0])
+
+    def put_discovery(self, key: str, text: str) -> None:
+        try:
+            with self._db.transaction() as conn:
+                conn.execute(
+                    "INSERT OR REPLACE INTO discoveries VALUES (?, ?, ?)", (key, PARSER_VERSION, text)
+                )
+        except sqlite3.DatabaseError as exc:
+            self._warn(f"cannot store the discovery ({exc}); the next run walks the tree again")
 
     def get_snapshot(self, key: str) -> str | None:
         try:

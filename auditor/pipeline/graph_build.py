@@ -1,7 +1,8 @@
 """discover -> hash -> (graph snapshot | parse (cached) -> resolve): the import graph of a project.
 
-A warm run on an unchanged tree reads no source file (stat signatures give the hashes) and
-decodes one graph snapshot; after an edit, the edited files are parsed, every other file's facts
+A warm run on an unchanged tree walks no directory (the stored discovery holds while the
+directories it looked at are unchanged), reads no source file (stat signatures give the
+hashes) and decodes one graph snapshot; after an edit, the edited files are parsed, every other file's facts
 come from the per-file cache, and a new snapshot is stored.
 """
 
@@ -10,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from auditor.discover import discover
 from auditor.discover.model import Discovery
+from auditor.discover.snapshot import discover_cached
+from auditor.domain import UsageError
 from auditor.graph import snapshot
 from auditor.graph.model import ImportGraph
 from auditor.graph.resolve import build_import_graph
@@ -36,11 +38,15 @@ def build_graph(
 
     Raises UsageError for an unusable root or an unknown package; file problems become errors.
     """
-    found = discover(root, packages=packages, source_roots=source_roots, exclude=exclude)
     cache: ParseCache | None = None
     if use_cache:
-        cache = ParseCache(Path(cache_dir) if cache_dir is not None else found.root / DEFAULT_CACHE_DIR)
+        if not Path(root).is_dir():
+            raise UsageError(f"{Path(root).absolute()} is not a directory")
+        cache = ParseCache(
+            Path(cache_dir) if cache_dir is not None else Path(root).absolute() / DEFAULT_CACHE_DIR
+        )
     try:
+        found = discover_cached(root, cache, packages=packages, source_roots=source_roots, exclude=exclude)
         hashed = hash_files(str(found.root), found.files, cache)
         key = snapshot.snapshot_key(
             found.files,

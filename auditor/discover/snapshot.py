@@ -1,0 +1,118 @@
+"""A discovery reused while nothing it looked at changed (like git's untracked cache).
+
+A walk records what its result depends on: the directories whose entries it read (adding,
+removing or renaming an entry changes a directory's mtime and ctime) and the `.gitignore`
+files it read. The next run stats those paths; if every signature is unchanged, and none is
+racy (changed within RACY_NS of the walk, when a later change could keep the same timestamp),
+the stored result is used without walking or matching ignore patterns. A walk that met a
+symlink is not stored (its target could change without any watched path changing).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from auditor.discover.model import Discovery, SourceFile
+from auditor.discover.walk import discover
+from auditor.domain import AnalysisError
+
+SNAPSHOT_VERSION = 1
+RACY_NS = 2_000_000_000  # as parse.hashing: coarser than any file system's timestamp granularity
+
+
+class DiscoveryStore(Protocol):
+    def get_discovery(self, key: str) -> str | None: ...
+
+    def put_discovery(self, key: str, text: str) -> None: ...
+
+
+def _signature(path: str) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_size]
+
+
+def _key(root: Path, packages: Sequence[str], source_roots: Sequence[str], exclude: Sequence[str]) -> str:
+    payload = [SNAPSHOT_VERSION, str(root), list(packages), list(source_roots), list(exclude)]
+    return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
+
+
+def _encode(found: Discovery, checked_ns: int) -> str:
+    watched = [*found.watched_dirs, *found.watched_files]
+    return json.dumps(
+        {
+            "checked_ns": checked_ns,
+            "watched": {path: _signature(path) for path in watched},
+            "files": [[f.rel_path, f.abs_path, f.module, f.is_package] for f in found.files],
+            "packages": found.packages,
+            "source_roots": found.source_roots,
+            "errors": [[e.path, e.message] for e in found.errors],
+            "namespace_packages": found.namespace_packages,
+        },
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+
+
+def _still_valid(data: dict[str, Any]) -> bool:
+    limit = int(data["checked_ns"]) - RACY_NS
+    for path, recorded in data["watched"].items():
+        current = _signature(path)
+        if current != recorded:
+            return False
+        if current is not None and max(current[0], current[1]) >= limit:
+            return False  # racy: changed too close to the walk to trust its timestamps
+    return True
+
+
+def _decode(root: Path, text: str) -> Discovery | None:
+    try:
+        data = json.loads(text)
+        if not _still_valid(data):
+            return None
+        return Discovery(
+            root,
+            [
+                SourceFile(str(rel), str(path), str(module), bool(pkg))
+                for rel, path, module, pkg in data["files"]
+            ],
+            tuple(data["packages"]),
+            tuple(data["source_roots"]),
+            [AnalysisError(str(path), str(message)) for path, message in data["errors"]],
+            tuple(data["namespace_packages"]),
+        )
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None  # a damaged entry: walk again
+
+
+def discover_cached(
+    root: Path,
+    store: DiscoveryStore | None,
+    *,
+    packages: Sequence[str] = (),
+    source_roots: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> Discovery:
+    """`discover(...)`, served from `store` while nothing the last walk looked at changed."""
+    if store is None:
+        return discover(root, packages=packages, source_roots=source_roots, exclude=exclude)
+    root = Path(root).absolute()
+    key = _key(root, packages, source_roots, exclude)
+    stored = store.get_discovery(key)
+    if stored is not None:
+        found = _decode(root, stored)
+        if found is not None:
+            return found
+    checked_ns = time.time_ns()  # before the walk: anything changed later is newer than this
+    found = discover(root, packages=packages, source_roots=source_roots, exclude=exclude)
+    if found.cacheable:
+        store.put_discovery(key, _encode(found, checked_ns))
+    return found
