@@ -90,5 +90,14 @@ def match_against_base(
 ) -> tuple[list[Finding], list[Finding]]:
     """Pre-merge drift: (findings of head absent at base = new, findings of base gone = fixed)."""
     known = {f.fingerprint: f for f in base}
-    result = classify_with_renames(head, known, renames, status_if_known=Status.PERSISTING)
-    return list(result.new), list(result.fixed)
+    matched = match_with_renames(head, known, renames)
+    seen: set[str] = set()
+    new: list[Finding] = []
+    for f in head:  # as classify(), without copying the persisting findings nobody reports
+        key = f.fingerprint if f.fingerprint in known else matched.get(f.fingerprint)
+        if key is not None and key in known:
+            seen.add(key)
+        else:
+            new.append(f if f.status is Status.NEW else dataclasses.replace(f, status=Status.NEW))
+    fixed = [dataclasses.replace(known[fp], status=Status.FIXED) for fp in sorted(known) if fp not in seen]
+    return new, fixed

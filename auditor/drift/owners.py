@@ -9,11 +9,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-
-from codeowners import CodeOwners
+from typing import TYPE_CHECKING
 
 from auditor.config.model import ContractSpec, ExceptionSpec
 from auditor.domain.findings import Finding, FindingKind
+
+if TYPE_CHECKING:
+    from codeowners import CodeOwners
 
 UNOWNED = "unowned"
 CODEOWNERS_LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS")
@@ -54,6 +56,8 @@ class Owners:
                     owners.warnings.append(f"{rel}: larger than 3 MB, ignored")
                     break
                 text = candidate.read_text(encoding="utf-8", errors="replace")
+                from codeowners import CodeOwners  # lazy: only when a CODEOWNERS file exists
+
                 owners.codeowners = CodeOwners(text)
                 owners.source = rel
             except (OSError, ValueError) as exc:

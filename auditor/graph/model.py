@@ -138,6 +138,28 @@ class ImportGraph:
                     pred[b].add(a)
         return view
 
+    def with_imports_of(
+        self, importers: Collection[str], imports: Iterable[Import], *, facts: Mapping[str, FileFacts]
+    ) -> ImportGraph:
+        """A graph where the internal imports of `importers` are replaced by the internal ones
+        among `imports`, and every external import by the external ones among `imports` (same
+        modules). The other importers' edges are copied, not re-added one import at a time."""
+        gone = set(importers)
+        view = ImportGraph(self.modules.values(), (), facts=facts, errors=self.errors)
+        succ, pred = view._succ, view._pred
+        for a, targets in self._succ.items():
+            if a in gone:
+                continue
+            for b, imps in targets.items():
+                for node in (a, b):
+                    if node not in succ:
+                        succ[node], pred[node] = {}, set()
+                succ[a][b] = list(imps)
+                pred[b].add(a)
+        for imp in imports:
+            view._add(imp)
+        return view
+
     def without_kinds(self, kinds: Collection[ImportKind | str]) -> ImportGraph:
         unwanted = {ImportKind(k) for k in kinds}
         return self.only_kinds(set(ImportKind) - unwanted)

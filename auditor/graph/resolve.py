@@ -136,15 +136,9 @@ def replace_files(graph: ImportGraph, facts: Iterable[FileFacts]) -> ImportGraph
     """
     replaced = {f.module: f for f in facts}
     resolver = _Resolver(graph.modules)
-    imports = [i for i in graph.imports() if i.importer not in replaced]
-    imports += [i for i in graph.external_imports if i.importer not in replaced]
+    imports = [i for i in graph.external_imports if i.importer not in replaced]
     for f in replaced.values():
         for raw in f.imports:
             resolved, _warning = resolver.resolve(f, raw)
             imports.extend(resolved)
-    return ImportGraph(
-        graph.modules.values(),
-        imports,
-        facts=_Overlay(replaced, graph.facts),
-        errors=graph.errors,
-    )
+    return graph.with_imports_of(replaced.keys(), imports, facts=_Overlay(replaced, graph.facts))

@@ -187,10 +187,10 @@ def tag_findings(
 ) -> list[Finding]:
     """Copies of `findings` with their owner (config, else CODEOWNERS under `root`) and the
     layers and surfaces of their module (from `graph`) filled in."""
-    from auditor.drift.owners import Owners
-
     if not findings:
         return []
+    from auditor.drift.owners import Owners
+
     owners = Owners.from_repo(root)
     layers = _NameTagger(config.layers)
     surfaces = _NameTagger(config.surfaces)
