@@ -100,3 +100,35 @@ def test_unusable_cache_dir_means_no_cache(repo: GitRepo, tmp_path: Path) -> Non
     outcome = attribute(repo.path, ["pkg/m0.py"], SETTINGS, cache_dir=blocker / "cache")
     assert [o.agent for o in outcome.files["pkg/m0.py"].lines] == [None, "codex"]
     assert any("blame cache unusable" in w for w in outcome.warnings)
+
+
+def test_blame_rows_are_stored_as_runs_and_read_back_line_for_line() -> None:
+    import json
+
+    from auditor.attribution.blame import BlamedLine, BlameRun, _decode, _encode, to_runs
+
+    a, b = "a" * 40, "b" * 40
+    lines = [
+        BlamedLine(a, 1, "x.py"),
+        BlamedLine(a, 2, "x.py"),
+        BlamedLine(b, 7, "x.py"),
+        BlamedLine(a, 3, "old/x.py"),  # same commit, another path: a new run
+        BlamedLine(a, 9, "old/x.py"),  # a gap in the original lines: a new run
+    ]
+    runs = to_runs(lines)
+    assert runs == [
+        BlameRun(a, 1, "x.py", 2),
+        BlameRun(b, 7, "x.py", 1),
+        BlameRun(a, 3, "old/x.py", 1),
+        BlameRun(a, 9, "old/x.py", 1),
+    ]
+    decoded = _decode(_encode(runs))
+    assert decoded == runs
+    assert [r.line(k) for r in decoded for k in range(r.length)] == lines
+    # rows written one per line (before runs) still read
+    per_line = {
+        "c": [a, b],
+        "p": ["x.py", "old/x.py"],
+        "l": [[0, 1, 0], [0, 2, 0], [1, 7, 0], [0, 3, 1], [0, 9, 1]],
+    }
+    assert _decode(json.dumps(per_line)) == runs

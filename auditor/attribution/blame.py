@@ -50,6 +50,35 @@ class BlamedLine(NamedTuple):
     orig_path: str  # toplevel-relative path in `commit`
 
 
+class BlameRun(NamedTuple):
+    """`length` consecutive final lines from one commit and path, with consecutive original
+    line numbers from `orig_start` (how blame output comes; a file has few runs, many lines)."""
+
+    commit: str
+    orig_start: int
+    orig_path: str
+    length: int
+
+    def line(self, offset: int) -> BlamedLine:
+        return BlamedLine(self.commit, self.orig_start + offset, self.orig_path)
+
+
+def to_runs(lines: Sequence[BlamedLine]) -> list[BlameRun]:
+    runs: list[BlameRun] = []
+    for line in lines:
+        last = runs[-1] if runs else None
+        if (
+            last is not None
+            and last.commit == line.commit
+            and last.orig_path == line.orig_path
+            and last.orig_start + last.length == line.orig_line
+        ):
+            runs[-1] = last._replace(length=last.length + 1)
+        else:
+            runs.append(BlameRun(line.commit, line.orig_line, line.orig_path, 1))
+    return runs
+
+
 @dataclass(frozen=True, slots=True)
 class BlameRequest:
     path: str  # toplevel-relative
@@ -117,21 +146,28 @@ def _unquote(name: str) -> str:
     return body.decode("unicode_escape").encode("latin-1").decode("utf-8", "surrogateescape")
 
 
-def _encode(lines: Sequence[BlamedLine]) -> str:
+def _encode(runs: Sequence[BlameRun]) -> str:
+    """[commit index, first original line, path index, length] per run."""
     commits: dict[str, int] = {}
     paths: dict[str, int] = {}
-    rows = []
-    for line in lines:
-        c = commits.setdefault(line.commit, len(commits))
-        p = paths.setdefault(line.orig_path, len(paths))
-        rows.append([c, line.orig_line, p])
-    return json.dumps({"c": list(commits), "p": list(paths), "l": rows}, separators=(",", ":"))
+    rows = [
+        [
+            commits.setdefault(r.commit, len(commits)),
+            r.orig_start,
+            paths.setdefault(r.orig_path, len(paths)),
+            r.length,
+        ]
+        for r in runs
+    ]
+    return json.dumps({"c": list(commits), "p": list(paths), "r": rows}, separators=(",", ":"))
 
 
-def _decode(data: str) -> list[BlamedLine]:
+def _decode(data: str) -> list[BlameRun]:
     raw = json.loads(data)
     commits, paths = raw["c"], raw["p"]
-    return [BlamedLine(commits[c], o, paths[p]) for c, o, p in raw["l"]]
+    if "l" in raw:  # one row per line, as written before runs
+        return to_runs([BlamedLine(commits[c], o, paths[p]) for c, o, p in raw["l"]])
+    return [BlameRun(commits[c], int(first), paths[p], int(count)) for c, first, p, count in raw["r"]]
 
 
 class BlameCache:
@@ -146,8 +182,8 @@ class BlameCache:
 
     def get_many(
         self, keys: Iterable[tuple[str, str, str, str]]
-    ) -> dict[tuple[str, str, str, str], list[BlamedLine]]:
-        found: dict[tuple[str, str, str, str], list[BlamedLine]] = {}
+    ) -> dict[tuple[str, str, str, str], list[BlameRun]]:
+        found: dict[tuple[str, str, str, str], list[BlameRun]] = {}
         if self.db is None:
             return found
         for key in keys:
@@ -162,13 +198,13 @@ class BlameCache:
                     continue  # a damaged row is re-blamed and overwritten
         return found
 
-    def put_many(self, items: Mapping[tuple[str, str, str, str], Sequence[BlamedLine]]) -> None:
+    def put_many(self, items: Mapping[tuple[str, str, str, str], Sequence[BlameRun]]) -> None:
         if self.db is None or not items:
             return
         with self.db.transaction() as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO blame_v1 VALUES (?, ?, ?, ?, ?)",
-                [(*key, _encode(lines)) for key, lines in items.items()],
+                [(*key, _encode(runs)) for key, runs in items.items()],
             )
 
     def close(self) -> None:
@@ -178,7 +214,7 @@ class BlameCache:
 
 @dataclass(frozen=True, slots=True)
 class BlameResult:
-    lines: dict[str, list[BlamedLine]]  # toplevel path -> lines
+    lines: dict[str, list[BlameRun]]  # toplevel path -> its lines, as runs
     errors: dict[str, str]  # toplevel path -> reason
     blamed: int  # how many files git blame ran on (the rest came from the cache)
 
@@ -195,15 +231,15 @@ def blame_files(
     keyed = {req.key(options_key): req for req in requests}
     cached = cache.get_many(keyed)
     todo = [req for key, req in keyed.items() if key not in cached]
-    fresh: dict[tuple[str, str, str, str], list[BlamedLine]] = {}
+    fresh: dict[tuple[str, str, str, str], list[BlameRun]] = {}
     errors: dict[str, str] = {}
 
-    def one(req: BlameRequest) -> tuple[BlameRequest, list[BlamedLine] | str]:
+    def one(req: BlameRequest) -> tuple[BlameRequest, list[BlameRun] | str]:
         try:
             out = git.run(
                 "blame", "--porcelain", *options, "--contents", "-", "--", req.path, input=req.content
             )
-            return req, parse_porcelain(out)
+            return req, to_runs(parse_porcelain(out))
         except (GitCommandFailed, ValueError) as exc:
             return req, str(exc)
 

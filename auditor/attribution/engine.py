@@ -244,7 +244,7 @@ def _attribute_in_repo(
     result = blame_files(git, requests, options, cache, options_key, jobs or os.cpu_count() or 1)
     for gpath, reason in sorted(result.errors.items()):
         errors.append(AnalysisError(gpath[len(repo.prefix) :], f"git blame failed: {reason}"))
-    shas = {b.commit for lines in result.lines.values() for b in lines if b.commit not in ZERO_SHAS}
+    shas = {r.commit for runs in result.lines.values() for r in runs if r.commit not in ZERO_SHAS}
     try:
         commits, _ = load_commits(git, shas, cache)
     except GitCommandFailed as exc:
@@ -267,16 +267,20 @@ def _attribute_in_repo(
         if blamed is None:  # untracked, or blame failed
             files[path] = _unattributed(path, content, overrides)
             continue
-        origins = []
+        origins: list[LineOrigin] = []
         by_commit: dict[str, tuple[LineOrigin, bool]] = {}  # decisions that depend on the commit only
-        for line in blamed:
-            decided = by_commit.get(line.commit)
-            if decided is None:
-                decided = decider.decide(path, line)
-                if decider.same_for_whole_commit(line.commit):
-                    by_commit[line.commit] = decided
-            shallow_hit = shallow_hit or decided[1]
-            origins.append(decided[0])
+        for run in blamed:
+            if decider.same_for_whole_commit(run.commit):
+                decided = by_commit.get(run.commit)
+                if decided is None:
+                    decided = by_commit[run.commit] = decider.decide(path, run.line(0))
+                shallow_hit = shallow_hit or decided[1]
+                origins.extend([decided[0]] * run.length)
+                continue
+            for offset in range(run.length):
+                origin, beyond = decider.decide(path, run.line(offset))
+                shallow_hit = shallow_hit or beyond
+                origins.append(origin)
         files[path] = FileAttribution(path, tuple(origins))
     for error in errors:
         files.setdefault(error.path, FileAttribution(error.path, ()))
