@@ -121,53 +121,51 @@ class ParseCache:
 
     def get_discovery(self, key: str) -> str | None:
         """A stored discovery (discover.snapshot decides whether it still holds)."""
-        try:
-            row = self._db.conn.execute(
-                "SELECT discovery FROM discoveries WHERE key = ? AND parser_version = ?",
-                (key, PARSER_VERSION),
-            ).fetchone()
-        except sqlite3.DatabaseError as exc:
-            self._warn(f"cannot read the stored discovery ({exc}); walking the tree")
-            return None
-        return None if row is None else str(row[0])
+        return self._text("SELECT discovery FROM discoveries", key, "walking the tree")
 
     def put_discovery(self, key: str, text: str) -> None:
-        try:
-            with self._db.transaction() as conn:
-                conn.execute(
-                    "INSERT OR REPLACE INTO discoveries VALUES (?, ?, ?)", (key, PARSER_VERSION, text)
-                )
-        except sqlite3.DatabaseError as exc:
-            self._warn(f"cannot store the discovery ({exc}); the next run walks the tree again")
+        self._write(
+            [("INSERT OR REPLACE INTO discoveries VALUES (?, ?, ?)", (key, PARSER_VERSION, text))],
+            "the next run walks the tree again",
+        )
 
     def get_snapshot(self, key: str) -> str | None:
-        try:
-            row = self._db.conn.execute(
-                "SELECT graph FROM graph_snapshots WHERE key = ? AND parser_version = ?",
-                (key, PARSER_VERSION),
-            ).fetchone()
-        except sqlite3.DatabaseError as exc:
-            self._warn(f"cannot read graph snapshots ({exc}); building the graph from file facts")
-            return None
-        return None if row is None else str(row[0])
+        return self._text("SELECT graph FROM graph_snapshots", key, "building the graph from file facts")
 
     def put_snapshot(self, key: str, graph: str) -> None:
         """Store a graph snapshot and keep only the KEPT_SNAPSHOTS newest."""
         import time
 
-        try:
-            with self._db.transaction() as conn:
-                conn.execute(
+        newest = "SELECT key FROM graph_snapshots ORDER BY created_ns DESC LIMIT ?"
+        self._write(
+            [
+                (
                     "INSERT OR REPLACE INTO graph_snapshots VALUES (?, ?, ?, ?)",
                     (key, PARSER_VERSION, time.time_ns(), graph),
-                )
-                conn.execute(
-                    "DELETE FROM graph_snapshots WHERE key NOT IN "
-                    "(SELECT key FROM graph_snapshots ORDER BY created_ns DESC LIMIT ?)",
-                    (KEPT_SNAPSHOTS,),
-                )
+                ),
+                (f"DELETE FROM graph_snapshots WHERE key NOT IN ({newest})", (KEPT_SNAPSHOTS,)),
+            ],
+            "the next run rebuilds it",
+        )
+
+    def _text(self, select: str, key: str, otherwise: str) -> str | None:
+        """The one text column `select` (a SELECT ... FROM table) holds for `key`, if any."""
+        try:
+            row = self._db.conn.execute(
+                f"{select} WHERE key = ? AND parser_version = ?", (key, PARSER_VERSION)
+            ).fetchone()
         except sqlite3.DatabaseError as exc:
-            self._warn(f"cannot write the graph snapshot ({exc}); the next run rebuilds it")
+            self._warn(f"cannot read the cache ({exc}); {otherwise}")
+            return None
+        return None if row is None else str(row[0])
+
+    def _write(self, statements: list[tuple[str, tuple[object, ...]]], otherwise: str) -> None:
+        try:
+            with self._db.transaction() as conn:
+                for sql, params in statements:
+                    conn.execute(sql, params)
+        except sqlite3.DatabaseError as exc:
+            self._warn(f"cannot write the cache ({exc}); {otherwise}")
 
     def _warn(self, message: str) -> None:
         import sys

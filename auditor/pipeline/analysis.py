@@ -23,7 +23,7 @@ from auditor.domain.origin import FileAttribution
 from auditor.domain.run import AttributionSummary, RuleHealth, RunInfo, RunResult
 from auditor.graph import ImportGraph
 from auditor.graph.patterns import ModulePattern, in_patterns
-from auditor.pipeline.graph_build import build_graph
+from auditor.pipeline.graph_build import config_graph
 from auditor.pipeline.metrics import package_view
 from auditor.pipeline.options import RunOptions
 
@@ -111,15 +111,13 @@ def analyse(
 
 def project_graph(opts: RunOptions, root: Path, config: AuditorConfig) -> ImportGraph:
     """The import graph of `root` as `config` and the options describe it (external imports kept)."""
-    return build_graph(
+    return config_graph(
         root,
-        packages=opts.packages or config.packages,
-        source_roots=config.source_roots,
-        exclude=config.exclude,
+        config,
+        packages=opts.packages,
         cache_dir=opts.effective_cache_dir,
         use_cache=opts.use_cache,
         jobs=opts.jobs,
-        include_external=True,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from auditor.config.model import AuditorConfig
 from auditor.discover.model import Discovery
 from auditor.discover.snapshot import discover_cached
 from auditor.domain import UsageError
@@ -79,3 +80,26 @@ def _build(
         namespace_packages=found.namespace_packages,
     )
     return graph, {name: texts[f.path] for name, f in graph.facts.items()}
+
+
+def config_graph(
+    root: Path,
+    config: AuditorConfig,
+    *,
+    packages: Sequence[str] = (),
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    jobs: int | None = None,
+) -> ImportGraph:
+    """The import graph of `root` as `config` describes it (packages, source roots, excludes),
+    external imports kept; `packages` (--package) overrides the config's."""
+    return build_graph(
+        root,
+        packages=packages or config.packages,
+        source_roots=config.source_roots,
+        exclude=config.exclude,
+        cache_dir=cache_dir,
+        use_cache=use_cache,
+        jobs=jobs,
+        include_external=True,
+    )

@@ -32,17 +32,15 @@ class GraphOptions:
 
 
 def project_graph(config: AuditorConfig, opts: GraphOptions) -> ImportGraph:
-    from auditor.pipeline.graph_build import build_graph
+    from auditor.pipeline.graph_build import config_graph
 
-    return build_graph(
+    return config_graph(
         config.root,
-        packages=opts.packages or config.packages,
-        source_roots=config.source_roots,
-        exclude=config.exclude,
+        config,
+        packages=opts.packages,
         cache_dir=opts.cache_dir,
         use_cache=opts.use_cache,
         jobs=opts.jobs,
-        include_external=True,
     )
 
 
