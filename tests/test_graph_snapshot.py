@@ -121,3 +121,46 @@ def test_discovery_and_read_errors_are_reported_on_warm_runs(tmp_path: Path) -> 
     warm = build(tmp_path / "proj", tmp_path / "cache")
     assert warm.errors == cold.errors
     assert "pkg/link.py" in {e.path for e in warm.errors}
+
+
+def test_an_edit_patches_the_latest_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_project(tmp_path / "proj")
+    build(tmp_path / "proj", tmp_path / "cache")
+    (tmp_path / "proj" / "pkg" / "a.py").write_text("import pkg.sub.b\nfrom .. import y\n")  # + an error
+    decoded: list[str] = []
+    real_loads = serialize.loads
+
+    def counting_loads(text: str, **kw: object) -> object:
+        decoded.append(str(kw["module"]))
+        return real_loads(text, **kw)  # type: ignore[arg-type]
+
+    def no_resolution(*args: object, **kw: object) -> object:
+        raise AssertionError("an edit must not resolve every file again")
+
+    monkeypatch.setattr(serialize, "loads", counting_loads)
+    monkeypatch.setattr(graph_build, "build_import_graph", no_resolution)
+    patched = build(tmp_path / "proj", tmp_path / "cache")
+    assert set(decoded) == {"pkg.a"}  # the edited file only (its old and new facts)
+    monkeypatch.undo()
+    assert view(patched) == view(build(tmp_path / "proj", None))
+    assert ("pkg/a.py", "line 2: relative import goes beyond the top-level package") in {
+        (e.path, e.message) for e in patched.errors
+    }
+    # and the patched graph was stored: the same state again is a plain hit
+    assert view(build(tmp_path / "proj", tmp_path / "cache")) == view(patched)
+
+
+@pytest.mark.parametrize(
+    "path, text",
+    [
+        ("pkg/sub/b.py", "from pkg import a\n"),  # its resolution error goes away
+        ("pkg/a.py", "def (:\n"),  # no longer parses: the module set changes
+        ("pkg/broken.py", "X = 1\n"),  # parses now: a new module
+    ],
+    ids=["error fixed", "now broken", "broken file fixed"],
+)
+def test_every_kind_of_edit_gives_the_graph_of_a_fresh_build(tmp_path: Path, path: str, text: str) -> None:
+    make_project(tmp_path / "proj")
+    build(tmp_path / "proj", tmp_path / "cache")
+    (tmp_path / "proj" / path).write_text(text)
+    assert view(build(tmp_path / "proj", tmp_path / "cache")) == view(build(tmp_path / "proj", None))

@@ -139,13 +139,18 @@ class ImportGraph:
         return view
 
     def with_imports_of(
-        self, importers: Collection[str], imports: Iterable[Import], *, facts: Mapping[str, FileFacts]
+        self,
+        importers: Collection[str],
+        imports: Iterable[Import],
+        *,
+        facts: Mapping[str, FileFacts],
+        errors: Iterable[AnalysisError],
     ) -> ImportGraph:
         """A graph where the internal imports of `importers` are replaced by the internal ones
         among `imports`, and every external import by the external ones among `imports` (same
         modules). The other importers' edges are copied, not re-added one import at a time."""
         gone = set(importers)
-        view = ImportGraph(self.modules.values(), (), facts=facts, errors=self.errors)
+        view = ImportGraph(self.modules.values(), (), facts=facts, errors=errors)
         succ, pred = view._succ, view._pred
         for a, targets in self._succ.items():
             if a in gone:

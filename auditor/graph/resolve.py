@@ -131,14 +131,24 @@ def replace_files(graph: ImportGraph, facts: Iterable[FileFacts]) -> ImportGraph
     """`graph` with the imports of some files replaced by those of `facts` (same module set).
 
     Valid only when no module is added or removed: resolution of every other file's imports
-    depends on the module set alone, so only the given files are resolved again. Used for the
+    depends on the module set alone, so only the given files are resolved again (their old
+    resolution errors are replaced too). Used after an edit (a snapshot patched) and for the
     base side of a pre-merge check whose change only edits files.
     """
     replaced = {f.module: f for f in facts}
+    paths = {f.path for f in replaced.values()}
     resolver = _Resolver(graph.modules)
     imports = [i for i in graph.external_imports if i.importer not in replaced]
+    problems = [e for e in graph.errors if e.path not in paths]
     for f in replaced.values():
         for raw in f.imports:
-            resolved, _warning = resolver.resolve(f, raw)
+            resolved, warning = resolver.resolve(f, raw)
+            if warning is not None:
+                problems.append(AnalysisError(f.path, warning))
             imports.extend(resolved)
-    return graph.with_imports_of(replaced.keys(), imports, facts=_Overlay(replaced, graph.facts))
+    return graph.with_imports_of(
+        replaced.keys(),
+        imports,
+        facts=_Overlay(replaced, graph.facts),
+        errors=sorted(problems, key=lambda e: (e.path, e.message)),
+    )

@@ -15,13 +15,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from auditor.discover.model import SourceFile
 from auditor.domain import AnalysisError, FileFacts, Import, ImportKind, Module
 from auditor.graph.model import ImportGraph
 from auditor.parse import PARSER_VERSION, serialize
 
-SNAPSHOT_VERSION = 1  # bump when the entry's layout changes
+SNAPSHOT_VERSION = 2  # bump when the entry's layout changes
 _KINDS = {k.value: k for k in ImportKind}
 
 
@@ -39,6 +41,11 @@ def snapshot_key(
     )
     payload = [PARSER_VERSION, SNAPSHOT_VERSION, include_external, sorted(namespace_packages), rows]
     return hashlib.sha256(json.dumps(payload, separators=(",", ":")).encode()).hexdigest()
+
+
+def project_key(root: Path, include_external: bool) -> str:
+    """Which project a snapshot belongs to: its latest snapshot is the base for patching."""
+    return hashlib.sha256(json.dumps([str(root), include_external]).encode()).hexdigest()
 
 
 class LazyFacts(Mapping[str, FileFacts]):
@@ -65,21 +72,49 @@ class LazyFacts(Mapping[str, FileFacts]):
     def __contains__(self, module: object) -> bool:
         return module in self._rows
 
+    def text(self, module: str) -> str:
+        """The serialised facts of `module`, as stored (for writing the next snapshot)."""
+        return self._rows[module][2]
 
-def encode(graph: ImportGraph, texts: Mapping[str, str]) -> str:
-    """The snapshot of `graph`; `texts` are the serialised facts by module (as cached)."""
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    graph: ImportGraph  # facts: LazyFacts
+    files: dict[str, tuple[str, bool, str]]  # rel_path -> (module, is_package, content hash)
+    namespace_packages: tuple[str, ...]
+
+
+def state(files: Sequence[SourceFile], hashes: Mapping[str, str]) -> dict[str, tuple[str, bool, str]]:
+    """rel_path -> (module, is_package, content hash) of the hashed files: what a graph is built from."""
+    return {f.rel_path: (f.module, f.is_package, hashes[f.rel_path]) for f in files if f.rel_path in hashes}
+
+
+def encode(
+    graph: ImportGraph,
+    texts: Mapping[str, str],
+    files: Mapping[str, tuple[str, bool, str]],
+    namespace_packages: Sequence[str],
+) -> str:
+    """The snapshot of `graph`; `texts` are the serialised facts by module (as cached), `files`
+    the state it was built from (`state()`), so a later run can patch it after an edit."""
     imports = [*graph.imports(), *graph.external_imports]
     payload = {
+        "files": {rel: list(row) for rel, row in files.items()},
+        "namespace_packages": list(namespace_packages),
         "modules": [[m.name, m.path, m.is_package] for m in graph.modules.values()],
         "imports": [[i.importer, i.imported, i.line, i.kind.value, i.external, i.names] for i in imports],
         "errors": [[e.path, e.message] for e in graph.errors],
-        "facts": {name: [f.path, f.is_package, texts[name]] for name, f in graph.facts.items()},
+        # from the modules, not the facts: reading lazy facts would decode every one of them
+        "facts": {
+            name: [graph.modules[name].path, graph.modules[name].is_package, texts[name]]
+            for name in graph.facts
+        },
     }
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
 
 
-def decode(text: str) -> ImportGraph | None:
-    """The graph of a snapshot, or None when the entry is damaged."""
+def decode(text: str) -> Snapshot | None:
+    """The graph of a snapshot and the state it was built from, or None when the entry is damaged."""
     try:
         data = json.loads(text)
         modules = [Module(str(name), str(path), bool(pkg)) for name, path, pkg in data["modules"]]
@@ -89,6 +124,9 @@ def decode(text: str) -> ImportGraph | None:
         ]
         errors = [AnalysisError(path, message) for path, message in data["errors"]]
         rows = {name: (path, bool(pkg), text) for name, (path, pkg, text) in data["facts"].items()}
+        files = {str(rel): (str(m), bool(pkg), str(h)) for rel, (m, pkg, h) in data["files"].items()}
+        namespace = tuple(str(n) for n in data["namespace_packages"])
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
-    return ImportGraph(modules, imports, facts=LazyFacts(rows), errors=errors)
+    graph = ImportGraph(modules, imports, facts=LazyFacts(rows), errors=errors)
+    return Snapshot(graph, files, namespace)

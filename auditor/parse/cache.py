@@ -42,6 +42,11 @@ CREATE TABLE IF NOT EXISTS discoveries (
     parser_version TEXT NOT NULL,
     discovery TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS latest_snapshots (
+    project TEXT PRIMARY KEY,
+    parser_version TEXT NOT NULL,
+    key TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS graph_snapshots (
     key TEXT PRIMARY KEY,
     parser_version TEXT NOT NULL,
@@ -121,7 +126,7 @@ class ParseCache:
 
     def get_discovery(self, key: str) -> str | None:
         """A stored discovery (discover.snapshot decides whether it still holds)."""
-        return self._text("SELECT discovery FROM discoveries", key, "walking the tree")
+        return self._text("SELECT discovery FROM discoveries WHERE key", key, "walking the tree")
 
     def put_discovery(self, key: str, text: str) -> None:
         self._write(
@@ -130,29 +135,35 @@ class ParseCache:
         )
 
     def get_snapshot(self, key: str) -> str | None:
-        return self._text("SELECT graph FROM graph_snapshots", key, "building the graph from file facts")
+        return self._text("SELECT graph FROM graph_snapshots WHERE key", key, "building the graph")
 
-    def put_snapshot(self, key: str, graph: str) -> None:
-        """Store a graph snapshot and keep only the KEPT_SNAPSHOTS newest."""
+    def get_latest(self, project: str) -> str | None:
+        """The key of the project's newest snapshot (the base to patch after an edit)."""
+        return self._text("SELECT key FROM latest_snapshots WHERE project", project, "building the graph")
+
+    def put_snapshot(self, key: str, graph: str, *, project: str | None = None) -> None:
+        """Store a graph snapshot (as `project`'s latest), keep only the KEPT_SNAPSHOTS newest."""
         import time
 
         newest = "SELECT key FROM graph_snapshots ORDER BY created_ns DESC LIMIT ?"
-        self._write(
-            [
-                (
-                    "INSERT OR REPLACE INTO graph_snapshots VALUES (?, ?, ?, ?)",
-                    (key, PARSER_VERSION, time.time_ns(), graph),
-                ),
-                (f"DELETE FROM graph_snapshots WHERE key NOT IN ({newest})", (KEPT_SNAPSHOTS,)),
-            ],
-            "the next run rebuilds it",
-        )
+        statements: list[tuple[str, tuple[object, ...]]] = [
+            (
+                "INSERT OR REPLACE INTO graph_snapshots VALUES (?, ?, ?, ?)",
+                (key, PARSER_VERSION, time.time_ns(), graph),
+            ),
+            (f"DELETE FROM graph_snapshots WHERE key NOT IN ({newest})", (KEPT_SNAPSHOTS,)),
+        ]
+        if project is not None:
+            statements.append(
+                ("INSERT OR REPLACE INTO latest_snapshots VALUES (?, ?, ?)", (project, PARSER_VERSION, key))
+            )
+        self._write(statements, "the next run rebuilds it")
 
     def _text(self, select: str, key: str, otherwise: str) -> str | None:
-        """The one text column `select` (a SELECT ... FROM table) holds for `key`, if any."""
+        """The one text column of `select` ("SELECT col FROM table WHERE keycol") for `key`."""
         try:
             row = self._db.conn.execute(
-                f"{select} WHERE key = ? AND parser_version = ?", (key, PARSER_VERSION)
+                f"{select} = ? AND parser_version = ?", (key, PARSER_VERSION)
             ).fetchone()
         except sqlite3.DatabaseError as exc:
             self._warn(f"cannot read the cache ({exc}); {otherwise}")

@@ -17,7 +17,7 @@ from auditor.discover.snapshot import discover_cached
 from auditor.domain import UsageError
 from auditor.graph import snapshot
 from auditor.graph.model import ImportGraph
-from auditor.graph.resolve import build_import_graph
+from auditor.graph.resolve import build_import_graph, replace_files
 from auditor.parse import HashedFiles, ParseCache, hash_files
 from auditor.parse.files import load_facts
 
@@ -49,23 +49,75 @@ def build_graph(
     try:
         found = discover_cached(root, cache, packages=packages, source_roots=source_roots, exclude=exclude)
         hashed = hash_files(str(found.root), found.files, cache)
-        key = snapshot.snapshot_key(
-            found.files,
-            hashed.hashes,
-            include_external=include_external,
-            namespace_packages=found.namespace_packages,
-        )
-        stored = cache.get_snapshot(key) if cache is not None else None
-        graph = snapshot.decode(stored) if stored is not None else None
-        if graph is None:
-            graph, texts = _build(found, hashed, cache, jobs, include_external)
-            if cache is not None:
-                cache.put_snapshot(key, snapshot.encode(graph, texts))
+        graph = _graph(found, hashed, cache, jobs, include_external)
     finally:
         if cache is not None:
             cache.close()
     graph.errors = sorted([*found.errors, *hashed.errors, *graph.errors], key=lambda e: (e.path, e.message))
     return graph
+
+
+def _graph(
+    found: Discovery, hashed: HashedFiles, cache: ParseCache | None, jobs: int | None, include_external: bool
+) -> ImportGraph:
+    """The stored snapshot of this exact state; else the latest snapshot of this project patched
+    when only file contents changed; else a full build. A new state is stored for next time."""
+    files = snapshot.state(found.files, hashed.hashes)
+    key = snapshot.snapshot_key(
+        found.files,
+        hashed.hashes,
+        include_external=include_external,
+        namespace_packages=found.namespace_packages,
+    )
+    if cache is None:
+        return _build(found, hashed, None, jobs, include_external)[0]
+    stored = cache.get_snapshot(key)
+    hit = snapshot.decode(stored) if stored is not None else None
+    if hit is not None:
+        return hit.graph
+    project = snapshot.project_key(found.root, include_external)
+    latest_key = cache.get_latest(project)
+    latest_text = cache.get_snapshot(latest_key) if latest_key is not None else None
+    latest = snapshot.decode(latest_text) if latest_text is not None else None
+    built = _patched(latest, found, hashed, files, cache, jobs) if latest is not None else None
+    graph, texts = built or _build(found, hashed, cache, jobs, include_external)
+    cache.put_snapshot(key, snapshot.encode(graph, texts, files, found.namespace_packages), project=project)
+    return graph
+
+
+def _patched(
+    latest: snapshot.Snapshot,
+    found: Discovery,
+    hashed: HashedFiles,
+    files: dict[str, tuple[str, bool, str]],
+    cache: ParseCache,
+    jobs: int | None,
+) -> tuple[ImportGraph, dict[str, str]] | None:
+    """`latest` with the edited files' imports replaced, when the change only edited files (same
+    files, modules and namespace packages; every edited file parsed before and parses now)."""
+    if latest.namespace_packages != found.namespace_packages or latest.files.keys() != files.keys():
+        return None
+    if any(latest.files[rel][:2] != row[:2] for rel, row in files.items()):
+        return None  # a file now names another module (cannot happen without a move; be safe)
+    changed = [
+        f for f in found.files if f.rel_path in files and latest.files[f.rel_path][2] != files[f.rel_path][2]
+    ]
+    facts_of = latest.graph.facts
+    if not changed or not isinstance(facts_of, snapshot.LazyFacts):
+        return None
+    if any(f.module not in facts_of or facts_of[f.module].path != f.rel_path for f in changed):
+        return None  # an edited file had no facts (a parse error): the module set changes
+    subset = HashedFiles(
+        hashes={f.rel_path: hashed.hashes[f.rel_path] for f in changed},
+        sources={f.rel_path: hashed.sources[f.rel_path] for f in changed if f.rel_path in hashed.sources},
+    )
+    facts, texts, errors = load_facts(changed, subset, cache=cache, jobs=jobs)
+    if errors or len(facts) != len(changed):
+        return None  # an edited file no longer parses: the module set changes
+    graph = replace_files(latest.graph, facts.values())
+    by_module = {name: facts_of.text(name) for name in facts_of}
+    by_module.update({f.module: texts[f.path] for f in facts.values()})
+    return graph, by_module
 
 
 def _build(
