@@ -32,6 +32,12 @@ def test_check_without_git_still_finds_the_violation(repo: Path) -> None:
     assert all(f["origin"] == "unknown" for f in doc["findings"])
 
 
+def test_check_text_says_why_origins_are_unknown(repo: Path) -> None:
+    run = _run(repo, "check", "--no-semgrep")
+    run.assert_clean(codes=(1,))
+    assert "attribution unavailable, every line is unknown: git executable not found" in run.stdout
+
+
 def test_check_base_without_git_is_a_usage_error(repo: Path) -> None:
     run = _run(repo, "check", "--no-semgrep", "--base", "HEAD")
     run.assert_clean(codes=(2,))

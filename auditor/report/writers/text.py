@@ -77,6 +77,10 @@ def write(result: RunResult, color: bool = False) -> str:
         out.append(style(f"not analysed ({len(result.errors)})", "warning"))
         out += [f"  {plain(e.path)}: {plain(e.message)}" for e in sorted(result.errors, key=lambda e: e.path)]
         out.append("")
+    if result.info.warnings:  # e.g. no git history: every origin is unknown
+        out.append(style(f"warnings ({len(result.info.warnings)})", "warning"))
+        out += [f"  {plain(w)}" for w in result.info.warnings]
+        out.append("")
     c = counts(result)
     errors = sum(1 for f in result.findings if f.severity is Severity.ERROR and f.suppressed_by is None)
     summary = (
