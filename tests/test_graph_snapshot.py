@@ -43,6 +43,23 @@ def view(graph: ImportGraph) -> tuple[object, ...]:
     )
 
 
+def watch_decoding_forbid_resolution(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The modules whose facts get decoded from now on; resolving every file fails the test."""
+    decoded: list[str] = []
+    real_loads = serialize.loads
+
+    def counting_loads(text: str, **kw: object) -> object:
+        decoded.append(str(kw["module"]))
+        return real_loads(text, **kw)  # type: ignore[arg-type]
+
+    def no_resolution(*args: object, **kw: object) -> object:
+        raise AssertionError("this build must not resolve every file's imports")
+
+    monkeypatch.setattr(serialize, "loads", counting_loads)
+    monkeypatch.setattr(graph_build, "build_import_graph", no_resolution)
+    return decoded
+
+
 def test_a_warm_graph_equals_a_fresh_one(tmp_path: Path) -> None:
     make_project(tmp_path / "proj")
     fresh = build(tmp_path / "proj", None)
@@ -56,18 +73,7 @@ def test_a_warm_graph_equals_a_fresh_one(tmp_path: Path) -> None:
 def test_a_warm_build_resolves_and_decodes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_project(tmp_path / "proj")
     build(tmp_path / "proj", tmp_path / "cache")
-    decoded: list[str] = []
-    real_loads = serialize.loads
-
-    def counting_loads(text: str, **kw: object) -> object:
-        decoded.append(str(kw["module"]))
-        return real_loads(text, **kw)  # type: ignore[arg-type]
-
-    def no_resolution(*args: object, **kw: object) -> object:
-        raise AssertionError("a warm build must not resolve imports again")
-
-    monkeypatch.setattr(serialize, "loads", counting_loads)
-    monkeypatch.setattr(graph_build, "build_import_graph", no_resolution)
+    decoded = watch_decoding_forbid_resolution(monkeypatch)
     warm = build(tmp_path / "proj", tmp_path / "cache")
     assert decoded == []
     assert warm.facts["pkg"].all_names == ("a",)
@@ -127,18 +133,7 @@ def test_an_edit_patches_the_latest_snapshot(tmp_path: Path, monkeypatch: pytest
     make_project(tmp_path / "proj")
     build(tmp_path / "proj", tmp_path / "cache")
     (tmp_path / "proj" / "pkg" / "a.py").write_text("import pkg.sub.b\nfrom .. import y\n")  # + an error
-    decoded: list[str] = []
-    real_loads = serialize.loads
-
-    def counting_loads(text: str, **kw: object) -> object:
-        decoded.append(str(kw["module"]))
-        return real_loads(text, **kw)  # type: ignore[arg-type]
-
-    def no_resolution(*args: object, **kw: object) -> object:
-        raise AssertionError("an edit must not resolve every file again")
-
-    monkeypatch.setattr(serialize, "loads", counting_loads)
-    monkeypatch.setattr(graph_build, "build_import_graph", no_resolution)
+    decoded = watch_decoding_forbid_resolution(monkeypatch)
     patched = build(tmp_path / "proj", tmp_path / "cache")
     assert set(decoded) == {"pkg.a"}  # the edited file only (its old and new facts)
     monkeypatch.undo()
