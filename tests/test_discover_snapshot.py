@@ -137,3 +137,20 @@ def test_a_walk_that_met_a_symlink_is_not_stored(
     found, walked = run()
     assert walked
     assert "pkg/link.py" in {e.path for e in found.errors}
+
+
+def test_a_damaged_stored_discovery_means_a_new_walk(
+    tmp_path: Path, run: Callable[..., tuple[Discovery, bool]]
+) -> None:
+    import sqlite3
+
+    from auditor.parse.cache import CACHE_FILE
+
+    make_tree(tmp_path / "proj")
+    run()
+    run()
+    with sqlite3.connect(tmp_path / "cache" / CACHE_FILE) as conn:
+        conn.execute("UPDATE discoveries SET discovery = '{\"checked_ns\": \"soon\", \"watched\": 3}'")
+    found, walked = run()
+    assert walked
+    assert [f.module for f in found.files] == ["pkg", "pkg.a", "pkg.sub", "pkg.sub.b"]
