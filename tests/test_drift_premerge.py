@@ -94,3 +94,29 @@ def test_fix_is_reported_and_twins_are_separate(repo, capsys):
     repo.commit({"shop/domain/models.py": CLEAN}, "fix both")
     code, new, fixed = check(repo, capsys)
     assert code == 0 and new == [] and [f["path"] for f in fixed] == ["shop/domain/models.py"]
+
+
+@pytest.mark.slow
+def test_security_findings_new_and_fixed_against_base(tmp_path, capsys):
+    """semgrep scans the changed files on both sides: REF's versions come from git."""
+    repo = GitRepo(tmp_path / "repo")
+    code_eval = "def run(expression):\n    return eval(expression)\n"
+    repo.commit(
+        {"pyproject.toml": '[tool.auditor]\npackages = ["shop"]\npacks = ["builtin:python-security"]\n',
+         "shop/__init__.py": "", "shop/old.py": code_eval, "shop/new.py": "X = 1\n"},
+        "main",
+    )  # fmt: skip
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.commit({"shop/old.py": "X = 1\n", "shop/new.py": code_eval}, "move the eval")
+    capsys.readouterr()
+    code = main(
+        ["check", str(repo.path), "--base", "main", "--cache-dir", str(tmp_path / "c"), "--format", "json"]
+    )
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert [(f["rule"], f["path"], f["status"]) for f in doc["findings"]] == [
+        ("eval-non-literal", "shop/new.py", "new")
+    ]
+    assert [(f["rule"], f["path"], f["status"]) for f in doc["fixed"]] == [
+        ("eval-non-literal", "shop/old.py", "fixed")
+    ]

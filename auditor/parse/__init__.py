@@ -6,6 +6,14 @@ a warm run that finds every file in the cache never needs them.
 
 from auditor.parse.cache import PARSER_VERSION, ParseCache
 from auditor.parse.files import parse_files
-from auditor.parse.hashing import MAX_FILE_BYTES, HashedFiles, hash_files
+from auditor.parse.hashing import MAX_FILE_BYTES, HashedFiles, hash_files, hash_sources
 
-__all__ = ["MAX_FILE_BYTES", "PARSER_VERSION", "HashedFiles", "ParseCache", "hash_files", "parse_files"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "PARSER_VERSION",
+    "HashedFiles",
+    "ParseCache",
+    "hash_files",
+    "hash_sources",
+    "parse_files",
+]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from auditor.discover.model import SourceFile
@@ -22,6 +22,7 @@ from auditor.domain import AnalysisError
 from auditor.parse.cache import ParseCache
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # files above this are reported, not parsed
+_TOO_LARGE = f"file is larger than {MAX_FILE_BYTES // 2**20} MB; skipped"
 RACY_NS = 2_000_000_000  # coarser than any file system's timestamp granularity (FAT: 2 s)
 
 
@@ -51,9 +52,21 @@ def read_source(f: SourceFile, errors: list[AnalysisError]) -> bytes | None:
         errors.append(AnalysisError(f.rel_path, f"cannot read: {exc.strerror or exc}"))
         return None
     if len(data) > MAX_FILE_BYTES:
-        errors.append(AnalysisError(f.rel_path, f"file is larger than {MAX_FILE_BYTES // 2**20} MB; skipped"))
+        errors.append(AnalysisError(f.rel_path, _TOO_LARGE))
         return None
     return data
+
+
+def hash_sources(sources: Mapping[str, bytes]) -> HashedFiles:
+    """HashedFiles for contents already in memory (e.g. read from git), by rel_path."""
+    out = HashedFiles()
+    for rel, data in sources.items():
+        if len(data) > MAX_FILE_BYTES:
+            out.errors.append(AnalysisError(rel, _TOO_LARGE))
+            continue
+        out.hashes[rel] = content_hash(data)
+        out.sources[rel] = data
+    return out
 
 
 def hash_files(directory: str, files: Sequence[SourceFile], cache: ParseCache | None) -> HashedFiles:

@@ -97,7 +97,7 @@ def analyse(
 
     with _timed(stages, "contracts"):
         _run_contracts(analysis, opts.today)
-    if opts.semgrep and config.semgrep.enabled and config.semgrep_rules:
+    if runs_semgrep(opts, config):
         with _timed(stages, "semgrep"):
             _run_security(analysis, opts, root, security_files)
     if attribution != "none":
@@ -107,6 +107,11 @@ def analyse(
         with _timed(stages, "owners"):
             analysis.findings[:] = tag_findings(analysis.findings, analysis.config, analysis.graph, root)
     return analysis
+
+
+def runs_semgrep(opts: RunOptions, config: AuditorConfig) -> bool:
+    """Whether the security stage runs: not --no-semgrep, enabled, and rules to run."""
+    return bool(opts.semgrep and config.semgrep.enabled and config.semgrep_rules)
 
 
 def project_graph(opts: RunOptions, root: Path, config: AuditorConfig) -> ImportGraph:

@@ -15,7 +15,7 @@ from auditor.discover.model import SourceFile
 from auditor.domain import FileFacts
 from auditor.graph import ImportGraph
 from auditor.graph.resolve import build_import_graph, replace_files
-from auditor.parse import ParseCache, hash_files, parse_files
+from auditor.parse import ParseCache, hash_sources, parse_files
 from auditor.pipeline.base_ref import BaseRef, Change, read_blobs
 from auditor.pipeline.options import RunOptions
 
@@ -52,11 +52,14 @@ def base_graph(
     base: BaseRef,
     changes: Sequence[Change],
     scratch: Path,
+    *,
+    write_files: bool = True,
 ) -> tuple[ImportGraph, list[str]]:
     """REF's import graph, and the repo paths of REF's changed files written below `scratch`.
 
-    `changes` use paths relative to the audited root. The changed files are written to
-    `scratch` (they are what semgrep scans on the base side).
+    `changes` use paths relative to the audited root. With `write_files`, the changed files
+    are written to `scratch` (they are what semgrep scans on the base side); they are parsed
+    from memory either way.
     """
     wanted = sorted({c.old_path for c in changes if c.old_path and c.old_path.endswith(".py")})
     roots = _source_roots(head)
@@ -66,15 +69,14 @@ def base_graph(
     files: list[SourceFile] = []
     for path, data in sorted(blobs.items()):
         target = scratch / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        if write_files:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         module, is_package = located[path]
         files.append(SourceFile(path, str(target), module, is_package))
     cache = ParseCache(opts.effective_cache_dir) if opts.use_cache else None
     try:
-        # hashed without the cache: these scratch files are new each run, their stat
-        # signatures are worth nothing later
-        hashed = hash_files(str(scratch), files, None)
+        hashed = hash_sources(blobs)  # from memory: REF's contents never touch a stat cache
         facts, _errors = parse_files(scratch, files, cache=cache, jobs=opts.jobs, hashed=hashed)
     finally:
         if cache is not None:

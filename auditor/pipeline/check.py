@@ -10,7 +10,7 @@ from auditor.config import load_config
 from auditor.config.model import AuditorConfig
 from auditor.domain import Finding, Status
 from auditor.domain.run import RunResult
-from auditor.pipeline.analysis import Analysis, analyse, project_graph, tag_findings, to_result
+from auditor.pipeline.analysis import Analysis, analyse, project_graph, runs_semgrep, tag_findings, to_result
 from auditor.pipeline.options import RunOptions
 from auditor.support.git import head_info
 
@@ -95,7 +95,9 @@ def check_against_base(
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="auditor-base-") as tmp:
-        graph_at_base, base_changed = base_graph(opts, head.graph, base_ref, local_changes, Path(tmp))
+        graph_at_base, base_changed = base_graph(
+            opts, head.graph, base_ref, local_changes, Path(tmp), write_files=runs_semgrep(opts, head.config)
+        )
         base = analyse(
             opts,
             root=Path(tmp),
