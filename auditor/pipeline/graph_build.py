@@ -2,8 +2,9 @@
 
 A warm run on an unchanged tree walks no directory (the stored discovery holds while the
 directories it looked at are unchanged), reads no source file (stat signatures give the
-hashes) and decodes one graph snapshot; after an edit, the edited files are parsed, every other file's facts
-come from the per-file cache, and a new snapshot is stored.
+hashes) and decodes one graph snapshot. After an edit that keeps the module set, the edited
+files are parsed and the project's latest snapshot is patched; any other change builds the
+graph from every file's cached facts. Either way the new state is stored as a snapshot.
 """
 
 from __future__ import annotations
