@@ -172,21 +172,23 @@ def attribute(
     warnings: list[str] = []
     errors: list[AnalysisError] = []
     runner = Git(git, root)
+    contents: dict[str, bytes] | None = None
     try:
         repo = discover_repo(runner)
-        blobs = head_blobs(runner)
+        contents = _read_all(root, paths, errors)  # only paths inside the root from here on
+        blobs = head_blobs(runner, list(contents))
     except (GitUnavailable, GitCommandFailed) as exc:
         warnings.append(f"attribution unavailable, every line is unknown: {exc}")
-        if not read_unavailable and overrides.empty:
+        if contents is None and not read_unavailable and overrides.empty:
             return AttributionOutcome(
                 {}, AttributionSummary(available=False, warnings=tuple(warnings)), warnings
             )
-        contents = _read_all(root, paths, errors)
+        if contents is None:
+            contents = _read_all(root, paths, errors)
         files = {p: _unattributed(p, c, overrides) for p, c in contents.items()}
         files.update({e.path: FileAttribution(e.path, ()) for e in errors})
         summary = summarize(files, shallow=False, available=False, warnings=warnings)
         return AttributionOutcome(files, summary, warnings, errors)
-    contents = _read_all(root, paths, errors)
     top = Git(git, repo.toplevel)
     try:
         cache = BlameCache(cache_dir / "blame.sqlite" if cache_dir is not None else None)
