@@ -115,3 +115,26 @@ def test_signatures_of_a_sibling_directory_with_a_common_prefix_are_not_mixed_up
     _, read = hashes(tmp_path / "proj", tmp_path / "cache", monkeypatch)
     _, read2 = hashes(tmp_path / "proj2", tmp_path / "cache", monkeypatch)
     assert read == read2 == []
+
+
+def test_another_package_selection_keeps_its_signatures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alternating `--package a` and `--package b` on one root must not re-hash each time."""
+    monkeypatch.setattr(hashing_module, "RACY_NS", 0)
+    make_pkg(tmp_path / "proj")
+    (tmp_path / "proj" / "other").mkdir()
+    (tmp_path / "proj" / "other" / "__init__.py").write_text("")
+    time.sleep(0.02)
+
+    def read_for(package: str) -> list[str]:
+        read: list[str] = []
+        real = hashing_module.read_source
+        monkeypatch.setattr(hashing_module, "read_source", lambda f, e: read.append(f.rel_path) or real(f, e))
+        found = discover(tmp_path / "proj", packages=[package])
+        with ParseCache(tmp_path / "cache") as cache:
+            hash_files(str(found.root), found.files, cache)
+        return read
+
+    assert read_for("pkg") and read_for("other")
+    assert read_for("pkg") == read_for("other") == []

@@ -101,6 +101,8 @@ def hash_files(directory: str, files: Sequence[SourceFile], cache: ParseCache | 
         if st is not None and cache is not None:
             fresh.append((path, signature, digest, checked_ns))
     if cache is not None:
+        # rows of deleted files go; files of another package selection under the same root stay
         current = {f.abs_path for f in files}
-        cache.put_file_stats(fresh, forget=[p for p in recorded if p not in current])
+        gone = [p for p in recorded if p not in current and not os.path.exists(p)]
+        cache.put_file_stats(fresh, forget=gone)
     return out
