@@ -12,6 +12,7 @@ from auditor.discover import discover
 from auditor.discover import snapshot as snapshot_module
 from auditor.discover.model import Discovery
 from auditor.parse import ParseCache
+from auditor.support import filestat
 
 
 def make_tree(root: Path) -> None:
@@ -37,7 +38,7 @@ def shape(found: Discovery) -> tuple[object, ...]:
 @pytest.fixture
 def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[Discovery, bool]]:
     """discover_cached on tmp_path/proj: (result, whether it walked the tree)."""
-    monkeypatch.setattr(snapshot_module, "RACY_NS", 0)
+    monkeypatch.setattr(filestat, "RACY_NS", 0)
     walks: list[int] = []
     real = snapshot_module.discover
 
@@ -58,7 +59,9 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[
     return go
 
 
-def test_an_unchanged_tree_is_not_walked_again(tmp_path: Path, run: Callable[..., tuple[Discovery, bool]]) -> None:
+def test_an_unchanged_tree_is_not_walked_again(
+    tmp_path: Path, run: Callable[..., tuple[Discovery, bool]]
+) -> None:
     make_tree(tmp_path / "proj")
     _, walked = run()
     assert walked
@@ -150,7 +153,7 @@ def test_a_damaged_stored_discovery_means_a_new_walk(
     run()
     run()
     with sqlite3.connect(tmp_path / "cache" / CACHE_FILE) as conn:
-        conn.execute("UPDATE discoveries SET discovery = '{\"checked_ns\": \"soon\", \"watched\": 3}'")
+        conn.execute('UPDATE discoveries SET discovery = \'{"checked_ns": "soon", "watched": 3}\'')
     found, walked = run()
     assert walked
     assert [f.module for f in found.files] == ["pkg", "pkg.a", "pkg.sub", "pkg.sub.b"]

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from auditor.discover import discover
-from auditor.parse import ParseCache, hash_files
+from auditor.parse import ParseCache
 from auditor.parse import hashing as hashing_module
 from auditor.parse.hashing import content_hash
+from auditor.support import filestat, hash_files
 
 
 def make_pkg(root: Path) -> None:
@@ -45,7 +46,7 @@ def settle() -> None:
 
 
 def test_an_unchanged_tree_is_not_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(hashing_module, "RACY_NS", 0)
+    monkeypatch.setattr(filestat, "RACY_NS", 0)
     make_pkg(tmp_path / "proj")
     settle()
     first, read_first = hashes(tmp_path / "proj", tmp_path / "cache", monkeypatch)
@@ -59,7 +60,7 @@ def test_an_unchanged_tree_is_not_read_again(tmp_path: Path, monkeypatch: pytest
 def test_an_edit_is_seen_even_with_the_same_size_and_a_restored_mtime(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(hashing_module, "RACY_NS", 0)
+    monkeypatch.setattr(filestat, "RACY_NS", 0)
     make_pkg(tmp_path / "proj")
     target = tmp_path / "proj" / "pkg" / "a.py"
     settle()
@@ -91,7 +92,7 @@ def test_without_a_cache_every_file_is_read(tmp_path: Path) -> None:
 
 
 def test_deleted_files_are_forgotten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(hashing_module, "RACY_NS", 0)
+    monkeypatch.setattr(filestat, "RACY_NS", 0)
     make_pkg(tmp_path / "proj")
     settle()
     hashes(tmp_path / "proj", tmp_path / "cache", monkeypatch)
@@ -106,7 +107,7 @@ def test_signatures_of_a_sibling_directory_with_a_common_prefix_are_not_mixed_up
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`/x/proj` must not see (or forget) the rows of `/x/proj2`."""
-    monkeypatch.setattr(hashing_module, "RACY_NS", 0)
+    monkeypatch.setattr(filestat, "RACY_NS", 0)
     make_pkg(tmp_path / "proj")
     make_pkg(tmp_path / "proj2")
     settle()
@@ -121,7 +122,7 @@ def test_another_package_selection_keeps_its_signatures(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Alternating `--package a` and `--package b` on one root must not re-hash each time."""
-    monkeypatch.setattr(hashing_module, "RACY_NS", 0)
+    monkeypatch.setattr(filestat, "RACY_NS", 0)
     make_pkg(tmp_path / "proj")
     (tmp_path / "proj" / "other").mkdir()
     (tmp_path / "proj" / "other" / "__init__.py").write_text("")

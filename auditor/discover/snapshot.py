@@ -3,8 +3,9 @@
 A walk records what its result depends on: the directories whose entries it read (adding,
 removing or renaming an entry changes a directory's mtime and ctime) and the `.gitignore`
 files it read. The next run stats those paths; if every signature is unchanged, and none is
-racy (changed within RACY_NS of the walk, when a later change could keep the same timestamp),
-the stored result is used without walking or matching ignore patterns. A walk that met a
+racy (changed just before the walk, when a later change could keep the same timestamp),
+the stored result is used without walking or matching ignore patterns (support.filestat has
+the signatures and the racy rule). A walk that met a
 symlink is not stored (its target could change without any watched path changing).
 """
 
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,23 +21,15 @@ from typing import Any, Protocol
 from auditor.discover.model import Discovery, SourceFile
 from auditor.discover.walk import discover
 from auditor.domain import AnalysisError
+from auditor.support import filestat
 
 SNAPSHOT_VERSION = 1
-RACY_NS = 2_000_000_000  # as parse.hashing: coarser than any file system's timestamp granularity
 
 
 class DiscoveryStore(Protocol):
     def get_discovery(self, key: str) -> str | None: ...
 
     def put_discovery(self, key: str, text: str) -> None: ...
-
-
-def _signature(path: str) -> list[int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_size]
 
 
 def _key(root: Path, packages: Sequence[str], source_roots: Sequence[str], exclude: Sequence[str]) -> str:
@@ -50,7 +42,7 @@ def _encode(found: Discovery, checked_ns: int) -> str:
     return json.dumps(
         {
             "checked_ns": checked_ns,
-            "watched": {path: _signature(path) for path in watched},
+            "watched": {path: filestat.signature_of(path) for path in watched},
             "files": [[f.rel_path, f.abs_path, f.module, f.is_package] for f in found.files],
             "packages": found.packages,
             "source_roots": found.source_roots,
@@ -63,12 +55,12 @@ def _encode(found: Discovery, checked_ns: int) -> str:
 
 
 def _still_valid(data: dict[str, Any]) -> bool:
-    limit = int(data["checked_ns"]) - RACY_NS
+    checked_ns = int(data["checked_ns"])
     for path, recorded in data["watched"].items():
-        current = _signature(path)
-        if current != recorded:
+        current = filestat.signature_of(path)
+        if (list(current) if current is not None else None) != recorded:
             return False
-        if current is not None and max(current[0], current[1]) >= limit:
+        if current is not None and not filestat.settled(current, checked_ns):
             return False  # racy: changed too close to the walk to trust its timestamps
     return True
 

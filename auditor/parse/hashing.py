@@ -1,12 +1,9 @@
 """Content hashes of the discovered files, without reading the files that did not change.
 
-Like git's index, the cache records each file's stat signature (size, mtime, ctime, inode)
-next to the content hash it had. A file whose signature is unchanged keeps its hash without
-being read. Racy entries are not trusted: when the file's last change (mtime or ctime) lies
-within RACY_NS of the moment the hash was taken, a later write inside the same timestamp tick
-could keep the signature, so such a file is read and hashed again (and then recorded with a
-later check time, which makes it trustworthy from the next run on). ctime cannot be set by
-`touch` or `os.utime`, so back-dating a file's mtime does not hide a change.
+Like git's index, the cache records each file's stat signature next to the content hash it
+had. A file whose signature is unchanged and settled (support.filestat: the racy-timestamp
+rule) keeps its hash without being read; any other file is read and hashed again, and recorded
+with a later check time, which makes it trustworthy from the next run on.
 """
 
 from __future__ import annotations
@@ -20,10 +17,10 @@ from dataclasses import dataclass, field
 from auditor.discover.model import SourceFile
 from auditor.domain import AnalysisError
 from auditor.parse.cache import ParseCache
+from auditor.support import filestat
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # files above this are reported, not parsed
 _TOO_LARGE = f"file is larger than {MAX_FILE_BYTES // 2**20} MB; skipped"
-RACY_NS = 2_000_000_000  # coarser than any file system's timestamp granularity (FAT: 2 s)
 
 
 def content_hash(source: bytes) -> str:
@@ -39,8 +36,8 @@ class HashedFiles:
     errors: list[AnalysisError] = field(default_factory=list)  # unreadable or too large
 
 
-def _signature(st: os.stat_result) -> str:
-    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+def _signature_text(sig: filestat.Signature) -> str:
+    return ":".join(map(str, sig))
 
 
 def read_source(f: SourceFile, errors: list[AnalysisError]) -> bytes | None:
@@ -82,13 +79,10 @@ def hash_files(directory: str, files: Sequence[SourceFile], cache: ParseCache | 
         except OSError:
             st = None  # read_source reports why
         if st is not None:
-            signature = _signature(st)
+            sig = filestat.signature(st)
+            signature = _signature_text(sig)
             known = recorded.get(path)
-            if (
-                known is not None
-                and known[0] == signature
-                and max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS < known[2]
-            ):
+            if known is not None and known[0] == signature and filestat.settled(sig, known[2]):
                 out.hashes[f.rel_path] = known[1]
                 continue
         checked_ns = time.time_ns()
