@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from auditor.discover import discover
-from auditor.parse import ParseCache
+from auditor.parse import ParseCache, hash_files
 from auditor.parse import hashing as hashing_module
 from auditor.parse.hashing import content_hash
-from auditor.support import filestat, hash_files
+from auditor.support import filestat
 
 
 def make_pkg(root: Path) -> None:
