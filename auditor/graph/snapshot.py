@@ -28,17 +28,11 @@ _KINDS = {k.value: k for k in ImportKind}
 
 
 def snapshot_key(
-    files: Sequence[SourceFile],
-    hashes: Mapping[str, str],
-    *,
-    include_external: bool,
-    namespace_packages: Iterable[str],
+    files: Mapping[str, tuple[str, bool, str]], *, include_external: bool, namespace_packages: Iterable[str]
 ) -> str:
-    """The key of the graph built from `files` with these content `hashes` (unhashed files,
-    e.g. unreadable ones, are not part of the graph and not part of the key)."""
-    rows = sorted(
-        (f.rel_path, f.module, f.is_package, hashes[f.rel_path]) for f in files if f.rel_path in hashes
-    )
+    """The key of the graph built from `files` (`state()`: unhashed files, e.g. unreadable ones,
+    are not part of the graph and not part of the key)."""
+    rows = sorted((rel, module, is_package, digest) for rel, (module, is_package, digest) in files.items())
     payload = [PARSER_VERSION, SNAPSHOT_VERSION, include_external, sorted(namespace_packages), rows]
     return hashlib.sha256(json.dumps(payload, separators=(",", ":")).encode()).hexdigest()
 

@@ -63,15 +63,12 @@ def _graph(
 ) -> ImportGraph:
     """The stored snapshot of this exact state; else the latest snapshot of this project patched
     when only file contents changed; else a full build. A new state is stored for next time."""
-    files = snapshot.state(found.files, hashed.hashes)
-    key = snapshot.snapshot_key(
-        found.files,
-        hashed.hashes,
-        include_external=include_external,
-        namespace_packages=found.namespace_packages,
-    )
     if cache is None:
         return _build(found, hashed, None, jobs, include_external)[0]
+    files = snapshot.state(found.files, hashed.hashes)
+    key = snapshot.snapshot_key(
+        files, include_external=include_external, namespace_packages=found.namespace_packages
+    )
     stored = cache.get_snapshot(key)
     hit = snapshot.decode(stored) if stored is not None else None
     if hit is not None:
