@@ -43,12 +43,15 @@ class ImportGraph:
         if imp.external:
             self.external_imports.append(imp)
             return
-        a, b = imp.importer, imp.imported
+        self._add_edge(imp.importer, imp.imported, (imp,))
+
+    def _add_edge(self, a: str, b: str, imports: Iterable[Import]) -> None:
+        """Import occurrences of a -> b, appended to the edge (nodes created as needed)."""
         for node in (a, b):
             if node not in self._succ:
                 self._succ[node] = {}
                 self._pred[node] = set()
-        self._succ[a].setdefault(b, []).append(imp)
+        self._succ[a].setdefault(b, []).extend(imports)
         self._pred[b].add(a)
 
     # -- basic access -------------------------------------------------------------------------
@@ -126,16 +129,11 @@ class ImportGraph:
             return self
         view = ImportGraph(self.modules.values(), (), facts=self.facts, errors=self.errors)
         view.external_imports = [i for i in self.external_imports if i.kind in wanted]
-        succ, pred = view._succ, view._pred
         for a, targets in self._succ.items():  # edge by edge: as _add would, without sorting
             for b, imps in targets.items():
                 kept = [i for i in imps if i.kind in wanted]
                 if kept:
-                    for node in (a, b):
-                        if node not in succ:
-                            succ[node], pred[node] = {}, set()
-                    succ[a][b] = kept
-                    pred[b].add(a)
+                    view._add_edge(a, b, kept)
         return view
 
     def with_imports_of(
@@ -151,16 +149,10 @@ class ImportGraph:
         modules). The other importers' edges are copied, not re-added one import at a time."""
         gone = set(importers)
         view = ImportGraph(self.modules.values(), (), facts=facts, errors=errors)
-        succ, pred = view._succ, view._pred
         for a, targets in self._succ.items():
-            if a in gone:
-                continue
-            for b, imps in targets.items():
-                for node in (a, b):
-                    if node not in succ:
-                        succ[node], pred[node] = {}, set()
-                succ[a][b] = list(imps)
-                pred[b].add(a)
+            if a not in gone:
+                for b, imps in targets.items():
+                    view._add_edge(a, b, imps)
         for imp in imports:
             view._add(imp)
         return view
