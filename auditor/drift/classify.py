@@ -40,20 +40,30 @@ def classify(
     """
     if status_if_known not in (Status.BASELINED, Status.PERSISTING):
         raise ValueError("status_if_known must be BASELINED or PERSISTING")
-    extra = dict(matched or {})
-    seen: set[str] = set()
-    out: list[Finding] = []
+    keys = _known_keys(current, known, matched or {})
+    out = [
+        dataclasses.replace(f, status=status_if_known if key is not None else Status.NEW)
+        for f, key in zip(current, keys, strict=True)
+    ]
+    return Classification(tuple(out), tuple(_fixed(known, keys)))
+
+
+def _known_keys(
+    current: Sequence[Finding], known: Mapping[str, Finding], matched: Mapping[str, str]
+) -> list[str | None]:
+    """For each current finding, the fingerprint of the known finding it pairs with (its own,
+    else one `matched` across a rename), or None."""
+    keys: list[str | None] = []
     for f in current:
-        key = f.fingerprint if f.fingerprint in known else extra.get(f.fingerprint)
-        if key is not None and key in known:
-            seen.add(key)
-            out.append(dataclasses.replace(f, status=status_if_known))
-        else:
-            out.append(dataclasses.replace(f, status=Status.NEW))
-    fixed = tuple(
-        dataclasses.replace(known[fp], status=Status.FIXED) for fp in sorted(known) if fp not in seen
-    )
-    return Classification(tuple(out), fixed)
+        key = f.fingerprint if f.fingerprint in known else matched.get(f.fingerprint)
+        keys.append(key if key is not None and key in known else None)
+    return keys
+
+
+def _fixed(known: Mapping[str, Finding], keys: Sequence[str | None]) -> list[Finding]:
+    """Known findings nothing current pairs with, marked FIXED (by fingerprint)."""
+    seen = set(keys)
+    return [dataclasses.replace(known[fp], status=Status.FIXED) for fp in sorted(known) if fp not in seen]
 
 
 def merge_statuses(by_baseline: Classification, by_previous: Classification) -> Classification:
@@ -90,14 +100,11 @@ def match_against_base(
 ) -> tuple[list[Finding], list[Finding]]:
     """Pre-merge drift: (findings of head absent at base = new, findings of base gone = fixed)."""
     known = {f.fingerprint: f for f in base}
-    matched = match_with_renames(head, known, renames)
-    seen: set[str] = set()
-    new: list[Finding] = []
-    for f in head:  # as classify(), without copying the persisting findings nobody reports
-        key = f.fingerprint if f.fingerprint in known else matched.get(f.fingerprint)
-        if key is not None and key in known:
-            seen.add(key)
-        else:
-            new.append(f if f.status is Status.NEW else dataclasses.replace(f, status=Status.NEW))
-    fixed = [dataclasses.replace(known[fp], status=Status.FIXED) for fp in sorted(known) if fp not in seen]
-    return new, fixed
+    keys = _known_keys(head, known, match_with_renames(head, known, renames))
+    # as classify(), without copying the persisting findings nobody reports
+    new = [
+        f if f.status is Status.NEW else dataclasses.replace(f, status=Status.NEW)
+        for f, key in zip(head, keys, strict=True)
+        if key is None
+    ]
+    return new, _fixed(known, keys)
