@@ -56,7 +56,7 @@ def open_base(root: Path, ref: str) -> BaseRef:
         branch = None if lines[4] == "HEAD" else lines[4]
         return BaseRef(lines[2], Path(lines[0]), lines[1].rstrip("/"), lines[3], branch)
     # something is off (unknown REF, no commit yet, not a repository): ask one thing at a time
-    commit = resolve_ref(root, ref)
+    commit = _resolve_ref(root, ref)
     top = repo_toplevel(root)
     if top is None:
         raise GitError(f"{root} is not inside a git repository")
@@ -65,10 +65,9 @@ def open_base(root: Path, ref: str) -> BaseRef:
     return BaseRef(commit, top, "" if prefix == "." else prefix, head, branch)
 
 
-def resolve_ref(root: Path, ref: str) -> str:
-    """The commit id REF names, or GitError with the fix (exit 2)."""
-    if ref.startswith("-"):
-        raise GitError(f"--base {ref!r}: not a git revision")
+def _resolve_ref(root: Path, ref: str) -> str:
+    """The commit id REF names, or GitError with the fix (exit 2). `ref` was checked by
+    open_base not to look like an option."""
     try:
         out = run_git(root, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}", check=False)
     except GitUnavailable as exc:
