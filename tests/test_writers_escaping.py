@@ -9,7 +9,7 @@ from drift_samples import HOSTILE, sample_result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.domain import Severity
+from auditor.domain import Severity, Status
 from auditor.report.writers import github, markdown, text
 from auditor.report.writers.github import escape_data, escape_property
 from auditor.report.writers.markdown import md_code, md_text
@@ -37,10 +37,13 @@ def test_github_annotations_cannot_inject_commands():
 def test_github_annotates_only_new_findings_and_summarises():
     out = github.write(sample_result())
     lines = out.splitlines()
-    annotated = [line for line in lines if "title=auditor " in line]
-    assert len(annotated) == 3  # c1, s1, h1 are new; c2 baselined, s2 persisting
+    annotated = [line for line in lines if "title=auditor " in line and "title=auditor verdict" not in line]
+    assert len(annotated) == 3  # c1, s1, h1 are new; c2 baselined, s2 unchanged since the base
     assert any("endLine=11" in line for line in annotated)  # s1 spans 10-11
-    assert lines[-1].startswith("::notice::auditor: 3 new, 1 fixed, 1 persisting, 1 baselined")
+    assert lines[-1].startswith(
+        "::error title=auditor verdict::auditor: failed: 3 open findings at or above error "
+        "(3 new, 1 fixed, 1 unchanged since base, 1 baselined)"
+    )
     assert any(line.startswith("::warning file=shop/broken.py") for line in lines)
 
 
@@ -58,7 +61,8 @@ def test_markdown_neutralises_repo_strings():
 
 def test_markdown_summary_counts_and_split():
     out = markdown.write(sample_result())
-    assert out.startswith("❌ **auditor: failed** — 3 new finding(s) at or above `error`")
+    assert out.startswith("❌ **auditor: failed** — 3 open findings at or above error")
+    assert "| new | fixed | unchanged since base | baselined |" in out
     assert "| 3 | 1 | 1 | 1 |" in out
     assert "New findings by origin — ai: 1, mixed: 1, unknown: 1" in out
     assert "1 finding(s) fixed" in out
@@ -78,22 +82,30 @@ def test_markdown_fail_on_threshold():
     only_warning = replace(
         result, findings=tuple(f for f in result.findings if f.severity is Severity.WARNING)
     )
-    assert "passed" in markdown.write(only_warning)  # the warning is persisting, not new
-    assert "failed" in markdown.write(result, fail_on=Severity.WARNING)
+    # the warning is unchanged since the base: it fails no pre-merge check, whatever --fail-on
+    assert "passed" in markdown.write(replace(only_warning, fail_on=Severity.WARNING))
+    new_warning = replace(
+        only_warning, findings=tuple(replace(f, status=Status.NEW) for f in only_warning.findings)
+    )
+    assert "auditor: passed" in markdown.write(new_warning)
+    assert "auditor: failed" in markdown.write(replace(new_warning, fail_on=Severity.WARNING))
 
 
 def test_text_groups_by_rule_and_escapes_terminal_controls():
     out = text.write(sample_result())
     assert "\x1b" not in out and "\\x1b[31m" in out
-    assert out.index("layered (contract, 2)") < out.index("raw-sql-in-view (security, 3)")
+    # open findings are listed; the baselined c2 and s2 (unchanged since the base) only counted
+    assert out.index("layered (contract, 1)") < out.index("raw-sql-in-view (security, 2)")
+    assert "shop/domain/models.py:30" not in out
     assert "  shop/domain/models.py:3: error: shop.domain.models imports shop.api.views" in out
     assert "      shop.domain.models -> shop.api.views (l.3)" in out
     assert "how to fix: Move the conversion into shop.api." in out
-    assert (
-        out.rstrip()
-        .splitlines()[-1]
-        .startswith("5 finding(s) (4 error): 3 new, 1 persisting, 1 baselined, 1 fixed")
-    )
+    last = out.rstrip().splitlines()
+    assert last[-2] == ("3 new, 1 fixed, 1 unchanged since base, 1 baselined (2 not listed; -v lists them)")
+    assert last[-1] == "auditor: failed: 3 open findings at or above error"
+    verbose = text.write(sample_result(), verbose=True)
+    assert "not failing: baselined, suppressed or unchanged (2)" in verbose
+    assert "shop/domain/models.py:30" in verbose
 
 
 def test_text_colour_only_when_asked():

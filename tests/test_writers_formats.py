@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
@@ -81,14 +82,15 @@ def test_sarif_incomplete_run_is_not_successful():
 def test_gitlab_follows_code_quality_field_rules():
     items = json.loads(gitlab.write(sample_result()))
     jsonschema.validate(items, _schema("gitlab-codequality.schema.json"))
-    assert len(items) == 5
+    assert len(items) == 6  # 5 findings (suppressed ones left out) and 1 file not analysed
     fps = [i["fingerprint"] for i in items]
     assert len(set(fps)) == len(fps)
     assert all(len(fp) == 32 and int(fp, 16) >= 0 for fp in fps)
     by_check = {(i["check_name"], i["location"]["lines"]["begin"]): i["severity"] for i in items}
     assert by_check[("layered", 3)] == "major"
     assert by_check[("raw-sql-in-view", 10)] == "critical"
-    assert by_check[("raw-sql-in-view", 4)] == "major"  # security warning
+    assert by_check[("raw-sql-in-view", 4)] == "minor"  # a warning unchanged since the base: not failing
+    assert by_check[("auditor-not-analysed", 1)] == "minor"
 
 
 def test_gitlab_fingerprints_unique_even_when_findings_collide():
@@ -98,7 +100,7 @@ def test_gitlab_fingerprints_unique_even_when_findings_collide():
     dup = replace(result, findings=(*result.findings, replace(result.findings[0], line=99)))
     items = json.loads(gitlab.write(dup))
     fps = [i["fingerprint"] for i in items]
-    assert len(items) == 6 and len(set(fps)) == 6
+    assert len(items) == 7 and len(set(fps)) == 7  # 6 findings and 1 file not analysed
     # stable across runs
     assert gitlab.write(dup) == gitlab.write(dup)
 
@@ -112,12 +114,19 @@ def test_junit_one_testcase_per_rule_with_failures():
     assert "shop/domain/models.py:30" in cases["layered"].find("system-out").text
     assert cases["independent-checks"].find("failure") is None
     assert cases["no-cycles"].find("failure") is None
-    assert cases["analysis"].find("error") is not None
+    # a file not analysed, but the run not incomplete: listed, not failed
+    assert cases["analysis"].find("skipped") is not None and root.get("errors") == "0"
     suite = root.find("testsuite")
-    assert suite.get("tests") == "5" and suite.get("failures") == "2" and suite.get("errors") == "1"
-    # the persisting warning fails only with fail_on=warning
+    assert suite.get("tests") == "5" and suite.get("failures") == "2" and suite.get("errors") == "0"
+    assert suite.get("skipped") == "1"
+    verdict = {p.get("name"): p.get("value") for p in suite.iter("property")}
+    assert verdict["verdict"] == "failed: 3 open findings at or above error"
+    # the persisting warning: unchanged since the base, it fails no pre-merge check; in a run
+    # without a base ref it fails with fail_on=warning
     assert "x y.py" in cases["raw-sql-in-view"].find("system-out").text
-    strict = ET.fromstring(junit.write(sample_result(), fail_on=Severity.WARNING))
+    nightly = sample_result()
+    nightly = replace(nightly, info=replace(nightly.info, base=None), fail_on=Severity.WARNING)
+    strict = ET.fromstring(junit.write(nightly))
     failure = next(c for c in strict.iter("testcase") if c.get("name") == "raw-sql-in-view").find("failure")
     assert failure.get("message").startswith("3 finding(s)")
     failure_text = cases["raw-sql-in-view"].find("failure").text

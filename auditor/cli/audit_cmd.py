@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from auditor.cli.output import SEVERITIES, exit_status
-from auditor.domain import Severity
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -46,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
             counts[f.status.value] = counts.get(f.status.value, 0) + 1
         summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no findings"
         print(f"auditor: {summary}; {len(result.fixed)} fixed", file=sys.stderr)
+        for stage, why in result.info.skipped_stages:
+            print(f"auditor: not run: {stage}: {why}", file=sys.stderr)
+        print(f"auditor: {result.verdict.headline()}", file=sys.stderr)
         print(out_dir / "index.html")
-    fail_on = Severity(args.fail_on) if args.fail_on else Severity.ERROR
-    return exit_status(result, fail_on, args.allow_incomplete)
+    return exit_status(result)

@@ -7,7 +7,6 @@ import sys
 from typing import Any
 
 from auditor.cli.output import FORMATS, SEVERITIES, emit, exit_status
-from auditor.domain import Severity
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -49,9 +48,8 @@ def run(args: argparse.Namespace) -> int:
         from auditor.report.writers.text import write as write_text
 
         color = sys.stdout.isatty() and not args.output
-        text = write_text(result, color=color)
+        text = write_text(result, color=color, verbose=args.verbose > 0)
     else:
         text = render(result, fmt)
     emit(text, args.output)
-    fail_on = Severity(args.fail_on) if args.fail_on else config.fail_on
-    return exit_status(result, fail_on, args.allow_incomplete)
+    return exit_status(result)

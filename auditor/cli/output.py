@@ -6,11 +6,9 @@ import contextlib
 import sys
 from pathlib import Path
 
-from auditor.domain import Severity
 from auditor.domain.errors import UsageError
 from auditor.domain.run import RunResult
 from auditor.report import FORMATS
-from auditor.report.writers._common import failing_findings
 
 SEVERITIES = ("error", "warning", "info")
 __all__ = ["FORMATS", "SEVERITIES", "emit", "exit_status"]
@@ -33,12 +31,10 @@ def emit(text: str, output: str | None) -> None:
         sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
 
 
-def exit_status(result: RunResult, fail_on: Severity, allow_incomplete: bool) -> int:
-    """0 when no open finding is at/above fail_on; 1 otherwise, or when the run was incomplete."""
-    if failing_findings(result, fail_on):
-        return 1
-    if result.info.incomplete and not allow_incomplete:
+def exit_status(result: RunResult) -> int:
+    """The run's verdict as an exit code (0 passed, 1 failed); why an incomplete run failed on stderr."""
+    verdict = result.verdict
+    if verdict.incomplete and not verdict.incomplete_allowed:
         for reason in result.info.incomplete_reasons:
             print(f"auditor: incomplete run: {reason}", file=sys.stderr)
-        return 1
-    return 0
+    return verdict.exit_code

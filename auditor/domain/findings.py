@@ -98,6 +98,11 @@ class Finding:
     extra: tuple[tuple[str, str], ...] = field(default=())  # free-form metadata, stable order
 
     @property
+    def is_open(self) -> bool:
+        """Still needs action: new or persisting, neither accepted in a baseline nor suppressed."""
+        return self.status in (Status.NEW, Status.PERSISTING) and self.suppressed_by is None
+
+    @property
     def location(self) -> str:
         if self.path is None:
             return "-"

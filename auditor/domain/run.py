@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from auditor.domain.code import AnalysisError
-from auditor.domain.findings import Finding
+from auditor.domain.findings import Finding, Severity, Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +25,7 @@ class RunInfo:
     incomplete_reasons: tuple[str, ...] = ()  # e.g. "semgrep: timed out after 1800 s"
     packs: tuple[tuple[str, str], ...] = ()  # (name, version)
     warnings: tuple[str, ...] = ()
+    skipped_stages: tuple[tuple[str, str], ...] = ()  # (stage, why it did not run), e.g. --no-semgrep
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,43 @@ class RuleHealth:
 
 
 @dataclass(frozen=True, slots=True)
+class Verdict:
+    """The one verdict of a run. Every writer shows it and the exit code follows it.
+
+    Failed when an open finding (new or persisting, not baselined, not suppressed) is at or
+    above `fail_on`, or when the run was incomplete and that was not allowed.
+    """
+
+    fail_on: Severity
+    failing: int  # open findings at or above fail_on
+    incomplete: bool
+    incomplete_allowed: bool
+
+    @property
+    def passed(self) -> bool:
+        return self.failing == 0 and (not self.incomplete or self.incomplete_allowed)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.passed else 1
+
+    @property
+    def word(self) -> str:
+        return "passed" if self.passed else "failed"
+
+    def headline(self) -> str:
+        """`passed` or `failed`, with why, in one line (the same words in every output)."""
+        at = f"at or above {self.fail_on.value}"
+        if self.failing:
+            why = f"{self.failing} open finding{'s' if self.failing != 1 else ''} {at}"
+        else:
+            why = f"no open finding {at}"
+        if self.incomplete:
+            why += "; incomplete run" + (" (allowed)" if self.incomplete_allowed else "")
+        return f"{self.word}: {why}"
+
+
+@dataclass(frozen=True, slots=True)
 class RunResult:
     info: RunInfo
     findings: tuple[Finding, ...] = ()  # current findings, each with its status
@@ -135,3 +173,18 @@ class RunResult:
     api_changes: tuple[ApiChange, ...] = ()
     health: RuleHealth = RuleHealth()
     layers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # layer name -> patterns
+    fail_on: Severity = Severity.ERROR  # --fail-on, else the config's fail_on, else error
+    allow_incomplete: bool = False  # --allow-incomplete: an incomplete run alone does not fail
+
+    def fails(self, finding: Finding) -> bool:
+        """Whether `finding` fails this run: open and at or above fail_on. In a pre-merge check
+        (a base ref) only what the change makes worse fails: a finding REF has too does not."""
+        if not finding.is_open or not finding.severity.at_least(self.fail_on):
+            return False
+        return not (self.info.base is not None and finding.status is Status.PERSISTING)
+
+    @property
+    def verdict(self) -> Verdict:
+        """The one place the verdict is decided."""
+        failing = sum(1 for f in self.findings if self.fails(f))
+        return Verdict(self.fail_on, failing, self.info.incomplete, self.allow_incomplete)

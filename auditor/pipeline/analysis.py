@@ -43,6 +43,7 @@ class Analysis:
     line_origins: dict[str, FileAttribution] = field(default_factory=dict)
     health: RuleHealth = field(default_factory=RuleHealth)
     suppressed: list[Finding] = field(default_factory=list)
+    skipped_stages: list[tuple[str, str]] = field(default_factory=list)  # (stage, why not run)
 
 
 @contextmanager
@@ -100,6 +101,8 @@ def analyse(
     if runs_semgrep(opts, config):
         with _timed(stages, "semgrep"):
             _run_security(analysis, opts, root, security_files)
+    else:
+        analysis.skipped_stages.append(("semgrep", semgrep_skipped_because(opts, config)))
     if attribution != "none":
         with _timed(stages, "attribution"):
             _run_attribution(analysis, opts, root, only_findings=attribution == "findings")
@@ -112,6 +115,15 @@ def analyse(
 def runs_semgrep(opts: RunOptions, config: AuditorConfig) -> bool:
     """Whether the security stage runs: not --no-semgrep, enabled, and rules to run."""
     return bool(opts.semgrep and config.semgrep.enabled and config.semgrep_rules)
+
+
+def semgrep_skipped_because(opts: RunOptions, config: AuditorConfig) -> str:
+    """Why the security stage does not run (when `runs_semgrep` is False)."""
+    if not opts.semgrep:
+        return "--no-semgrep: security findings were neither checked nor compared"
+    if not config.semgrep.enabled:
+        return "disabled in the configuration ([semgrep] enabled = false)"
+    return "no security rules: the configured packs have no semgrep rules"
 
 
 def project_graph(opts: RunOptions, root: Path, config: AuditorConfig) -> ImportGraph:
@@ -261,6 +273,7 @@ def to_result(
         incomplete_reasons=tuple(analysis.incomplete_reasons),
         packs=tuple((p.name, p.version) for p in analysis.config.packs),
         warnings=tuple(analysis.warnings),
+        skipped_stages=tuple(analysis.skipped_stages),
     )
     return RunResult(
         info=info,
@@ -273,6 +286,8 @@ def to_result(
         cycles=cycles,
         health=analysis.health,
         layers={k: tuple(v) for k, v in analysis.config.layers.items()},
+        fail_on=opts.fail_on or analysis.config.fail_on,
+        allow_incomplete=opts.allow_incomplete,
     )
 
 

@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from auditor.domain import Severity
 from auditor.domain.errors import UsageError
 
 
@@ -23,6 +24,7 @@ class RunOptions:
     semgrep_binary: str = "semgrep"
     baseline: Path | None = None  # None: config's baseline, else ROOT/auditor-baseline.json if present
     allow_incomplete: bool = False
+    fail_on: Severity | None = None  # --fail-on; None: the config's fail_on
     today: dt.date = field(default_factory=dt.date.today)
     verbosity: int = 0
 
@@ -52,6 +54,7 @@ def options_from_args(args: argparse.Namespace) -> RunOptions:
         semgrep_binary=os.environ.get("AUDITOR_SEMGREP", "semgrep"),
         baseline=Path(baseline).resolve() if baseline else None,
         allow_incomplete=getattr(args, "allow_incomplete", False),
+        fail_on=Severity(args.fail_on) if getattr(args, "fail_on", None) else None,
         today=dt.date.fromisoformat(today) if today else dt.date.today(),
         verbosity=getattr(args, "verbose", 0) - getattr(args, "quiet", 0),
     )

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from auditor.domain.errors import UsageError
-from auditor.domain.findings import Severity
 from auditor.domain.run import RunResult
 
 FORMATS = ("text", "json", "sarif", "gitlab", "junit", "github", "markdown")
@@ -19,7 +18,6 @@ def render(
     fmt: str,
     *,
     color: bool = False,
-    fail_on: Severity = Severity.ERROR,
     rules: Sequence[str] = (),
 ) -> str:
     """The report in format `fmt` (one of FORMATS); pure and deterministic.
@@ -46,7 +44,7 @@ def render(
     if fmt == "junit":
         from auditor.report.writers import junit
 
-        return junit.write(result, rules=rules, fail_on=fail_on)
+        return junit.write(result, rules=rules)
     if fmt == "github":
         from auditor.report.writers import github
 
@@ -54,7 +52,7 @@ def render(
     if fmt == "markdown":
         from auditor.report.writers import markdown
 
-        return markdown.write(result, fail_on=fail_on)
+        return markdown.write(result)
     raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
 
 

@@ -21,6 +21,8 @@ TOP_RULES_IN_TREND = 8
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
+    passed: bool  # the run's verdict (RunResult.verdict), the same one the exit code follows
+    headline: str  # e.g. "failed: 2 open findings at or above warning"
     new: int
     fixed: int
     persisting: int
@@ -32,6 +34,7 @@ class Verdict:
     incomplete_reasons: tuple[str, ...]
     warnings: tuple[str, ...]
     error_count: int
+    skipped_stages: tuple[tuple[str, str], ...] = ()
 
     @property
     def delta(self) -> int | None:
@@ -199,6 +202,8 @@ def _verdict(result: RunResult, current: Sequence[Finding]) -> Verdict:
         deltas = tuple((o, now.get(o, 0) - previous.by_origin.get(o, 0)) for o in ORIGINS)
     fixed = len(result.fixed) + sum(1 for f in result.findings if f.status == Status.FIXED)
     return Verdict(
+        passed=result.verdict.passed,
+        headline=result.verdict.headline(),
         new=statuses.get("new", 0),
         fixed=fixed,
         persisting=statuses.get("persisting", 0),
@@ -211,6 +216,7 @@ def _verdict(result: RunResult, current: Sequence[Finding]) -> Verdict:
         or (("the run is incomplete",) if result.info.incomplete else ()),
         warnings=result.info.warnings,
         error_count=len(result.errors),
+        skipped_stages=result.info.skipped_stages,
     )
 
 

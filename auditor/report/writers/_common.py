@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from auditor.domain.findings import Finding, Origin, Severity, Status
 from auditor.domain.run import RunResult
@@ -23,7 +24,7 @@ def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
 
 def is_open(f: Finding) -> bool:
     """A finding that still needs action: neither accepted in the baseline nor suppressed."""
-    return f.status in (Status.NEW, Status.PERSISTING) and f.suppressed_by is None
+    return f.is_open
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +56,30 @@ def is_new(f: Finding) -> bool:
     return f.status is Status.NEW and f.suppressed_by is None
 
 
-def failing_findings(result: RunResult, fail_on: Severity = Severity.ERROR) -> list[Finding]:
-    """The gate: open findings at/above `fail_on` (baselined ones never fail a run)."""
-    return [f for f in result.findings if is_open(f) and f.severity.at_least(fail_on)]
+def failing_findings(result: RunResult) -> list[Finding]:
+    """The findings that fail the run (result.verdict counts them)."""
+    return [f for f in result.findings if result.fails(f)]
 
 
-def failing(result: RunResult, fail_on: Severity = Severity.ERROR) -> bool:
-    """The verdict: an open finding at/above `fail_on`, or an incomplete run."""
-    return result.info.incomplete or bool(failing_findings(result, fail_on))
+def unchanged_at_base(f: Finding, result: RunResult) -> bool:
+    """In a pre-merge check, a finding REF has too (counted, not listed, never failing)."""
+    return result.info.base is not None and f.status is Status.PERSISTING
+
+
+def persisting_word(result: RunResult) -> str:
+    """What `persisting` means in this run: seen in the previous run, or present at the base ref."""
+    return "unchanged since base" if result.info.base is not None else "persisting"
+
+
+def verdict_dict(result: RunResult) -> dict[str, Any]:
+    """The verdict as JSON-ready data (report.json's `run.verdict`, SARIF's run properties)."""
+    verdict = result.verdict
+    return {
+        "result": verdict.word,
+        "passed": verdict.passed,
+        "fail_on": verdict.fail_on.value,
+        "failing": verdict.failing,
+        "incomplete": verdict.incomplete,
+        "incomplete_allowed": verdict.incomplete_allowed,
+        "headline": verdict.headline(),
+    }

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from auditor.domain.findings import Finding, Severity
 from auditor.domain.run import RunResult
-from auditor.report.writers._common import counts, is_new, sorted_findings
-
-COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+from auditor.report.writers._common import counts, persisting_word, sorted_findings, unchanged_at_base
 
 
 def escape_data(value: str) -> str:
@@ -29,14 +27,17 @@ def annotation(command: str, message: str, **properties: str | int | None) -> st
     return f"{head}::{escape_data(message)}"
 
 
-def _finding_line(f: Finding) -> str:
+def _finding_line(f: Finding, fails: bool) -> str:
     message = f.message
     if f.guidance:
         message += f"\n{f.guidance}"
     who = f.origin.value + (f" ({f.agent})" if f.agent else "")
     message += f"\norigin: {who}; owner: {f.owner or 'unowned'}"
+    # a finding that fails the run is an error annotation, whatever its severity; others
+    # never look worse than the verdict they do not change
+    command = "error" if fails else ("notice" if f.severity is Severity.INFO else "warning")
     return annotation(
-        COMMAND[f.severity],
+        command,
         message,
         file=f.path,
         line=f.line if f.path else None,
@@ -46,15 +47,22 @@ def _finding_line(f: Finding) -> str:
 
 
 def write(result: RunResult) -> str:
-    lines = [_finding_line(f) for f in sorted_findings(result.findings) if is_new(f)]
+    lines = [
+        _finding_line(f, result.fails(f))
+        for f in sorted_findings(result.findings)
+        if f.is_open and not unchanged_at_base(f, result)
+    ]
     for e in sorted(result.errors, key=lambda e: (e.path, e.message)):
         lines.append(annotation("warning", f"not analysed: {e.message}", file=e.path, title="auditor"))
+    for stage, why in result.info.skipped_stages:
+        lines.append(annotation("warning", f"not run: {stage} ({why})", title="auditor"))
     c = counts(result)
+    verdict = result.verdict
     summary = (
-        f"auditor: {c.new} new, {c.fixed} fixed, {c.persisting} persisting, "
-        f"{c.baselined} baselined finding(s)"
+        f"auditor: {verdict.headline()} ({c.new} new, {c.fixed} fixed, {c.persisting} "
+        f"{persisting_word(result)}, {c.baselined} baselined)"
     )
     if result.info.incomplete:
         summary += "; INCOMPLETE run: " + "; ".join(result.info.incomplete_reasons)
-    lines.append(annotation("error" if result.info.incomplete else "notice", summary))
+    lines.append(annotation("notice" if verdict.passed else "error", summary, title="auditor verdict"))
     return "\n".join(lines) + "\n"

@@ -15,16 +15,17 @@ from auditor.domain.run import RunResult
 from auditor.report.writers._common import sorted_findings
 
 GITLAB_SEVERITIES = ("info", "minor", "major", "critical", "blocker")
-_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
-_SECURITY_SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "minor"}
 
 
-def gitlab_severity(f: Finding) -> str:
-    table = _SECURITY_SEVERITY if f.kind is FindingKind.SECURITY else _SEVERITY
-    return table[f.severity]
+def gitlab_severity(f: Finding, fails: bool) -> str:
+    """GitLab's scale follows the verdict: a finding that fails the run is major (critical for
+    security rules); one that does not (below --fail-on, baselined) is minor or info."""
+    if fails:
+        return "critical" if f.kind is FindingKind.SECURITY else "major"
+    return "info" if f.severity is Severity.INFO or not f.is_open else "minor"
 
 
-def _issue(f: Finding, fingerprint: str) -> dict[str, Any]:
+def _issue(f: Finding, fingerprint: str, fails: bool) -> dict[str, Any]:
     description = f"[{f.rule}] {f.message}"
     if f.status.value != "new":
         description += f" ({f.status.value})"
@@ -36,7 +37,7 @@ def _issue(f: Finding, fingerprint: str) -> dict[str, Any]:
         "description": description,
         "check_name": f.rule,
         "fingerprint": fingerprint,
-        "severity": gitlab_severity(f),
+        "severity": gitlab_severity(f, fails),
         "categories": ["Security"] if f.kind is FindingKind.SECURITY else ["Complexity"],
         "location": {"path": path or ".", "lines": {"begin": max(f.line or 1, 1)}},
     }
@@ -56,5 +57,43 @@ def write(result: RunResult) -> str:
                 break
             n += 1
         seen.add(digest)
-        issues.append(_issue(f, digest))
+        issues.append(_issue(f, digest, result.fails(f)))
+    issues += _run_issues(result)
     return json.dumps(issues, indent=2, ensure_ascii=True) + "\n"
+
+
+def _run_issues(result: RunResult) -> list[dict[str, Any]]:
+    """Code Quality has no run-level field: an incomplete run, a stage that did not run and a
+    file that was not analysed each become an issue, so the merge request shows them."""
+    problems = [
+        ("auditor-incomplete-run", reason, ".", "blocker") for reason in result.info.incomplete_reasons
+    ]
+    if result.info.incomplete and not problems:
+        problems.append(("auditor-incomplete-run", "the run is incomplete", ".", "blocker"))
+    if result.verdict.incomplete_allowed:
+        problems = [(name, f"{text} (allowed)", path, "info") for name, text, path, _ in problems]
+    problems += [
+        ("auditor-stage-not-run", f"{stage} did not run: {why}", ".", "info")
+        for stage, why in result.info.skipped_stages
+    ]
+    problems += [
+        ("auditor-not-analysed", f"not analysed: {e.message}", e.path or ".", "minor")
+        for e in sorted(result.errors, key=lambda e: (e.path, e.message))
+    ]
+    issues = []
+    for name, text, path, severity in problems:
+        digest = hashlib.md5(
+            f"{name}\x1f{path}\x1f{text}".encode("utf-8", "surrogatepass"), usedforsecurity=False
+        ).hexdigest()
+        issues.append(
+            {
+                "type": "issue",
+                "description": text,
+                "check_name": name,
+                "fingerprint": digest,
+                "severity": severity,
+                "categories": ["Bug Risk"],
+                "location": {"path": path.lstrip("/") or ".", "lines": {"begin": 1}},
+            }
+        )
+    return issues

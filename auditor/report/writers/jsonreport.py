@@ -23,7 +23,7 @@ from auditor.domain.run import (
     RunInfo,
     RunResult,
 )
-from auditor.report.writers._common import TOOL_NAME, sorted_findings
+from auditor.report.writers._common import TOOL_NAME, sorted_findings, verdict_dict
 
 SCHEMA_VERSION = 1
 
@@ -60,8 +60,10 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
     }
 
 
-def _run_dict(info: RunInfo) -> dict[str, Any]:
+def _run_dict(result: RunResult) -> dict[str, Any]:
+    info = result.info
     return {
+        "verdict": verdict_dict(result),
         "root": info.root,
         "commit": info.commit,
         "branch": info.branch,
@@ -73,6 +75,7 @@ def _run_dict(info: RunInfo) -> dict[str, Any]:
         "stages": {k: round(v, 3) for k, v in sorted(info.stages.items())},
         "packs": [{"name": n, "version": v} for n, v in info.packs],
         "warnings": list(info.warnings),
+        "skipped_stages": [{"stage": stage, "reason": why} for stage, why in info.skipped_stages],
     }
 
 
@@ -95,7 +98,7 @@ def report_dict(result: RunResult) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": result.info.tool_version},
-        "run": _run_dict(result.info),
+        "run": _run_dict(result),
         "findings": [finding_to_dict(f) for f in sorted_findings(result.findings)],
         "fixed": [finding_to_dict(f) for f in sorted_findings(result.fixed)],
         "attribution": _attribution_dict(result.attribution),
@@ -210,7 +213,9 @@ def _result_from_dict(d: Mapping[str, Any]) -> RunResult:
         incomplete_reasons=tuple(run.get("incomplete_reasons", ())),
         packs=tuple((p["name"], p["version"]) for p in run.get("packs", ())),
         warnings=tuple(run.get("warnings", ())),
+        skipped_stages=tuple((s["stage"], s["reason"]) for s in run.get("skipped_stages", ())),
     )
+    verdict = run.get("verdict", {})
     return RunResult(
         info=info,
         findings=tuple(finding_from_dict(f) for f in d.get("findings", ())),
@@ -237,6 +242,8 @@ def _result_from_dict(d: Mapping[str, Any]) -> RunResult:
         api_changes=tuple(ApiChange(**c) for c in d.get("api_changes", ())),
         health=RuleHealth(**{k: tuple(v) for k, v in health.items()}),
         layers={k: tuple(v) for k, v in d.get("layers", {}).items()},
+        fail_on=Severity(verdict.get("fail_on", "error")),
+        allow_incomplete=bool(verdict.get("incomplete_allowed", False)),
     )
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from auditor.domain.findings import Finding, Severity
+from auditor.domain.findings import Finding
 from auditor.domain.run import RunResult
-from auditor.report.writers._common import TOOL_NAME, is_open, sorted_findings
+from auditor.report.writers._common import TOOL_NAME, sorted_findings
 
 # XML 1.0 forbids most control characters even as character references: drop them.
 _XML_ILLEGAL = {c: None for c in range(0x20) if c not in (0x9, 0xA, 0xD)}
@@ -33,20 +33,26 @@ def _describe(f: Finding) -> str:
     return text
 
 
-def write(result: RunResult, rules: Sequence[str] = (), fail_on: Severity = Severity.ERROR) -> str:
+def write(result: RunResult, rules: Sequence[str] = ()) -> str:
     by_rule: dict[str, list[Finding]] = {}
     for f in sorted_findings(result.findings):
         by_rule.setdefault(f.rule, []).append(f)
     all_rules = sorted(set(by_rule) | set(result.health.unmatched_rules) | set(rules))
     suites = ET.Element("testsuites", name=TOOL_NAME)
     suite = ET.SubElement(suites, "testsuite", name=TOOL_NAME)
+    verdict = result.verdict
+    properties = ET.SubElement(suite, "properties")
+    ET.SubElement(properties, "property", name="verdict", value=verdict.headline())
+    ET.SubElement(properties, "property", name="fail_on", value=verdict.fail_on.value)
+    for stage, why in result.info.skipped_stages:
+        ET.SubElement(properties, "property", name=f"not run: {stage}", value=xml_text(why))
     failures = 0
     for rule in all_rules:
         findings = by_rule.get(rule, [])
         kind = findings[0].kind.value if findings else "rule"
         case = ET.SubElement(suite, "testcase", classname=f"{TOOL_NAME}.{kind}", name=xml_text(rule))
         case.set("time", "0")
-        open_ = [f for f in findings if is_open(f) and f.severity.at_least(fail_on)]
+        open_ = [f for f in findings if result.fails(f)]
         if open_:
             failures += 1
             failure = ET.SubElement(
@@ -62,16 +68,20 @@ def write(result: RunResult, rules: Sequence[str] = (), fail_on: Severity = Seve
             out = ET.SubElement(case, "system-out")
             out.text = xml_text("not failing:\n" + "\n".join(_describe(f) for f in others))
     errors = sorted(result.errors, key=lambda e: (e.path, e.message))
+    error_count = skipped = 0
     if errors or result.info.incomplete:
+        # an incomplete run is an error unless --allow-incomplete: then it is listed, not failed
         case = ET.SubElement(suite, "testcase", classname=f"{TOOL_NAME}.run", name="analysis")
         lines = [f"{e.path}: {e.message}" for e in errors] + list(result.info.incomplete_reasons)
-        err = ET.SubElement(case, "error", message=xml_text(f"{len(lines)} problem(s) during analysis"))
+        fails = result.info.incomplete and not verdict.incomplete_allowed
+        error_count, skipped = int(fails), int(not fails)
+        err = ET.SubElement(case, "error" if fails else "skipped", message=xml_text(f"{len(lines)} problem(s) during analysis"))
         err.text = xml_text("\n".join(lines))
-    tests = len(suite)
-    error_count = 1 if (errors or result.info.incomplete) else 0
+    tests = len(suite) - 1  # not the <properties> element
     for element in (suite, suites):
         element.set("tests", str(tests))
         element.set("failures", str(failures))
         element.set("errors", str(error_count))
+        element.set("skipped", str(skipped))
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 
-from auditor.domain.findings import Severity
 from auditor.domain.run import RunResult
-from auditor.report.writers._common import counts, failing, is_new, sorted_findings
+from auditor.report.writers._common import counts, is_new, persisting_word, sorted_findings
 
 MAX_ROWS = 50
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~-])")
@@ -35,19 +34,20 @@ def md_code(value: str) -> str:
     return f"`{value}`" if value.strip() else ""
 
 
-def write(result: RunResult, fail_on: Severity = Severity.ERROR, max_rows: int = MAX_ROWS) -> str:
+def write(result: RunResult, max_rows: int = MAX_ROWS) -> str:
     c = counts(result)
-    failed = failing(result, fail_on)
-    verdict = "❌ **auditor: failed**" if failed else "✅ **auditor: passed**"
-    at_or_above = sum(n for s, n in c.new_by_severity.items() if Severity(s).at_least(fail_on))
-    lines = [f"{verdict} — {at_or_above} new finding(s) at or above `{fail_on.value}`", ""]
+    verdict = result.verdict
+    mark = "✅" if verdict.passed else "❌"
+    lines = [f"{mark} **auditor: {verdict.word}** — {md_text(verdict.headline().partition(': ')[2])}", ""]
     if result.info.base:
         lines += [f"Compared with {md_code(result.info.base)}.", ""]
     if result.info.incomplete:
         reasons = "; ".join(md_text(r) for r in result.info.incomplete_reasons) or "see the log"
         lines += [f"⚠️ **Incomplete run**: {reasons}", ""]
+    for stage, why in result.info.skipped_stages:
+        lines += [f"⚠️ Not run: {md_text(stage)} ({md_text(why)})", ""]
     lines += [
-        "| new | fixed | persisting | baselined |",
+        f"| new | fixed | {persisting_word(result)} | baselined |",
         "|---:|---:|---:|---:|",
         f"| {c.new} | {c.fixed} | {c.persisting} | {c.baselined} |",
         "",

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from auditor.domain.findings import Finding, FindingKind, Severity, Status
 from auditor.domain.run import RunResult
-from auditor.report.writers._common import TOOL_NAME, sorted_findings
+from auditor.report.writers._common import TOOL_NAME, sorted_findings, verdict_dict
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -140,6 +140,10 @@ def sarif_dict(result: RunResult) -> dict[str, Any]:
     notifications += [
         {"level": "error", "message": {"text": reason}} for reason in result.info.incomplete_reasons
     ]
+    notifications += [
+        {"level": "warning", "message": {"text": f"not run: {stage} ({why})"}}
+        for stage, why in result.info.skipped_stages
+    ]
     invocation: dict[str, Any] = {
         "executionSuccessful": not result.info.incomplete,
         "toolExecutionNotifications": notifications,
@@ -156,7 +160,12 @@ def sarif_dict(result: RunResult) -> dict[str, Any]:
         "invocations": [invocation],
         "results": [_result(f, index[f.rule], module_paths) for f in findings],
         "columnKind": "unicodeCodePoints",
-        "properties": {"fixed": len(result.fixed), "base": result.info.base, "commit": result.info.commit},
+        "properties": {
+            "fixed": len(result.fixed),
+            "base": result.info.base,
+            "commit": result.info.commit,
+            "verdict": verdict_dict(result),
+        },
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from auditor.domain.findings import Finding, Severity
+from auditor.domain.findings import Finding
 from auditor.domain.run import RunResult
-from auditor.report.writers._common import counts, sorted_findings
+from auditor.report.writers._common import counts, persisting_word, sorted_findings, unchanged_at_base
 
 _ANSI = {"error": "31", "warning": "33", "info": "36", "dim": "2", "bold": "1", "good": "32"}
 
@@ -51,21 +51,35 @@ def _finding(f: Finding, style: _Style) -> list[str]:
     return lines
 
 
-def write(result: RunResult, color: bool = False) -> str:
-    style = _Style(color)
+def _grouped(findings: list[Finding], style: _Style) -> list[str]:
+    """Findings grouped by rule, each group with its guidance."""
     by_rule: dict[str, list[Finding]] = {}
-    for f in sorted_findings(result.findings):
+    for f in sorted_findings(findings):
         by_rule.setdefault(f.rule, []).append(f)
     out: list[str] = []
     for rule in sorted(by_rule):
-        findings = by_rule[rule]
-        out.append(style(f"{plain(rule)} ({findings[0].kind.value}, {len(findings)})", "bold"))
-        for f in findings:
+        group = by_rule[rule]
+        out.append(style(f"{plain(rule)} ({group[0].kind.value}, {len(group)})", "bold"))
+        for f in group:
             out += _finding(f, style)
-        guidance = next((f.guidance for f in findings if f.guidance), None)
+        guidance = next((f.guidance for f in group if f.guidance), None)
         if guidance:
             out.append(f"  how to fix: {plain(guidance)}")
         out.append("")
+    return out
+
+
+def write(result: RunResult, color: bool = False, verbose: bool = False) -> str:
+    """Open findings (the ones that need action) and fixed ones are listed; baselined,
+    suppressed and, in a pre-merge check, unchanged ones are counted (listed when `verbose`)."""
+    style = _Style(color)
+    listed = [f for f in result.findings if f.is_open and not unchanged_at_base(f, result)]
+    quiet = [f for f in result.findings if not f.is_open or unchanged_at_base(f, result)]
+    out = _grouped(listed, style)
+    if quiet and verbose:
+        out.append(style(f"not failing: baselined, suppressed or unchanged ({len(quiet)})", "dim"))
+        out.append("")
+        out += _grouped(quiet, style)
     if result.fixed:
         out.append(style(f"fixed ({len(result.fixed)})", "good"))
         out += [
@@ -73,23 +87,38 @@ def write(result: RunResult, color: bool = False) -> str:
             for f in sorted_findings(result.fixed)
         ]
         out.append("")
+    out += _completeness(result, style)
+    c = counts(result)
+    parts = [f"{c.new} new", f"{c.fixed} fixed", f"{c.persisting} {persisting_word(result)}"]
+    parts.append(f"{c.baselined} baselined")
+    if c.suppressed:
+        parts.append(f"{c.suppressed} suppressed")
+    summary = ", ".join(parts)
+    if quiet and not verbose:
+        summary += f" ({len(quiet)} not listed; -v lists them)"
+    out.append(summary)
+    verdict = result.verdict
+    out.append(style(f"auditor: {verdict.headline()}", "good" if verdict.passed else "error"))
+    return "\n".join(out) + "\n"
+
+
+def _completeness(result: RunResult, style: _Style) -> list[str]:
+    """What was not analysed or not run, and why: never skipped in silence."""
+    out: list[str] = []
     if result.errors:
         out.append(style(f"not analysed ({len(result.errors)})", "warning"))
         out += [f"  {plain(e.path)}: {plain(e.message)}" for e in sorted(result.errors, key=lambda e: e.path)]
+        out.append("")
+    if result.info.skipped_stages:
+        out.append(style(f"stages not run ({len(result.info.skipped_stages)})", "warning"))
+        out += [f"  {plain(stage)}: {plain(why)}" for stage, why in result.info.skipped_stages]
+        out.append("")
+    if result.info.incomplete:
+        out.append(style("incomplete run", "error"))
+        out += [f"  {plain(r)}" for r in result.info.incomplete_reasons]
         out.append("")
     if result.info.warnings:  # e.g. no git history: every origin is unknown
         out.append(style(f"warnings ({len(result.info.warnings)})", "warning"))
         out += [f"  {plain(w)}" for w in result.info.warnings]
         out.append("")
-    c = counts(result)
-    errors = sum(1 for f in result.findings if f.severity is Severity.ERROR and f.suppressed_by is None)
-    summary = (
-        f"{len(result.findings)} finding(s) ({errors} error): {c.new} new, {c.persisting} persisting, "
-        f"{c.baselined} baselined, {c.fixed} fixed"
-    )
-    if result.errors:
-        summary += f"; {len(result.errors)} file(s) not analysed"
-    if result.info.incomplete:
-        summary += "; INCOMPLETE: " + "; ".join(plain(r) for r in result.info.incomplete_reasons)
-    out.append(style(summary, "bold"))
-    return "\n".join(out) + "\n"
+    return out
