@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from auditor.domain import Finding, FindingKind, Severity, Status, fingerprint
 from auditor.domain.errors import ConfigError, GitError, UsageError
 from auditor.drift.baseline import classify_against_baseline, load_baseline, update_baseline, write_baseline
-from auditor.drift.classify import classify, match_against_base, merge_statuses
+from auditor.drift.classify import classify, classify_against_base, merge_statuses
 from auditor.drift.renames import match_with_renames, module_renames, parse_name_status, rename_map
 
 TODAY = dt.date(2026, 11, 25)
@@ -244,7 +244,7 @@ def test_suppressed_findings_are_not_baselined(tmp_path):
     assert [e.fingerprint for e in b.entries] == ["a"]
 
 
-def test_match_against_base_reports_new_and_fixed_across_rename(repo):
+def test_classify_against_base_reports_new_and_fixed_across_rename(repo):
     base_commit = repo.head()
     at_base = [
         violation("shop.domain.models", "shop.api.views", "f", "shop/domain/models.py", 5),
@@ -255,8 +255,11 @@ def test_match_against_base_reports_new_and_fixed_across_rename(repo):
         violation("shop.domain.entities", "shop.api.views", "f", "shop/domain/entities.py", 55),
         violation("shop.domain.entities", "shop.cache", "f", "shop/domain/entities.py", 7),
     ]
-    new, fixed = match_against_base(at_head, at_base, rename_map(repo.path, base_commit))
+    by_base = classify_against_base(at_head, at_base, rename_map(repo.path, base_commit))
+    new = by_base.new
     assert [f.imported for f in new] == ["shop.cache"] and new[0].status is Status.NEW
+    assert [f.status for f in by_base.findings if f.imported == "shop.api.views"] == [Status.PERSISTING]
+    fixed = by_base.fixed
     assert [f.imported for f in fixed] == ["shop.db"] and fixed[0].status is Status.FIXED
 
 

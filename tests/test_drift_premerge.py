@@ -31,7 +31,7 @@ def check(repo: GitRepo, capsys) -> tuple[int, list[dict], list[dict]]:
     capsys.readouterr()
     code = main(["check", str(repo.path), "--base", "main", "--no-semgrep", "--no-cache", "--format", "json"])
     doc = json.loads(capsys.readouterr().out)
-    errors = [f for f in doc["findings"] if f["severity"] == "error"]
+    errors = [f for f in doc["findings"] if f["severity"] == "error" and f["status"] == "new"]
     return code, errors, [f for f in doc["fixed"] if f["severity"] == "error"]
 
 
@@ -55,6 +55,39 @@ def test_existing_violation_not_reported_new_one_is(repo, capsys):
     code, new, _ = check(repo, capsys)
     assert code == 1 and [f["path"] for f in new] == ["shop/domain/other.py"]
     assert new[0]["status"] == "new"
+
+
+def test_a_finding_the_base_has_is_counted_unchanged_not_listed_and_never_fails(repo, capsys):
+    repo.commit({"shop/domain/other.py": "from shop.api import views\n"}, "add violation")
+    capsys.readouterr()
+    main(["check", str(repo.path), "--base", "main", "--no-semgrep", "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert sorted((f["path"], f["status"]) for f in doc["findings"]) == [
+        ("shop/domain/models.py", "persisting"),
+        ("shop/domain/other.py", "new"),
+    ]
+    assert doc["run"]["verdict"]["failing"] == 1
+    code = main(["check", str(repo.path), "--base", "main", "--no-semgrep"])
+    out = capsys.readouterr().out
+    assert code == 1 and "shop/domain/other.py" in out and "shop/domain/models.py" not in out
+    assert "1 new, 0 fixed, 1 unchanged since base, 0 baselined (1 not listed; -v lists them)" in out
+    main(["check", str(repo.path), "--base", "main", "--no-semgrep", "-v"])
+    assert "shop/domain/models.py" in capsys.readouterr().out
+
+
+def test_a_finding_accepted_in_the_baseline_is_baselined_not_new(repo, capsys):
+    assert main(["baseline", str(repo.path), "--no-semgrep"]) == 0
+    repo.commit({"shop/domain/other.py": "from shop.api import views\n"}, "add violation")
+    assert check(repo, capsys)[0] == 1
+    args = ["baseline", str(repo.path), "--no-semgrep", "--update", "--accept-new", "--reason", "legacy"]
+    assert main(args) == 0
+    code, new, fixed = check(repo, capsys)
+    assert (code, new, fixed) == (0, [], [])
+    main(["check", str(repo.path), "--base", "main", "--no-semgrep", "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    statuses = {f["path"]: f["status"] for f in doc["findings"]}
+    assert statuses["shop/domain/other.py"] == "baselined"
+    assert doc["run"]["verdict"]["result"] == "passed"
 
 
 def test_moving_and_reformatting_keep_identity(repo, capsys):

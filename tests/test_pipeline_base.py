@@ -37,7 +37,10 @@ def run_check(path, capsys, *extra: str) -> tuple[int, dict]:
     capsys.readouterr()
     code = main(["check", str(path), "--base", "main", "--no-semgrep", "--format", "json", *extra])
     out = capsys.readouterr().out
-    return code, json.loads(out) if out.strip() else {}
+    doc = json.loads(out) if out.strip() else {}
+    if doc:  # these tests are about what the change makes worse: the findings REF has too aside
+        doc["findings"] = [f for f in doc["findings"] if f["status"] != "persisting"]
+    return code, doc
 
 
 @pytest.fixture

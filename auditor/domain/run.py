@@ -26,6 +26,9 @@ class RunInfo:
     packs: tuple[tuple[str, str], ...] = ()  # (name, version)
     warnings: tuple[str, ...] = ()
     skipped_stages: tuple[tuple[str, str], ...] = ()  # (stage, why it did not run), e.g. --no-semgrep
+    # finding kinds no stage checked this run (semgrep skipped or failed: "security"); their
+    # absence is not a fix, and their known findings are carried, not dropped
+    unchecked_kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +176,9 @@ class RunResult:
     api_changes: tuple[ApiChange, ...] = ()
     health: RuleHealth = RuleHealth()
     layers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # layer name -> patterns
+    # known findings of kinds this run did not check (RunInfo.unchecked_kinds), carried from the
+    # previous run into the history so the trend does not dip; never judged, never listed
+    carried: tuple[Finding, ...] = ()
     fail_on: Severity = Severity.ERROR  # --fail-on, else the config's fail_on, else error
     allow_incomplete: bool = False  # --allow-incomplete: an incomplete run alone does not fail
 

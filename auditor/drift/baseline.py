@@ -18,7 +18,7 @@ from typing import Any
 
 from auditor.domain.errors import ConfigError, GitError, UsageError
 from auditor.domain.findings import Finding, FindingKind, Severity, Status
-from auditor.drift.classify import Classification, classify_with_renames
+from auditor.drift.classify import SEES_ALL, Classification, Unseen, classify_with_renames
 from auditor.drift.renames import rename_map
 
 BASELINE_FILE = "auditor-baseline.json"
@@ -289,8 +289,11 @@ def baseline_renames(root: Path, baseline: Baseline) -> dict[str, str]:
 
 
 def classify_against_baseline(
-    findings: Sequence[Finding], baseline: Baseline, root: Path | None = None
+    findings: Sequence[Finding], baseline: Baseline, root: Path | None = None, unseen: Unseen = SEES_ALL
 ) -> Classification:
-    """NEW / BASELINED for each finding (following renames since the baseline's commit) + fixed."""
+    """NEW / BASELINED for each finding (following renames since the baseline's commit) + fixed
+    (entries the run could not see, `unseen`, are neither)."""
     renames = baseline_renames(root, baseline) if root is not None else {}
-    return classify_with_renames(findings, baseline.known(), renames, status_if_known=Status.BASELINED)
+    return classify_with_renames(
+        findings, baseline.known(), renames, status_if_known=Status.BASELINED, unseen=unseen
+    )

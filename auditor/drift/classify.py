@@ -8,11 +8,35 @@ renamed files are handled by `auditor.drift.renames.match_with_renames`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from auditor.domain.findings import Finding, Status
 from auditor.drift.renames import match_with_renames
+
+
+@dataclass(frozen=True, slots=True)
+class Unseen:
+    """What a run could not see: findings of the kinds no stage checked (semgrep skipped or
+    failed) and findings in files that could not be analysed. A known finding there is neither
+    fixed nor new: absence of evidence is not a fix."""
+
+    kinds: frozenset[str] = frozenset()
+    paths: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, unchecked_kinds: Iterable[str], unanalysed_paths: Iterable[str]) -> Unseen:
+        return cls(frozenset(unchecked_kinds), frozenset(unanalysed_paths))
+
+    def __call__(self, f: Finding) -> bool:
+        return f.kind.value in self.kinds or (f.path is not None and f.path in self.paths)
+
+    def __bool__(self) -> bool:
+        return bool(self.kinds or self.paths)
+
+
+SEES_ALL = Unseen()  # a run that checked every kind and analysed every file
 
 
 class Classification(NamedTuple):
@@ -32,8 +56,10 @@ def classify(
     *,
     status_if_known: Status = Status.BASELINED,
     matched: Mapping[str, str] | None = None,
+    unseen: Unseen = SEES_ALL,
 ) -> Classification:
-    """Mark each current finding NEW or `status_if_known`; list unmatched known ones as FIXED.
+    """Mark each current finding NEW or `status_if_known`; list unmatched known ones as FIXED,
+    except those the run could not see (`unseen`).
 
     `matched` (current fingerprint -> known fingerprint) adds pairings found another way,
     e.g. across file renames; the current finding keeps its own fingerprint.
@@ -45,7 +71,7 @@ def classify(
         dataclasses.replace(f, status=status_if_known if key is not None else Status.NEW)
         for f, key in zip(current, keys, strict=True)
     ]
-    return Classification(tuple(out), tuple(_fixed(known, keys)))
+    return Classification(tuple(out), tuple(_fixed(known, keys, unseen)))
 
 
 def _known_keys(
@@ -60,10 +86,17 @@ def _known_keys(
     return keys
 
 
-def _fixed(known: Mapping[str, Finding], keys: Sequence[str | None]) -> list[Finding]:
-    """Known findings nothing current pairs with, marked FIXED (by fingerprint)."""
+def _fixed(
+    known: Mapping[str, Finding], keys: Sequence[str | None], unseen: Unseen = SEES_ALL
+) -> list[Finding]:
+    """Known findings nothing current pairs with, marked FIXED (by fingerprint), unless the
+    run could not see them."""
     seen = set(keys)
-    return [dataclasses.replace(known[fp], status=Status.FIXED) for fp in sorted(known) if fp not in seen]
+    return [
+        dataclasses.replace(known[fp], status=Status.FIXED)
+        for fp in sorted(known)
+        if fp not in seen and not unseen(known[fp])
+    ]
 
 
 def merge_statuses(by_baseline: Classification, by_previous: Classification) -> Classification:
@@ -89,22 +122,32 @@ def classify_with_renames(
     renames: Mapping[str, str],
     *,
     status_if_known: Status = Status.BASELINED,
+    unseen: Unseen = SEES_ALL,
 ) -> Classification:
     """`classify`, with findings of renamed files (old path -> new path) matched across the move."""
     matched = match_with_renames(current, known, renames)
-    return classify(current, known, status_if_known=status_if_known, matched=matched)
+    return classify(current, known, status_if_known=status_if_known, matched=matched, unseen=unseen)
 
 
-def match_against_base(
-    head: Sequence[Finding], base: Sequence[Finding], renames: Mapping[str, str]
-) -> tuple[list[Finding], list[Finding]]:
-    """Pre-merge drift: (findings of head absent at base = new, findings of base gone = fixed)."""
+def classify_against_base(
+    head: Sequence[Finding],
+    base: Sequence[Finding],
+    renames: Mapping[str, str],
+    baselined: Classification | None = None,
+) -> Classification:
+    """Pre-merge drift: every head finding NEW (REF does not have it) or PERSISTING (REF has it,
+    across renames), and REF's findings that are gone as FIXED.
+
+    `baselined` (the head findings classified against the working tree's baseline): a finding
+    the baseline accepts is BASELINED whatever REF has, as in the nightly audit.
+    """
     known = {f.fingerprint: f for f in base}
-    keys = _known_keys(head, known, match_with_renames(head, known, renames))
-    # as classify(), without copying the persisting findings nobody reports
-    new = [
-        f if f.status is Status.NEW else dataclasses.replace(f, status=Status.NEW)
-        for f, key in zip(head, keys, strict=True)
-        if key is None
-    ]
-    return new, _fixed(known, keys)
+    by_base = classify_with_renames(head, known, renames, status_if_known=Status.PERSISTING)
+    if baselined is None:
+        return by_base
+    accepted = {f.fingerprint for f in baselined.findings if f.status is Status.BASELINED}
+    findings = tuple(
+        dataclasses.replace(f, status=Status.BASELINED) if f.fingerprint in accepted else f
+        for f in by_base.findings
+    )
+    return Classification(findings, by_base.fixed)

@@ -18,9 +18,10 @@ from pathlib import Path
 from auditor import __version__
 from auditor.config import load_config
 from auditor.config.model import AuditorConfig
-from auditor.domain import AnalysisError, Finding
+from auditor.domain import AnalysisError, Finding, FindingKind
 from auditor.domain.origin import FileAttribution
 from auditor.domain.run import AttributionSummary, RuleHealth, RunInfo, RunResult
+from auditor.drift.classify import Unseen
 from auditor.graph import ImportGraph
 from auditor.graph.patterns import ModulePattern, in_patterns
 from auditor.pipeline.graph_build import config_graph
@@ -44,6 +45,11 @@ class Analysis:
     health: RuleHealth = field(default_factory=RuleHealth)
     suppressed: list[Finding] = field(default_factory=list)
     skipped_stages: list[tuple[str, str]] = field(default_factory=list)  # (stage, why not run)
+    unchecked_kinds: set[str] = field(default_factory=set)  # finding kinds no stage checked
+
+    def unseen(self) -> Unseen:
+        """What this analysis could not see (kinds not checked, files not analysed)."""
+        return Unseen.of(self.unchecked_kinds, (e.path for e in self.errors))
 
 
 @contextmanager
@@ -103,6 +109,7 @@ def analyse(
             _run_security(analysis, opts, root, security_files)
     else:
         analysis.skipped_stages.append(("semgrep", semgrep_skipped_because(opts, config)))
+        analysis.unchecked_kinds.add(FindingKind.SECURITY.value)
     if attribution != "none":
         with _timed(stages, "attribution"):
             _run_attribution(analysis, opts, root, only_findings=attribution == "findings")
@@ -165,6 +172,8 @@ def _run_security(analysis: Analysis, opts: RunOptions, root: Path, files: Seque
     analysis.findings.extend(outcome.findings)
     analysis.errors.extend(outcome.errors)
     analysis.incomplete_reasons.extend(outcome.incomplete_reasons)
+    if outcome.failed:
+        analysis.unchecked_kinds.add(FindingKind.SECURITY.value)
     analysis.warnings.extend(outcome.warnings)
     if outcome.findings is not None:
         matched = {f.rule for f in outcome.findings}
@@ -274,6 +283,7 @@ def to_result(
         packs=tuple((p.name, p.version) for p in analysis.config.packs),
         warnings=tuple(analysis.warnings),
         skipped_stages=tuple(analysis.skipped_stages),
+        unchecked_kinds=tuple(sorted(analysis.unchecked_kinds)),
     )
     return RunResult(
         info=info,

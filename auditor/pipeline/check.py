@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from pathlib import Path
 
@@ -33,8 +32,9 @@ def apply_baseline(opts: RunOptions, analysis: Analysis) -> tuple[list[Finding],
     from auditor.drift.baseline import classify_against_baseline, load_baseline
 
     baseline = load_baseline(path)
-    # follows file renames since the commit the baseline was written at
-    classified, fixed = classify_against_baseline(analysis.findings, baseline, opts.root)
+    # follows file renames since the commit the baseline was written at; entries of kinds or
+    # files this run could not see are neither fixed nor matched
+    classified, fixed = classify_against_baseline(analysis.findings, baseline, opts.root, analysis.unseen())
     return list(classified), list(fixed)
 
 
@@ -61,13 +61,15 @@ def collect_findings(
 def check_against_base(
     opts: RunOptions, ref: str, *, metrics: bool = True, config: AuditorConfig | None = None
 ) -> RunResult:
-    """Only what the working tree makes worse than REF: new findings, plus the fixed ones.
+    """What the working tree makes worse than REF: every finding with its status against REF
+    (new; persisting when REF has it too, counted, never failing; baselined when the working
+    tree's baseline accepts it), plus REF's findings that are gone (fixed).
 
     Both sides are analysed under the working tree's configuration, so a rule change is judged
     by the rule-pack commands, not mistaken for drift. semgrep scans only the changed files on
     each side; the base side reuses the head's facts for every file the change did not touch.
     """
-    from auditor.drift.classify import match_against_base
+    from auditor.drift.classify import classify_against_base
     from auditor.pipeline.base_graph import base_graph
     from auditor.pipeline.base_ref import Change, PendingChanges, open_base
 
@@ -107,18 +109,28 @@ def check_against_base(
             attribution="none",
             tag=False,
         )
-    # semgrep ran on the changed files only, on both sides, so its findings compare like for like
-    new, fixed = match_against_base(head.findings, base.findings, renames)
-    # owners, layers and surfaces only for what is reported (CODEOWNERS of the working tree)
-    new = tag_findings(new, head.config, head.graph, opts.root)
-    fixed = tag_findings(fixed, head.config, graph_at_base, opts.root)
+    # semgrep ran on the changed files only, on both sides, so its findings compare like for
+    # like; the working tree's baseline still holds: an accepted finding is never new
+    baseline_file = baseline_path(opts, head)
+    baselined = None
+    if baseline_file is not None:
+        from auditor.drift.baseline import classify_against_baseline, load_baseline
+
+        baseline = load_baseline(baseline_file)
+        baselined = classify_against_baseline(head.findings, baseline, opts.root, head.unseen())
+    by_base = classify_against_base(head.findings, base.findings, renames, baselined)
+    # owners, layers and surfaces (CODEOWNERS of the working tree)
+    tagged = tag_findings(by_base.findings, head.config, head.graph, opts.root)
+    new = [f for f in tagged if f.status is Status.NEW]
+    others = [f for f in tagged if f.status is not Status.NEW]
+    fixed = tag_findings(by_base.fixed, head.config, graph_at_base, opts.root)
     # only new findings need an author: attribute just those files
     new = _attribute(opts, head, new)
     result = to_result(
         head,
         opts,
-        findings=[dataclasses.replace(f, status=Status.NEW) for f in new],
-        fixed=[dataclasses.replace(f, status=Status.FIXED) for f in fixed],
+        findings=[*new, *others],
+        fixed=fixed,
         base=ref,
         commit=base_ref.head,
         branch=base_ref.branch,

@@ -31,6 +31,7 @@ class SecurityOutcome:
     scanned: int = 0  # files handed to semgrep
     semgrep_version: str | None = None  # as semgrep's JSON output reports it
     warnings: list[str] = field(default_factory=list)  # e.g. an untested semgrep version
+    failed: bool = False  # semgrep gave no usable answer: no security finding was checked
 
     @property
     def exit_code_hint(self) -> int:
@@ -73,6 +74,7 @@ def run_security(
             f"semgrep not found: {semgrep!r} is not installed or not executable "
             "(pip install 'semgrep>=1.100,<2', or run with --no-semgrep)"
         )
+        outcome.failed = True
         return outcome
     settings = config.semgrep
     reply = run_semgrep(
@@ -89,6 +91,7 @@ def run_security(
     )
     if reply.failure or reply.output is None:
         outcome.incomplete_reasons.append(reply.failure or "semgrep produced no output")
+        outcome.failed = True
         return outcome
     parsed = parse_output(reply.output)
     outcome.semgrep_version = _version_warning(reply.output.get("version"), outcome.warnings)
