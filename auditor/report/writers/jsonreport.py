@@ -76,6 +76,7 @@ def _run_dict(result: RunResult) -> dict[str, Any]:
         "packs": [{"name": n, "version": v} for n, v in info.packs],
         "warnings": list(info.warnings),
         "skipped_stages": [{"stage": stage, "reason": why} for stage, why in info.skipped_stages],
+        "unchecked_kinds": list(info.unchecked_kinds),
     }
 
 
@@ -214,6 +215,7 @@ def _result_from_dict(d: Mapping[str, Any]) -> RunResult:
         packs=tuple((p["name"], p["version"]) for p in run.get("packs", ())),
         warnings=tuple(run.get("warnings", ())),
         skipped_stages=tuple((s["stage"], s["reason"]) for s in run.get("skipped_stages", ())),
+        unchecked_kinds=tuple(run.get("unchecked_kinds", ())),
     )
     verdict = run.get("verdict", {})
     return RunResult(
