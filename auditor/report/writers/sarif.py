@@ -28,6 +28,11 @@ BASELINE_STATE = {
     Status.PERSISTING: "unchanged",
     Status.FIXED: "absent",
 }
+# GitHub code scanning's hard limits (docs: "SARIF results exceed hard limit"): a file over
+# them is rejected whole, so the writer stays inside them and says what it left out
+MAX_RESULTS = 25_000
+MAX_LOCATIONS = 1_000  # per result, locations and related locations together
+MAX_TAGS = 20  # per rule
 KIND_TITLE = {
     FindingKind.CONTRACT: "Architecture contract",
     FindingKind.SECURITY: "Security boundary rule",
@@ -50,7 +55,8 @@ def _rule(rule_id: str, examples: list[Finding]) -> dict[str, Any]:
     if guidance:
         help_text += f"\n\nHow to fix: {guidance}"
     severity = max((f.severity for f in examples), key=lambda s: s.rank)
-    tags = sorted({first.kind.value, *(c for f in examples for c in f.cwe)})
+    tags = [first.kind.value, *sorted({c for f in examples for c in f.cwe} - {first.kind.value})]
+    tags = tags[:MAX_TAGS]
     properties: dict[str, Any] = {
         "tags": tags,
         "precision": "high" if first.kind is not FindingKind.SECURITY else "medium",
@@ -101,7 +107,10 @@ def _result(f: Finding, rule_index: int, module_paths: dict[str, str]) -> dict[s
     if f.path:
         result["locations"] = [_location(f.path, f.line, f.end_line)]
     related = []
-    for i, hop in enumerate(f.chain):
+    room = MAX_LOCATIONS - len(result.get("locations", ()))
+    if len(f.chain) > room:
+        result["properties"]["chain_truncated"] = len(f.chain) - room
+    for i, hop in enumerate(f.chain[:room]):
         hop_path = module_paths.get(hop.importer)
         item: dict[str, Any] = {"id": i + 1, "message": {"text": f"{hop.importer} imports {hop.imported}"}}
         if hop_path:
@@ -113,7 +122,16 @@ def _result(f: Finding, rule_index: int, module_paths: dict[str, str]) -> dict[s
         result["suppressions"] = [
             {"kind": "external", "status": "accepted", "justification": f.suppressed_by}
         ]
+    elif f.status is Status.BASELINED:  # accepted debt: code scanning must not open an alert
+        result["suppressions"] = [
+            {"kind": "external", "status": "accepted", "justification": "accepted in the auditor baseline"}
+        ]
     return result
+
+
+def _priority(f: Finding, result: RunResult) -> tuple[int, int, int]:
+    """Which results to keep first when over MAX_RESULTS: failing, open, then by severity."""
+    return (not result.fails(f), not f.is_open, -f.severity.rank)
 
 
 def _module_paths(findings: list[Finding]) -> dict[str, str]:
@@ -123,6 +141,10 @@ def _module_paths(findings: list[Finding]) -> dict[str, str]:
 
 def sarif_dict(result: RunResult) -> dict[str, Any]:
     findings = sorted_findings(result.findings)
+    omitted = max(len(findings) - MAX_RESULTS, 0)
+    if omitted:
+        kept = {id(f) for f in sorted(findings, key=lambda f: _priority(f, result))[:MAX_RESULTS]}
+        findings = [f for f in findings if id(f) in kept]
     by_rule: dict[str, list[Finding]] = {}
     for f in findings:
         by_rule.setdefault(f.rule, []).append(f)
@@ -144,6 +166,12 @@ def sarif_dict(result: RunResult) -> dict[str, Any]:
         {"level": "warning", "message": {"text": f"not run: {stage} ({why})"}}
         for stage, why in result.info.skipped_stages
     ]
+    if omitted:
+        notifications.append({
+            "level": "warning",
+            "message": {"text": f"{omitted} results left out: code scanning accepts at most "
+                        f"{MAX_RESULTS:,} per run (failing and open ones kept first; report.json has all)"},
+        })  # fmt: skip
     invocation: dict[str, Any] = {
         "executionSuccessful": not result.info.incomplete,
         "toolExecutionNotifications": notifications,
@@ -165,10 +193,12 @@ def sarif_dict(result: RunResult) -> dict[str, Any]:
             "base": result.info.base,
             "commit": result.info.commit,
             "verdict": verdict_dict(result),
+            "omitted_results": omitted,
         },
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
 def write(result: RunResult) -> str:
-    return json.dumps(sarif_dict(result), indent=2, ensure_ascii=True) + "\n"
+    # compact: the C encoder (indent=2 falls back to the pure-Python one, 10x slower on big runs)
+    return json.dumps(sarif_dict(result), separators=(",", ":"), ensure_ascii=True) + "\n"
