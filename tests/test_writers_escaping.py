@@ -70,6 +70,12 @@ def test_markdown_summary_counts_and_split():
     assert markdown.write(ok).startswith("✅ **auditor: passed**")
 
 
+def test_markdown_lists_the_files_not_analysed():
+    out = markdown.write(sample_result())
+    assert "⚠️ 1 file(s) could not be analysed:" in out
+    assert "- `shop/broken.py`: syntax error at line 3" in out
+
+
 def test_markdown_truncates_with_and_n_more():
     result = sample_result()
     out = markdown.write(result, max_rows=1)

@@ -73,5 +73,10 @@ def write(result: RunResult, max_rows: int = MAX_ROWS) -> str:
     if result.fixed:
         lines += [f"🎉 {len(result.fixed)} finding(s) fixed.", ""]
     if result.errors:
-        lines += [f"{len(result.errors)} file(s) could not be analysed (see the full report).", ""]
+        errors = sorted(result.errors, key=lambda e: (e.path, e.message))
+        lines += [f"⚠️ {len(errors)} file(s) could not be analysed:", ""]
+        lines += [f"- {md_code(e.path)}: {md_text(e.message)}" for e in errors[:max_rows]]
+        if len(errors) > max_rows:
+            lines.append(f"- and {len(errors) - max_rows} more")
+        lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
