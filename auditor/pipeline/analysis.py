@@ -24,7 +24,7 @@ from auditor.domain.run import AttributionSummary, RuleHealth, RunInfo, RunResul
 from auditor.graph import ImportGraph
 from auditor.graph.patterns import ModulePattern, in_patterns
 from auditor.pipeline.graph_build import config_graph
-from auditor.pipeline.metrics import package_view
+from auditor.pipeline.metrics import layer_rows, package_view
 from auditor.pipeline.options import RunOptions
 
 
@@ -273,6 +273,7 @@ def to_result(
         cycles=cycles,
         health=analysis.health,
         layers={k: tuple(v) for k, v in analysis.config.layers.items()},
+        layer_rows=layer_rows(analysis.config.layers, analysis.config.contracts),
     )
 
 
