@@ -62,6 +62,7 @@ def sample_result() -> RunResult:
             ),
             guidance="Domain code must not know about HTTP.",
             snippet="from shop.services import orders",
+            first_seen="2026-01-12",
         ),
         _finding(
             "python-security.raw-sql-fstring",
@@ -75,6 +76,7 @@ def sample_result() -> RunResult:
             layers=("services",),
             cwe=("CWE-89",),
             snippet='cur.execute(f"SELECT * FROM orders WHERE id = {order_id}")',
+            first_seen="2026-01-11",
         ),
         _finding(
             "python-security.tls-verify-disabled",
@@ -87,6 +89,7 @@ def sample_result() -> RunResult:
             author="Bob Builder",
             status=Status.PERSISTING,
             surfaces=("auth",),
+            first_seen="2025-12-01",
         ),
         _finding(
             "layered",
@@ -96,6 +99,7 @@ def sample_result() -> RunResult:
             status=Status.BASELINED,
             origin=Origin.MIXED,
             suppressed_by="layered: shop.domain.legacy -> shop.api.serializers (SHOP-142, expires 2027-03-01)",
+            first_seen="2025-06-30",
         ),
         _finding(
             "no-cycles",
@@ -109,6 +113,7 @@ def sample_result() -> RunResult:
             guidance=XSS_SCRIPT,
             chain=(ChainHop(XSS_IMG, XSS_SCRIPT, 2),),
             surfaces=("api_contracts",),
+            first_seen="2026-01-12",
         ),
     )
     fixed = (
@@ -175,7 +180,12 @@ def sample_result() -> RunResult:
         attribution=attribution,
         modules=modules,
         package_edges=edges,
-        cycles=(("shop.services", "shop.domain"),),
+        cycles=(
+            (
+                ChainHop("shop.services.orders", "shop.domain.pricing", 4),
+                ChainHop("shop.domain.pricing", "shop.services.orders", 3),
+            ),
+        ),
         history=history,
         api_changes=(
             ApiChange(

@@ -82,6 +82,18 @@ def test_sorting_by_a_header_orders_the_rows(browser: Any, report_dir: Path) -> 
         assert _column(s.page, 0)[-1] == "info"
 
 
+def test_sorting_by_first_seen_puts_the_oldest_findings_first(browser: Any, report_dir: Path) -> None:
+    with open_report(report_dir / "index.html", browser) as s:
+        header = s.page.locator('#findings-table th[data-sort="seen"] button')
+        assert header.inner_text() == "First seen"
+        header.click()
+        dates = _column(s.page, 9)
+        assert dates == ["2025-06-30", "2025-12-01", "2026-01-11", "2026-01-12", "2026-01-12"]
+        header.click()
+        assert _column(s.page, 9) == sorted(dates, reverse=True)
+        assert s.problems() == []
+
+
 def test_filters_narrow_the_visible_rows(browser: Any, report_dir: Path) -> None:
     with open_report(report_dir / "index.html", browser) as s:
         s.page.locator('input[data-filter="loc"]').fill("shop/domain")

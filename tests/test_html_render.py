@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jinja2 import UndefinedError
 
-from auditor.domain.findings import Origin, Status
+from auditor.domain.findings import ChainHop, Origin, Status
 from auditor.domain.run import RunInfo, RunResult
 from auditor.report.html import (
     content_security_policy,
@@ -268,6 +268,65 @@ def test_csp_is_built_from_the_exact_blocks() -> None:
     assert sha256_source("") == "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
 
 
+def test_trend_axis_shows_dates_with_the_commit_in_a_title(sample_html: str) -> None:
+    chart = build_view(sample_result()).trends.by_origin
+    assert chart is not None
+    assert [t.label for t in chart.x_ticks] == ["2026-01-10", "2026-01-11", "2026-01-12"]
+    assert [t.title for t in chart.x_ticks] == ["commit 1111111", "commit 2222222", "commit 3333333"]
+    ticks = re.findall(r'<text class="tick"[^>]*>([^<]*)<title>([^<]*)</title></text>', sample_html)
+    assert ("2026-01-10", "commit 1111111") in ticks
+    assert not re.search(r'<text class="tick"[^>]*>[0-9a-f]{7}<', sample_html), "a commit as a label"
+
+
+def test_runs_on_one_day_are_told_apart_by_their_time() -> None:
+    from auditor.domain.run import HistoryPoint
+
+    history = (
+        HistoryPoint(1, "2026-03-02T02:00:00Z", "a" * 40, {}, {"ai": 1}, 1),
+        HistoryPoint(2, "2026-03-02T14:30:00Z", None, {}, {"ai": 2}, 2),
+        HistoryPoint(3, "2026-03-03T02:00:00Z", "c" * 40, {}, {"ai": 2}, 2),
+    )
+    result = RunResult(
+        info=RunInfo(tool_version="0.1.0", root="r", commit="c" * 40, started_at="2026-03-03T02:00:00Z"),
+        history=history,
+    )
+    chart = build_view(result).trends.by_origin
+    assert chart is not None
+    assert [(t.label, t.title) for t in chart.x_ticks] == [
+        ("2026-03-02 02:00", "commit aaaaaaa"),
+        ("2026-03-02 14:30", "run 2, no commit"),
+        ("2026-03-03 02:00", "commit ccccccc"),
+    ]
+
+
+def test_findings_table_has_a_sortable_first_seen_column(page: Page, sample_html: str) -> None:
+    headers = [a.get("data-sort") for t, a in page.tags if t == "th" and a.get("data-sort")]
+    assert headers[-1] == "seen"
+    assert re.search(
+        r'<th scope="col" data-sort="seen"><button type="button">First seen</button></th>', sample_html
+    )
+    cells = re.findall(r'<td class="seen">([^<]*)</td>', sample_html)
+    assert sorted(cells) == ["2025-06-30", "2025-12-01", "2026-01-11", "2026-01-12", "2026-01-12"]
+    (island,) = [body for attrs, body in page.scripts if attrs.get("id") == "data"]
+    rows = json.loads(island)["findings"]
+    assert sorted(r["seen"] for r in rows) == sorted(cells)
+
+
+def test_first_seen_is_in_report_json_and_reads_back() -> None:
+    from auditor.report import render
+    from auditor.report.writers.jsonreport import read_json_report
+
+    result = sample_result()
+    text = render(result, "json")
+    report = json.loads(text)
+    assert {f["path"]: f["first_seen"] for f in report["findings"]}["shop/domain/legacy.py"] == "2025-06-30"
+    assert [f["first_seen"] for f in report["fixed"]] == [None]
+    loaded = read_json_report(text)
+    assert sorted(f.first_seen or "" for f in loaded.findings) == sorted(
+        f.first_seen or "" for f in result.findings
+    )
+
+
 def test_rendering_is_deterministic() -> None:
     assert render_html(sample_result()) == render_html(sample_result())
 
@@ -304,6 +363,7 @@ def _hostile_everywhere() -> RunResult:
             guidance=h,
             cwe=(h,),
             snippet=h,
+            first_seen=h,
         )
         for f in base.findings
     )
@@ -328,7 +388,7 @@ def _hostile_everywhere() -> RunResult:
         ),
         modules=(ModuleMetrics(h, 1, 1, layer=h), ModuleMetrics("b", 1, 1, layer="x")),
         package_edges=(PackageEdge(h, "b", 2, violating=True), PackageEdge("b", h, 1)),
-        cycles=((h, "b"),),
+        cycles=((ChainHop(h, "b", 1), ChainHop("b", h, 2)),),
         history=(
             HistoryPoint(1, h, h, {h: 1}, {"ai": 1}, 1),
             HistoryPoint(2, h + "2", h, {h: 2}, {"ai": 2}, 2),
@@ -336,6 +396,7 @@ def _hostile_everywhere() -> RunResult:
         api_changes=(ApiChange(h, h, h, h, h, h, h, h, 3),),
         health=RuleHealth((h,), (h,), (h,), (h,)),
         layers={h: (h,), "x": ("b",)},
+        layer_rows=((h,), ("x",)),
     )
 
 

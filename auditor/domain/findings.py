@@ -95,6 +95,7 @@ class Finding:
     surfaces: tuple[str, ...] = ()  # review surfaces the finding's module belongs to
     snippet: str | None = None  # the offending source text (secrets already redacted)
     suppressed_by: str | None = None  # description of the exception that suppresses it
+    first_seen: str | None = None  # ISO date of the first recorded run with this fingerprint (audit)
     extra: tuple[tuple[str, str], ...] = field(default=())  # free-form metadata, stable order
 
     @property

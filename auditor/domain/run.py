@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from auditor.domain.code import AnalysisError
-from auditor.domain.findings import Finding, Severity, Status
+from auditor.domain.findings import ChainHop, Finding, Severity, Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,11 +171,12 @@ class RunResult:
     attribution: AttributionSummary = AttributionSummary()
     modules: tuple[ModuleMetrics, ...] = ()
     package_edges: tuple[PackageEdge, ...] = ()
-    cycles: tuple[tuple[str, ...], ...] = ()
+    cycles: tuple[tuple[ChainHop, ...], ...] = ()  # each an import path back to its start, in order
     history: tuple[HistoryPoint, ...] = ()  # oldest first, this run last when recorded
     api_changes: tuple[ApiChange, ...] = ()
     health: RuleHealth = RuleHealth()
     layers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # layer name -> patterns
+    layer_rows: tuple[tuple[str, ...], ...] = ()  # declared layer order, top first (siblings share a row)
     # known findings of kinds this run did not check (RunInfo.unchecked_kinds), carried from the
     # previous run into the history so the trend does not dip; never judged, never listed
     carried: tuple[Finding, ...] = ()

@@ -216,12 +216,10 @@ class History:
                 )
                 run_id = int(cur.lastrowid or 0)
                 unique = {f.fingerprint: f for f in result.findings}
+                earlier = self._first_seen_times(unique)
                 for n, f in enumerate(sorted(unique.values(), key=lambda f: f.fingerprint)):
                     if n == 1:
                         _maybe_crash("history-write")
-                    first = conn.execute(
-                        "SELECT MIN(first_seen) FROM findings WHERE fingerprint = ?", (f.fingerprint,)
-                    ).fetchone()[0]
                     conn.execute(
                         "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         (
@@ -237,7 +235,7 @@ class History:
                             f.path,
                             f.line,
                             f.message,
-                            first or started,
+                            _stored_first_seen(earlier.get(f.fingerprint), f.first_seen, started),
                         ),
                     )
                 lines = _lines_by_module(result.modules, result.attribution.files)
@@ -298,10 +296,24 @@ class History:
         return snapshot
 
     def first_seen(self, fingerprint: str) -> str | None:
-        row = self._db.conn.execute(
-            "SELECT MIN(first_seen) FROM findings WHERE fingerprint = ?", (fingerprint,)
-        ).fetchone()
-        return row[0] if row else None
+        return self._first_seen_times([fingerprint]).get(fingerprint)
+
+    def first_seen_dates(self, fingerprints: Iterable[str]) -> dict[str, str]:
+        """fingerprint -> ISO date (UTC) of the first recorded run it appeared in; fingerprints
+        never recorded are left out."""
+        return {fp: seen[:10] for fp, seen in self._first_seen_times(fingerprints).items()}
+
+    def _first_seen_times(self, fingerprints: Iterable[str]) -> dict[str, str]:
+        """fingerprint -> start time of its first recorded run, in one query for any number."""
+        wanted = json.dumps(sorted(set(fingerprints)))
+        if wanted == "[]":
+            return {}
+        rows = self._db.conn.execute(
+            "SELECT fingerprint, MIN(first_seen) FROM findings"
+            " WHERE fingerprint IN (SELECT value FROM json_each(?)) GROUP BY fingerprint",
+            (wanted,),
+        )
+        return dict(rows.fetchall())
 
     def open_findings(self) -> list[FindingRow]:
         """The latest run's findings (each with its first-seen date), oldest first."""
@@ -347,6 +359,15 @@ HistoryDb = History  # the name the pipeline uses
 
 def _count(values: Iterable[str]) -> dict[str, int]:
     return dict(sorted(Counter(values).items()))
+
+
+def _stored_first_seen(recorded: str | None, carried: str | None, started: str) -> str:
+    """What a finding's row stores as first seen: the earliest recorded time of its fingerprint,
+    else the date it carries when that lies before this run (a finding followed across a
+    rename), else this run's start."""
+    if recorded:
+        return recorded
+    return carried if carried and carried < started[:10] else started
 
 
 def _now() -> str:

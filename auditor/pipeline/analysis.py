@@ -25,7 +25,7 @@ from auditor.drift.classify import Unseen
 from auditor.graph import ImportGraph
 from auditor.graph.patterns import ModulePattern, in_patterns
 from auditor.pipeline.graph_build import config_graph
-from auditor.pipeline.metrics import package_view
+from auditor.pipeline.metrics import layer_rows, package_view
 from auditor.pipeline.options import RunOptions
 
 
@@ -296,6 +296,7 @@ def to_result(
         cycles=cycles,
         health=analysis.health,
         layers={k: tuple(v) for k, v in analysis.config.layers.items()},
+        layer_rows=layer_rows(analysis.config.layers, analysis.config.contracts),
         fail_on=opts.fail_on or analysis.config.fail_on,
         allow_incomplete=opts.allow_incomplete,
     )

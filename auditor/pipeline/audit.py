@@ -9,14 +9,15 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from auditor.domain import Finding, Status
 from auditor.domain.errors import GitError, UsageError
 from auditor.domain.run import RunResult
-from auditor.drift.classify import Classification, classify_with_renames, merge_statuses
+from auditor.drift.classify import Classification, classify, merge_statuses
 from auditor.drift.history import History, HistoryDb
-from auditor.drift.renames import rename_map
+from auditor.drift.renames import match_with_renames, rename_map
 from auditor.pipeline.analysis import analyse, to_result
 from auditor.pipeline.check import apply_baseline
 from auditor.pipeline.options import RunOptions
@@ -55,13 +56,15 @@ def run_audit(
     if record_history:
         history = HistoryDb.open(history_path or default_history_path(opts))
     try:
+        renamed: dict[str, str] = {}
         if history is not None:
-            findings, fixed = _against_previous(opts.root, findings, fixed, history)
+            findings, fixed, renamed = _against_previous(opts.root, findings, fixed, history)
         result = to_result(
             analysis, opts, findings=findings, fixed=fixed, commit=commit, branch=branch, started=started
         )
         if history is not None:
             result = dataclasses.replace(result, history=tuple(history.trend(30)))
+            result = _with_first_seen(result, history, renamed)
             result = _with_api_changes(result, analysis, history)
         _test_pause("before-report")
         write_report_dir(result, out_dir)
@@ -77,12 +80,13 @@ def run_audit(
 
 def _against_previous(
     root: Path, findings: list[Finding], fixed: list[Finding], history: History
-) -> tuple[list[Finding], list[Finding]]:
+) -> tuple[list[Finding], list[Finding], dict[str, str]]:
     """Findings new to the baseline but seen in the previous run are `persisting`; previous
-    findings now gone are `fixed`. Files renamed since the previous run's commit are followed."""
+    findings now gone are `fixed`. Files renamed since the previous run's commit are followed:
+    the third value maps the fingerprints of renamed findings to their previous ones."""
     previous = history.previous_findings()
     if not previous:
-        return findings, fixed
+        return findings, fixed, {}
     before = history.previous_commit()
     renames: dict[str, str] = {}
     if before:
@@ -90,9 +94,31 @@ def _against_previous(
             renames = rename_map(root, before)
         except GitError:
             renames = {}  # previous commit unknown here (not git, or history rewritten)
-    by_previous = classify_with_renames(findings, previous, renames, status_if_known=Status.PERSISTING)
+    renamed = match_with_renames(findings, previous, renames)
+    by_previous = classify(findings, previous, status_if_known=Status.PERSISTING, matched=renamed)
     merged = merge_statuses(Classification(tuple(findings), tuple(fixed)), by_previous)
-    return list(merged.findings), list(merged.fixed)
+    return list(merged.findings), list(merged.fixed), renamed
+
+
+def _with_first_seen(result: RunResult, history: History, renamed: Mapping[str, str]) -> RunResult:
+    """Each finding's first-seen date: that of the first recorded run with its fingerprint (or,
+    for a renamed finding, with its previous one), else this run's; a fixed finding gets only a
+    recorded date. One history query for all of them."""
+    current = [f.fingerprint for f in (*result.findings, *result.fixed)]
+    seen = history.first_seen_dates([*current, *renamed.values()])
+
+    def first(fp: str) -> str | None:
+        dates = [d for d in (seen.get(fp), seen.get(renamed.get(fp, ""))) if d]
+        return min(dates, default=None)
+
+    today = result.info.started_at[:10]
+    return dataclasses.replace(
+        result,
+        findings=tuple(
+            dataclasses.replace(f, first_seen=first(f.fingerprint) or today) for f in result.findings
+        ),
+        fixed=tuple(dataclasses.replace(f, first_seen=first(f.fingerprint)) for f in result.fixed),
+    )
 
 
 def _api_snapshot(analysis: object) -> dict[str, list[tuple[str, str, str]]]:

@@ -1,15 +1,19 @@
-"""Coupling metrics for the architecture view and the history: package-level edges, fan-in/out.
+"""The architecture view: package-level edges and fan-in/out, import cycles, layer rows.
 
 Packages are aggregated at a fixed depth below each root package (default: root + 1 segment,
-e.g. `shop.api`), so the report's graph stays readable on large codebases.
+e.g. `shop.api`), so the report's graph stays readable on large codebases. Cycles stay at
+module level: each one is a path of real imports, in import order.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Mapping, Sequence
 
-from auditor.domain import Finding, FindingKind
+from auditor.config.model import ContractSpec
+from auditor.contracts.layers import parse_level
+from auditor.contracts.search import hops
+from auditor.domain import ChainHop, Finding, FindingKind
 from auditor.domain.run import ModuleMetrics, PackageEdge
 from auditor.graph import ImportGraph
 from auditor.graph.patterns import in_patterns
@@ -33,8 +37,8 @@ def package_view(
     layers: Mapping[str, Sequence[str]],
     *,
     depth: int = 2,
-) -> tuple[tuple[ModuleMetrics, ...], tuple[PackageEdge, ...], tuple[tuple[str, ...], ...]]:
-    """Package-level metrics, edges (violating ones flagged) and module-level cycles."""
+) -> tuple[tuple[ModuleMetrics, ...], tuple[PackageEdge, ...], tuple[tuple[ChainHop, ...], ...]]:
+    """Package-level metrics, edges (violating ones flagged) and module-level import cycles."""
     violating_pairs = {
         (package_of(f.importer, depth), package_of(f.imported, depth))
         for f in findings
@@ -51,8 +55,9 @@ def package_view(
     for a, b in edge_counts:
         fan_out[a] += 1
         fan_in[b] += 1
-    cycles = tuple(tuple(c) for c in graph.strongly_connected_components())
-    in_cycle = {package_of(m, depth) for c in cycles for m in c}
+    components = graph.strongly_connected_components()
+    in_cycle = {package_of(m, depth) for c in components for m in c}
+    cycles = tuple(cycle for c in components for cycle in import_cycles(graph, c))
     metrics = tuple(
         ModuleMetrics(
             name=p,
@@ -67,3 +72,97 @@ def package_view(
         PackageEdge(a, b, n, violating=(a, b) in violating_pairs) for (a, b), n in sorted(edge_counts.items())
     )
     return metrics, edges, cycles
+
+
+def import_cycles(graph: ImportGraph, component: Sequence[str]) -> list[tuple[ChainHop, ...]]:
+    """Import cycles through every module of one strongly connected component, each the hops of
+    a real import path back to where it started (with the first line of each import).
+
+    The first cycle starts at the smallest module; each next one at the smallest module no
+    earlier cycle went through. Each is a shortest cycle through its start, so a component
+    needs at most one cycle per module, never an enumeration of all its simple cycles.
+    """
+    members = set(component)
+    covered: set[str] = set()
+    cycles = []
+    for start in sorted(members):
+        if start in covered:
+            continue
+        ring = _shortest_ring(graph, start, members)
+        covered.update(ring)
+        cycles.append(hops(graph, ring))
+    return cycles
+
+
+def _shortest_ring(graph: ImportGraph, start: str, members: set[str]) -> list[str]:
+    """[start, ..., start]: the fewest imports from `start` back to itself (breadth first,
+    successors by name, so the answer is deterministic). `members` is start's component."""
+    parent: dict[str, str] = {}
+    queue: deque[str] = deque([start])
+    while queue:
+        node = queue.popleft()
+        for nxt in sorted(graph.successors(node)):
+            if nxt == start:
+                ring = [start, node]  # backwards, from the closing import
+                while ring[-1] != start:
+                    ring.append(parent[ring[-1]])
+                return ring[::-1]
+            if nxt in members and nxt not in parent:
+                parent[nxt] = node
+                queue.append(nxt)
+    raise ValueError(f"{start} is on no cycle")  # a component member always is
+
+
+def layer_rows(
+    layers: Mapping[str, Sequence[str]], contracts: Sequence[ContractSpec]
+) -> tuple[tuple[str, ...], ...]:
+    """The declared layer order, top row first: the levels of the `layers` contracts (siblings
+    `a | b` / `a : b` share a row), then the layers of the table that no contract orders.
+
+    A later contract's levels are placed around the layers it shares with earlier ones (a level
+    above a known layer goes just above it); one that shares none goes below everything so far.
+    Levels of contracts with `containers` name modules, not layers, and are left out.
+    """
+    rows: list[list[str]] = []
+    for contract in contracts:
+        if contract.type != "layers" or contract.options.get("containers"):
+            continue
+        _merge_levels(rows, _levels(contract, layers))
+    placed = {name for row in rows for name in row}
+    rows += [[name] for name in layers if name not in placed]
+    return tuple(tuple(row) for row in rows)
+
+
+def _levels(contract: ContractSpec, layers: Mapping[str, Sequence[str]]) -> list[list[str]]:
+    """The contract's levels as lists of layer-table names (module names left out)."""
+    levels = []
+    seen: set[str] = set()
+    raw = contract.options.get("layers")
+    for text in raw if isinstance(raw, (list, tuple)) else ():
+        try:
+            members = parse_level(str(text)).members
+        except ValueError:
+            continue
+        names = [m for m in dict.fromkeys(members) if m in layers and m not in seen]
+        seen.update(names)
+        if names:
+            levels.append(names)
+    return levels
+
+
+def _merge_levels(rows: list[list[str]], levels: list[list[str]]) -> None:
+    pending: list[list[str]] = []  # levels seen since the last level that shares a known layer
+    last = None  # the row of that level
+    for level in levels:
+        known = [i for i, row in enumerate(rows) if set(row) & set(level)]
+        if not known:
+            pending.append(level)
+            continue
+        at = known[0]
+        rows[at:at] = pending
+        at += len(pending)
+        pending = []
+        rows[at] += [name for name in level if not any(name in row for row in rows)]
+        last = at
+    at = len(rows) if last is None else last + 1
+    rows[at:at] = pending

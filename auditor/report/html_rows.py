@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.domain.findings import Finding, Origin
+from auditor.domain.findings import ChainHop, Finding, Origin
 
 ORIGINS: tuple[str, ...] = tuple(o.value for o in Origin)  # ai, human, mixed, unknown
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
@@ -48,6 +48,7 @@ class FindingRow:
     author: str
     suppressed_by: str
     cwe: str
+    first_seen: str  # ISO date, "" when the run had no history
 
     def as_data(self) -> dict[str, Any]:
         """The row as the JSON data island carries it (short keys; empty values dropped)."""
@@ -75,6 +76,7 @@ class FindingRow:
             "author": self.author,
             "suppressed": self.suppressed_by,
             "cwe": self.cwe,
+            "seen": self.first_seen,
         }
         return {k: v for k, v in data.items() if v not in ("", None, [])}
 
@@ -125,13 +127,18 @@ def _row(index: int, f: Finding) -> FindingRow:
         location=f.location,
         message=f.message,
         snippet=f.snippet or "",
-        chain=tuple(ChainStep(h.importer, h.imported, h.line) for h in f.chain),
+        chain=chain_steps(f.chain),
         guidance=f.guidance or "",
         commit=f.commit or "",
         author=f.author or "",
         suppressed_by=f.suppressed_by or "",
         cwe=", ".join(f.cwe + f.owasp),
+        first_seen=f.first_seen or "",
     )
+
+
+def chain_steps(hops: Iterable[ChainHop]) -> tuple[ChainStep, ...]:
+    return tuple(ChainStep(h.importer, h.imported, h.line) for h in hops)
 
 
 def table_choices(rows: Sequence[FindingRow]) -> dict[str, tuple[str, ...]]:

@@ -6,6 +6,7 @@ every string that came from the audited repository is escaped in exactly one pla
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -13,10 +14,20 @@ from typing import Any
 
 from auditor.domain.findings import Finding, Status
 from auditor.domain.run import HistoryPoint, RunResult
-from auditor.report.html_rows import ORIGINS, FindingRow, FindingsTable, finding_rows, table_choices
+from auditor.report.html_rows import (
+    ORIGINS,
+    ChainStep,
+    FindingRow,
+    FindingsTable,
+    chain_steps,
+    finding_rows,
+    table_choices,
+)
 from auditor.report.svg import BarRow, GraphLayout, LineChart, bar_rows, layered_layout, line_chart
 
 TOP_RULES_IN_TREND = 8
+MAX_CYCLES_SHOWN = 50  # report.json lists them all
+_STAMP = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})")  # an ISO 8601 start time
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +119,8 @@ class PackageStat:
 class Architecture:
     graph: GraphLayout
     packages: tuple[PackageStat, ...]
-    cycles: tuple[str, ...]
+    cycles: tuple[tuple[ChainStep, ...], ...]  # each an import path back to its start
+    cycles_total: int
     violating_edges: int
 
 
@@ -288,7 +300,7 @@ def _keyed_stats(lines: dict[str, int], current: Sequence[Finding], key_of: Any)
 def _trends(history: Sequence[HistoryPoint]) -> Trends:
     if len(history) < 2:
         return Trends(points=len(history), by_origin=None, by_rule=None)
-    labels = [(p.commit or "")[:7] or p.started_at[:10] or f"run {p.run_id}" for p in history]
+    labels, notes = _run_labels(history)
     origin_series = {o: [p.by_origin.get(o, 0) for p in history] for o in ORIGINS}
     origin_series = {k: v for k, v in origin_series.items() if any(v)} or {
         "total": [p.total for p in history]
@@ -303,9 +315,23 @@ def _trends(history: Sequence[HistoryPoint]) -> Trends:
         rule_series["other rules"] = [sum(n for r, n in p.by_rule.items() if r not in top) for p in history]
     return Trends(
         points=len(history),
-        by_origin=line_chart(origin_series, labels, class_by_name=True),
-        by_rule=line_chart(rule_series, labels) if rule_series else None,
+        by_origin=line_chart(origin_series, labels, notes=notes, class_by_name=True),
+        by_rule=line_chart(rule_series, labels, notes=notes) if rule_series else None,
     )
+
+
+def _run_labels(history: Sequence[HistoryPoint]) -> tuple[list[str], list[str]]:
+    """Axis labels (the run's UTC date; date and time when two runs share a date) and
+    tooltips (the short commit)."""
+    stamps = [_STAMP.match(p.started_at) for p in history]
+    dates = [m.group(1) for m in stamps if m]
+    timed = len(set(dates)) < len(dates)
+    labels = [
+        (f"{m.group(1)} {m.group(2)}" if timed else m.group(1)) if m else (p.started_at or f"run {p.run_id}")
+        for p, m in zip(history, stamps, strict=True)
+    ]
+    notes = [f"commit {p.commit[:7]}" if p.commit else f"run {p.run_id}, no commit" for p in history]
+    return labels, notes
 
 
 def _architecture(result: RunResult) -> Architecture:
@@ -319,7 +345,7 @@ def _architecture(result: RunResult) -> Architecture:
         sorted(names),
         [(e.importer, e.imported, e.violating, e.count) for e in result.package_edges],
         layer_of=layer_of,
-        layer_order=list(result.layers),
+        layer_rows=result.layer_rows or [(name,) for name in result.layers],
     )
     packages = tuple(
         PackageStat(
@@ -332,11 +358,11 @@ def _architecture(result: RunResult) -> Architecture:
         )
         for m in sorted(result.modules, key=lambda m: m.name)
     )
-    cycles = tuple(" → ".join((*c, c[0])) for c in result.cycles if c)
     return Architecture(
         graph=graph,
         packages=packages,
-        cycles=cycles,
+        cycles=tuple(chain_steps(c) for c in result.cycles[:MAX_CYCLES_SHOWN] if c),
+        cycles_total=len(result.cycles),
         violating_edges=sum(1 for e in result.package_edges if e.violating),
     )
 

@@ -19,6 +19,7 @@ NODE_HEIGHT = 26.0
 ROW_GAP = 64.0
 NODE_GAP = 18.0
 MAX_GRAPH_NODES = 150
+TICK_GAP = 12.0  # least space between two axis labels
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,15 @@ class Dot:
     y: float
     value: int
     label: str
+    note: str  # more about the point (the run's commit), for its tooltip
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    x: float
+    label: str
+    title: str  # the tooltip
+    anchor: str = "middle"  # SVG text-anchor: the ends of the axis keep their labels inside
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +73,7 @@ class LineChart:
     right: float
     bottom: float
     series: tuple[Series, ...]
-    x_ticks: tuple[tuple[float, str], ...]
+    x_ticks: tuple[Tick, ...]
     y_ticks: tuple[tuple[float, str], ...]
 
 
@@ -71,11 +81,13 @@ def line_chart(
     series: Mapping[str, Sequence[int]],
     labels: Sequence[str],
     *,
+    notes: Sequence[str] = (),
     width: float = 560.0,
     height: float = 200.0,
     class_by_name: bool = False,
 ) -> LineChart:
-    """Series over runs; x is the run index, y starts at zero."""
+    """Series over runs; x is the run index, y starts at zero. `notes[i]` is the tooltip of
+    run i's tick and dots."""
     left, right, top, bottom = 40.0, width - 40.0, 12.0, height - 28.0
     n = max(len(labels), 1)
     peak = max((max(v, default=0) for v in series.values()), default=0)
@@ -89,9 +101,7 @@ def line_chart(
 
     drawn = []
     for index, (name, values) in enumerate(series.items()):
-        dots = tuple(
-            Dot(x_at(i), y_at(v), v, labels[i] if i < len(labels) else "") for i, v in enumerate(values)
-        )
+        dots = tuple(Dot(x_at(i), y_at(v), v, _at(labels, i), _at(notes, i)) for i, v in enumerate(values))
         drawn.append(
             Series(
                 name=name,
@@ -101,10 +111,40 @@ def line_chart(
                 last=values[-1] if values else 0,
             )
         )
-    step = max(1, n // 6)
-    x_ticks = tuple((x_at(i), labels[i]) for i in range(0, len(labels), step))
+    x_ticks = _x_ticks([x_at(i) for i in range(len(labels))], labels, notes)
     y_ticks = tuple((y_at(v), str(v)) for v in sorted({0, y_max // 2, y_max}))
     return LineChart(width, height, left, top, right, bottom, tuple(drawn), x_ticks, y_ticks)
+
+
+def _x_ticks(xs: Sequence[float], labels: Sequence[str], notes: Sequence[str]) -> tuple[Tick, ...]:
+    """Labels for the first and the last run (kept inside the axis) and for as many runs in
+    between as fit without overlapping."""
+    last = len(labels) - 1
+    if last < 1:
+        return tuple(
+            Tick(x, label, _at(notes, i)) for i, (x, label) in enumerate(zip(xs, labels, strict=True))
+        )
+    ends = {0: "start", last: "end"}
+    ticks = [
+        Tick(x, label, _at(notes, i), ends.get(i, "middle"))
+        for i, (x, label) in enumerate(zip(xs, labels, strict=True))
+    ]
+    chosen = [ticks[0]]
+    for tick in ticks[1:last]:
+        lo, hi = _extent(tick)
+        if lo >= _extent(chosen[-1])[1] + TICK_GAP and hi + TICK_GAP <= _extent(ticks[last])[0]:
+            chosen.append(tick)
+    return (*chosen, ticks[last])
+
+
+def _extent(tick: Tick) -> tuple[float, float]:
+    width = CHAR_WIDTH * len(tick.label)
+    start = {"start": tick.x, "end": tick.x - width}.get(tick.anchor, tick.x - width / 2)
+    return start, start + width
+
+
+def _at(values: Sequence[str], i: int) -> str:
+    return values[i] if i < len(values) else ""
 
 
 def _nice_ceiling(value: int) -> int:
@@ -156,10 +196,10 @@ def layered_layout(
     edges: Sequence[tuple[str, str, bool, int]],
     *,
     layer_of: Mapping[str, str | None],
-    layer_order: Sequence[str],
+    layer_rows: Sequence[Sequence[str]],
     max_nodes: int = MAX_GRAPH_NODES,
 ) -> GraphLayout:
-    """Rows top to bottom: declared layers in order (unlayered last), else longest-path ranks.
+    """Rows top to bottom: declared layer rows in order (unlayered last), else longest-path ranks.
 
     Within a row, nodes are ordered by the barycentre of their neighbours (a few sweeps), which
     keeps edge crossings low for the small package graphs this view is for.
@@ -168,7 +208,7 @@ def layered_layout(
     kept_edges = [e for e in edges if e[0] in kept and e[1] in kept and e[0] != e[1]]
     by_layer = any(layer_of.get(n) for n in kept)
     if by_layer:
-        rank, labels = _layer_ranks(kept, kept_edges, layer_of, layer_order)
+        rank, labels = _layer_ranks(kept, layer_of, layer_rows)
     else:
         rank = _longest_path_ranks(kept, kept_edges)
         labels = {r: f"rank {r}" for r in set(rank.values())}
@@ -221,33 +261,23 @@ def _keep(names: Sequence[str], edges: Sequence[tuple[str, str, bool, int]], lim
 
 
 def _layer_ranks(
-    nodes: set[str],
-    edges: Sequence[tuple[str, str, bool, int]],
-    layer_of: Mapping[str, str | None],
-    layer_order: Sequence[str],
+    nodes: set[str], layer_of: Mapping[str, str | None], layer_rows: Sequence[Sequence[str]]
 ) -> tuple[dict[str, int], dict[int, str]]:
-    """Rows by layer: layers ranked by the conforming (non-violating) imports between them.
-
-    The declared layer mapping may hold layers no contract orders (e.g. from packs), so the
-    order comes from the graph itself: a layer sits above the layers it legitimately imports.
-    """
-    layer_nodes = {n: layer_of.get(n) or "" for n in nodes}
-    layers = {layer for layer in layer_nodes.values() if layer}
-    layer_edges = [
-        (layer_nodes[a], layer_nodes[b], False, 1)
-        for a, b, violating, _ in edges
-        if not violating and layer_nodes[a] and layer_nodes[b] and layer_nodes[a] != layer_nodes[b]
-    ]
-    layer_rank = _longest_path_ranks(layers, layer_edges)
-    bottom = max(layer_rank.values(), default=-1) + 1
-    rank = {n: layer_rank[layer] if layer else bottom for n, layer in layer_nodes.items()}
-    declared = {name: i for i, name in enumerate(layer_order)}
-    labels: dict[int, str] = {bottom: "(no layer)"}
-    for r in set(layer_rank.values()):
-        same = sorted(
-            (x for x in layers if layer_rank[x] == r), key=lambda x: (declared.get(x, len(declared)), x)
-        )
-        labels[r] = ", ".join(same)
+    """Rows by layer, in the declared order (a row's sibling layers share it); layers missing
+    from `layer_rows` follow by name, then the packages in no layer."""
+    row_of = {name: i for i, row in enumerate(layer_rows) for name in row}
+    present = {layer_of.get(n) or "" for n in nodes} - {""}
+    for name in sorted(present - set(row_of)):
+        row_of[name] = max(row_of.values(), default=-1) + 1
+    bottom = max(row_of.values(), default=-1) + 1
+    rank = {n: row_of.get(layer_of.get(n) or "", bottom) for n in nodes}
+    in_row: dict[int, list[str]] = defaultdict(list)
+    for row in [*layer_rows, *([name] for name in sorted(present))]:
+        for name in row:
+            if name in present and name not in in_row[row_of[name]]:
+                in_row[row_of[name]].append(name)
+    labels = {r: ", ".join(names) for r, names in in_row.items()}
+    labels[bottom] = "(no layer)"
     return rank, labels
 
 

@@ -88,6 +88,7 @@
     tr.appendChild(cell(f.owner || ""));
     tr.appendChild(cell(f.layer || ""));
     tr.appendChild(cell(f.surface || ""));
+    tr.appendChild(cell(f.seen || "", "seen"));
     return tr;
   }
 

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from auditor.domain.code import AnalysisError
@@ -47,7 +47,7 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
         "owner": f.owner,
         "cwe": list(f.cwe),
         "owasp": list(f.owasp),
-        "chain": [{"importer": h.importer, "imported": h.imported, "line": h.line} for h in f.chain],
+        "chain": [_hop_dict(h) for h in f.chain],
         "guidance": f.guidance,
         "importer": f.importer,
         "imported": f.imported,
@@ -56,8 +56,13 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
         "surfaces": list(f.surfaces),
         "snippet": f.snippet,
         "suppressed_by": f.suppressed_by,
+        "first_seen": f.first_seen,
         "extra": dict(f.extra),
     }
+
+
+def _hop_dict(h: ChainHop) -> dict[str, Any]:
+    return {"importer": h.importer, "imported": h.imported, "line": h.line}
 
 
 def _run_dict(result: RunResult) -> dict[str, Any]:
@@ -122,7 +127,7 @@ def report_dict(result: RunResult) -> dict[str, Any]:
             {"importer": e.importer, "imported": e.imported, "count": e.count, "violating": e.violating}
             for e in sorted(result.package_edges, key=lambda e: (e.importer, e.imported))
         ],
-        "cycles": [list(c) for c in result.cycles],
+        "cycles": [[_hop_dict(h) for h in c] for c in result.cycles],
         "history": [
             {
                 "run_id": h.run_id,
@@ -184,7 +189,7 @@ def finding_from_dict(d: Mapping[str, Any]) -> Finding:
         owner=d.get("owner"),
         cwe=tuple(d.get("cwe", ())),
         owasp=tuple(d.get("owasp", ())),
-        chain=tuple(ChainHop(h["importer"], h["imported"], h["line"]) for h in d.get("chain", ())),
+        chain=_hops(d.get("chain", ())),
         guidance=d.get("guidance"),
         importer=d.get("importer"),
         imported=d.get("imported"),
@@ -193,8 +198,13 @@ def finding_from_dict(d: Mapping[str, Any]) -> Finding:
         surfaces=tuple(d.get("surfaces", ())),
         snippet=d.get("snippet"),
         suppressed_by=d.get("suppressed_by"),
+        first_seen=d.get("first_seen"),
         extra=tuple(sorted((str(k), str(v)) for k, v in d.get("extra", {}).items())),
     )
+
+
+def _hops(items: Iterable[Mapping[str, Any]]) -> tuple[ChainHop, ...]:
+    return tuple(ChainHop(h["importer"], h["imported"], h["line"]) for h in items)
 
 
 def _result_from_dict(d: Mapping[str, Any]) -> RunResult:
@@ -239,7 +249,7 @@ def _result_from_dict(d: Mapping[str, Any]) -> RunResult:
             PackageEdge(e["importer"], e["imported"], e["count"], e.get("violating", False))
             for e in d.get("package_edges", ())
         ),
-        cycles=tuple(tuple(c) for c in d.get("cycles", ())),
+        cycles=tuple(_hops(c) for c in d.get("cycles", ())),
         history=tuple(HistoryPoint(**h) for h in d.get("history", ())),
         api_changes=tuple(ApiChange(**c) for c in d.get("api_changes", ())),
         health=RuleHealth(**{k: tuple(v) for k, v in health.items()}),
