@@ -201,3 +201,11 @@ def test_status_severity_in_json_are_plain_strings():
         s.value for s in (Status.NEW, Status.BASELINED, Status.PERSISTING)
     }
     assert {f["severity"] for f in doc["findings"]} <= {s.value for s in Severity}
+
+
+def test_json_schema_1_cycles_of_module_names_still_read_as_rings():
+    doc = json.loads(jsonreport.write(sample_result()))
+    doc["schema_version"], doc["cycles"] = 1, [["shop.a", "shop.b"]]
+    result = jsonreport.read_json_report(json.dumps(doc))
+    assert [(h.importer, h.imported) for h in result.cycles[0]] == [("shop.a", "shop.b"), ("shop.b", "shop.a")]
+    assert json.loads(jsonreport.write(sample_result()))["schema_version"] == 2

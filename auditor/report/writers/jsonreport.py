@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from auditor.domain.code import AnalysisError
@@ -25,7 +25,7 @@ from auditor.domain.run import (
 )
 from auditor.report.writers._common import TOOL_NAME, sorted_findings, verdict_dict
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: `cycles` are import paths (hops), not module-name lists
 
 
 def finding_to_dict(f: Finding) -> dict[str, Any]:
@@ -207,6 +207,14 @@ def _hops(items: Iterable[Mapping[str, Any]]) -> tuple[ChainHop, ...]:
     return tuple(ChainHop(h["importer"], h["imported"], h["line"]) for h in items)
 
 
+def _cycle(items: Sequence[Any]) -> tuple[ChainHop, ...]:
+    """A cycle as hops; schema 1 stored its module names only (read as a ring, line unknown: 0)."""
+    if items and all(isinstance(name, str) for name in items):
+        names = list(items)
+        return tuple(ChainHop(a, b, 0) for a, b in zip(names, [*names[1:], names[0]], strict=True))
+    return _hops(items)
+
+
 def _result_from_dict(d: Mapping[str, Any]) -> RunResult:
     run = d.get("run", {})
     att = d.get("attribution", {})
@@ -249,7 +257,7 @@ def _result_from_dict(d: Mapping[str, Any]) -> RunResult:
             PackageEdge(e["importer"], e["imported"], e["count"], e.get("violating", False))
             for e in d.get("package_edges", ())
         ),
-        cycles=tuple(_hops(c) for c in d.get("cycles", ())),
+        cycles=tuple(_cycle(c) for c in d.get("cycles", ())),
         history=tuple(HistoryPoint(**h) for h in d.get("history", ())),
         api_changes=tuple(ApiChange(**c) for c in d.get("api_changes", ())),
         health=RuleHealth(**{k: tuple(v) for k, v in health.items()}),
