@@ -76,3 +76,32 @@ def test_a_security_finding_gone_when_semgrep_ran_is_fixed(tmp_path, capsys):
     code, doc = _check_json(root, capsys)
     assert code == 0 and [f["rule"] for f in doc["fixed"]] == ["eval-non-literal"]
     assert doc["run"]["unchecked_kinds"] == []
+
+
+@pytest.mark.slow
+def test_audit_without_semgrep_neither_fixes_nor_dips_the_trend(tmp_path, capsys):
+    from gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"pyproject.toml": CONFIG, "shop/__init__.py": "", "shop/calc.py": EVAL}, "main")
+    out = tmp_path / "report"
+    audit = ["audit", str(repo.path), "--out", str(out)]
+
+    def report() -> dict:
+        return json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+    assert main(audit) == 1  # eval of a non-literal: a new security error
+    assert [(f["rule"], f["status"]) for f in report()["findings"]] == [("eval-non-literal", "new")]
+    assert main([*audit, "--no-semgrep"]) == 0  # nothing it checked fails ...
+    skipped = report()
+    assert skipped["fixed"] == [] and skipped["findings"] == []  # ... and nothing is fixed
+    assert [f["rule"] for f in skipped["carried"]] == ["eval-non-literal"]
+    assert "Not run: semgrep" in (out / "index.html").read_text(encoding="utf-8")
+    capsys.readouterr()
+    main(["history", str(repo.path), "--format", "json"])
+    history = json.loads(capsys.readouterr().out)
+    assert [run["total"] for run in history["runs"]] == [1, 1]  # no dip
+    assert [f["carried"] for f in history["open_findings"]] == [True]
+    assert main(audit) == 1  # semgrep again: the finding is persisting, not new
+    assert [(f["rule"], f["status"]) for f in report()["findings"]] == [("eval-non-literal", "persisting")]
+    assert report()["fixed"] == []

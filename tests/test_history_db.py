@@ -126,11 +126,6 @@ def test_a_renamed_finding_keeps_the_first_seen_date_of_the_finding_it_continues
         assert stored["fresh"].first_seen == "2026-11-02T02:00:00+00:00"  # this run: its start time
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="drift: history rows keep no importer/imported/snippet, so match_with_renames never pairs a "
-    "renamed file's finding with the previous run's; the audit calls it new",
-)
 def test_a_finding_keeps_its_first_seen_date_across_a_git_mv(tmp_path):
     from hostile.project import write_project
 

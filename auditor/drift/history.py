@@ -21,72 +21,19 @@ from pathlib import Path
 from auditor.domain.errors import AuditorError
 from auditor.domain.findings import Finding, FindingKind, Origin, Severity, Status
 from auditor.domain.run import HistoryPoint, ModuleMetrics, OriginCounts, RunResult
+from auditor.drift.history_schema import MIGRATIONS, SCHEMA_VERSION
 from auditor.support.sqlitedb import SqliteDb
 
 HISTORY_FILE = Path(".auditor") / "history.sqlite"
 CRASH_ENV = "AUDITOR_TEST_CRASH_AT"  # test hook: "history-write" kills the process mid-write
 
-# Ordered migrations: MIGRATIONS[i] brings the schema from user_version i to i + 1.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        """CREATE TABLE runs (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            started_at TEXT NOT NULL,
-            "commit" TEXT,
-            branch TEXT,
-            base TEXT,
-            config_hash TEXT NOT NULL DEFAULT '',
-            tool_version TEXT NOT NULL DEFAULT '',
-            packs TEXT NOT NULL DEFAULT '[]',
-            stages TEXT NOT NULL DEFAULT '{}',
-            totals TEXT NOT NULL DEFAULT '{}',
-            duration_s REAL NOT NULL DEFAULT 0,
-            incomplete INTEGER NOT NULL DEFAULT 0
-        )""",
-        """CREATE TABLE findings (
-            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-            fingerprint TEXT NOT NULL,
-            rule TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            severity TEXT NOT NULL,
-            origin TEXT NOT NULL,
-            agent TEXT,
-            owner TEXT,
-            status TEXT NOT NULL,
-            path TEXT,
-            line INTEGER,
-            message TEXT NOT NULL DEFAULT '',
-            first_seen TEXT NOT NULL,
-            PRIMARY KEY (run_id, fingerprint)
-        )""",
-        "CREATE INDEX findings_by_fingerprint ON findings(fingerprint)",
-        """CREATE TABLE module_metrics (
-            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-            module TEXT NOT NULL,
-            fan_in INTEGER NOT NULL,
-            fan_out INTEGER NOT NULL,
-            instability REAL NOT NULL,
-            in_cycle INTEGER NOT NULL,
-            ai_lines INTEGER NOT NULL DEFAULT 0,
-            human_lines INTEGER NOT NULL DEFAULT 0,
-            mixed_lines INTEGER NOT NULL DEFAULT 0,
-            unknown_lines INTEGER NOT NULL DEFAULT 0,
-            PRIMARY KEY (run_id, module)
-        )""",
-    ),
-    (
-        """CREATE TABLE api_snapshots (
-            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-            module TEXT NOT NULL,
-            qualname TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            signature TEXT NOT NULL,
-            PRIMARY KEY (run_id, module, qualname)
-        )""",
-    ),
-)
-SCHEMA_VERSION = len(MIGRATIONS)
 ApiSnapshot = Mapping[str, Sequence[tuple[str, str, str]]]  # module -> (qualname, kind, signature)
+
+
+FINDING_COLUMNS = (
+    "run_id, fingerprint, rule, kind, severity, origin, agent, owner, status, path, line, message,"
+    " first_seen, importer, imported, snippet, carried"
+)
 
 
 class HistoryError(AuditorError):
@@ -110,6 +57,10 @@ class FindingRow:
     line: int | None
     message: str
     first_seen: str
+    importer: str | None = None
+    imported: str | None = None
+    snippet: str | None = None
+    carried: bool = False  # not checked by its run (its stage did not run): carried from the run before
 
     def to_finding(self) -> Finding:
         return Finding(
@@ -124,6 +75,9 @@ class FindingRow:
             origin=Origin(self.origin),
             agent=self.agent,
             owner=self.owner,
+            importer=self.importer,
+            imported=self.imported,
+            snippet=self.snippet,
         )
 
 
@@ -216,12 +170,14 @@ class History:
                 )
                 run_id = int(cur.lastrowid or 0)
                 unique = {f.fingerprint: f for f in result.findings}
-                earlier = self._first_seen_times(unique)
-                for n, f in enumerate(sorted(unique.values(), key=lambda f: f.fingerprint)):
+                carried = {f.fingerprint: f for f in result.carried if f.fingerprint not in unique}
+                earlier = self._first_seen_times([*unique, *carried])
+                rows = [(f, False) for f in unique.values()] + [(f, True) for f in carried.values()]
+                for n, (f, was_carried) in enumerate(sorted(rows, key=lambda row: row[0].fingerprint)):
                     if n == 1:
                         _maybe_crash("history-write")
                     conn.execute(
-                        "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        f"INSERT INTO findings ({FINDING_COLUMNS}) VALUES ({', '.join('?' * 17)})",
                         (
                             run_id,
                             f.fingerprint,
@@ -236,6 +192,10 @@ class History:
                             f.line,
                             f.message,
                             _stored_first_seen(earlier.get(f.fingerprint), f.first_seen, started),
+                            f.importer,
+                            f.imported,
+                            f.snippet,
+                            int(was_carried),
                         ),
                     )
                 lines = _lines_by_module(result.modules, result.attribution.files)
@@ -346,12 +306,8 @@ class History:
         return points
 
     def _rows(self, where: str, params: Sequence[object]) -> list[FindingRow]:
-        cur = self._db.conn.execute(
-            "SELECT run_id, fingerprint, rule, kind, severity, origin, agent, owner, status, path,"
-            f" line, message, first_seen FROM findings {where}",
-            tuple(params),
-        )
-        return [FindingRow(*row) for row in cur.fetchall()]
+        cur = self._db.conn.execute(f"SELECT {FINDING_COLUMNS} FROM findings {where}", tuple(params))
+        return [FindingRow(*row) for row in cur.fetchall()]  # carried: SQLite 0 or 1
 
 
 HistoryDb = History  # the name the pipeline uses

@@ -15,7 +15,7 @@ from pathlib import Path
 from auditor.domain import Finding, Status
 from auditor.domain.errors import GitError, UsageError
 from auditor.domain.run import RunResult
-from auditor.drift.classify import Classification, classify, merge_statuses
+from auditor.drift.classify import Classification, Unseen, classify, merge_statuses
 from auditor.drift.history import History, HistoryDb
 from auditor.drift.renames import match_with_renames, rename_map
 from auditor.pipeline.analysis import analyse, to_result
@@ -57,11 +57,15 @@ def run_audit(
         history = HistoryDb.open(history_path or default_history_path(opts))
     try:
         renamed: dict[str, str] = {}
+        carried: list[Finding] = []
         if history is not None:
-            findings, fixed, renamed = _against_previous(opts.root, findings, fixed, history)
+            findings, fixed, renamed, carried = _against_previous(
+                opts.root, findings, fixed, history, analysis.unseen()
+            )
         result = to_result(
             analysis, opts, findings=findings, fixed=fixed, commit=commit, branch=branch, started=started
         )
+        result = dataclasses.replace(result, carried=tuple(carried))
         if history is not None:
             result = dataclasses.replace(result, history=tuple(history.trend(30)))
             result = _with_first_seen(result, history, renamed)
@@ -79,14 +83,16 @@ def run_audit(
 
 
 def _against_previous(
-    root: Path, findings: list[Finding], fixed: list[Finding], history: History
-) -> tuple[list[Finding], list[Finding], dict[str, str]]:
+    root: Path, findings: list[Finding], fixed: list[Finding], history: History, unseen: Unseen
+) -> tuple[list[Finding], list[Finding], dict[str, str], list[Finding]]:
     """Findings new to the baseline but seen in the previous run are `persisting`; previous
     findings now gone are `fixed`. Files renamed since the previous run's commit are followed:
-    the third value maps the fingerprints of renamed findings to their previous ones."""
+    the third value maps the fingerprints of renamed findings to their previous ones. Previous
+    findings this run could not see (`unseen`: --no-semgrep, files not analysed) are neither
+    fixed nor dropped: the fourth value carries them into this run's history."""
     previous = history.previous_findings()
     if not previous:
-        return findings, fixed, {}
+        return findings, fixed, {}, []
     before = history.previous_commit()
     renames: dict[str, str] = {}
     if before:
@@ -95,9 +101,11 @@ def _against_previous(
         except GitError:
             renames = {}  # previous commit unknown here (not git, or history rewritten)
     renamed = match_with_renames(findings, previous, renames)
-    by_previous = classify(findings, previous, status_if_known=Status.PERSISTING, matched=renamed)
+    by_previous = classify(findings, previous, status_if_known=Status.PERSISTING, matched=renamed, unseen=unseen)
     merged = merge_statuses(Classification(tuple(findings), tuple(fixed)), by_previous)
-    return list(merged.findings), list(merged.fixed), renamed
+    paired = {f.fingerprint for f in findings} | set(renamed.values())
+    carried = [f for fp, f in sorted(previous.items()) if fp not in paired and unseen(f)]
+    return list(merged.findings), list(merged.fixed), renamed, carried
 
 
 def _with_first_seen(result: RunResult, history: History, renamed: Mapping[str, str]) -> RunResult:

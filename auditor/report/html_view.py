@@ -46,10 +46,11 @@ class Verdict:
     warnings: tuple[str, ...]
     error_count: int
     skipped_stages: tuple[tuple[str, str], ...] = ()
+    carried: int = 0  # findings of kinds this run did not check, assumed unchanged
 
     @property
     def delta(self) -> int | None:
-        return None if self.previous_total is None else self.total - self.previous_total
+        return None if self.previous_total is None else self.total + self.carried - self.previous_total
 
     @property
     def clean(self) -> bool:
@@ -209,8 +210,8 @@ def _verdict(result: RunResult, current: Sequence[Finding]) -> Verdict:
     statuses = Counter(f.status.value for f in current)
     previous = _previous_point(result)
     deltas: tuple[tuple[str, int], ...] = ()
-    if previous is not None:
-        now = Counter(f.origin.value for f in current)
+    if previous is not None:  # what this run did not check counts as unchanged, not as fixed
+        now = Counter(f.origin.value for f in (*current, *result.carried))
         deltas = tuple((o, now.get(o, 0) - previous.by_origin.get(o, 0)) for o in ORIGINS)
     fixed = len(result.fixed) + sum(1 for f in result.findings if f.status == Status.FIXED)
     return Verdict(
@@ -229,6 +230,7 @@ def _verdict(result: RunResult, current: Sequence[Finding]) -> Verdict:
         warnings=result.info.warnings,
         error_count=len(result.errors),
         skipped_stages=result.info.skipped_stages,
+        carried=len(result.carried),
     )
 
 
@@ -245,10 +247,14 @@ def _previous_point(result: RunResult) -> HistoryPoint | None:
 
 
 def _history_with_this_run(result: RunResult, current: Sequence[Finding]) -> list[HistoryPoint]:
-    """The recorded history, ending with this run (added when the pipeline has not recorded it yet)."""
+    """The recorded history, ending with this run (added when the pipeline has not recorded it yet).
+
+    This run's point counts the findings of kinds it did not check (`carried` from the run
+    before), as its history row does: skipping semgrep is no dip in the trend."""
     history = list(result.history)
     if history and _is_this_run(history[-1], result):
         return history
+    current = [*current, *result.carried]
     this_run = HistoryPoint(
         run_id=(history[-1].run_id + 1) if history else 1,
         started_at=result.info.started_at,

@@ -37,6 +37,7 @@ def history_dict(points: Sequence[HistoryPoint], open_rows: Sequence[FindingRow]
                 "owner": r.owner,
                 "status": r.status,
                 "first_seen": r.first_seen,
+                "carried": bool(r.carried),  # its stage did not run that night: not re-checked
             }
             for r in open_rows
         ],

@@ -107,6 +107,7 @@ def report_dict(result: RunResult) -> dict[str, Any]:
         "run": _run_dict(result),
         "findings": [finding_to_dict(f) for f in sorted_findings(result.findings)],
         "fixed": [finding_to_dict(f) for f in sorted_findings(result.fixed)],
+        "carried": [finding_to_dict(f) for f in sorted_findings(result.carried)],
         "attribution": _attribution_dict(result.attribution),
         "errors": [
             {"path": e.path, "message": e.message}
@@ -240,6 +241,7 @@ def _result_from_dict(d: Mapping[str, Any]) -> RunResult:
         info=info,
         findings=tuple(finding_from_dict(f) for f in d.get("findings", ())),
         fixed=tuple(finding_from_dict(f) for f in d.get("fixed", ())),
+        carried=tuple(finding_from_dict(f) for f in d.get("carried", ())),
         errors=tuple(AnalysisError(e["path"], e["message"]) for e in d.get("errors", ())),
         attribution=AttributionSummary(
             files={p: OriginCounts(**c) for p, c in att.get("files", {}).items()},
