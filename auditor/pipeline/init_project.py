@@ -126,16 +126,17 @@ def scan_project(opts: RunOptions) -> ProjectScan:
     else a flat project's top-level modules), built as `auditor check` will build it."""
     if opts.packages:
         return ProjectScan(_build(opts, opts.packages), tuple(opts.packages))
-    graph: ImportGraph | None = None
+    from auditor.discover import discover
+
     problem: UsageError | None = None
+    found: tuple[str, ...] = ()
     try:
-        graph = _build(opts, ())
+        found = discover(opts.root).packages  # a walk, no parsing
     except UsageError as exc:  # no package directory: maybe a flat project
         problem = exc
-    if graph is not None and (packages := root_packages(graph)):
-        if {m.split(".")[0] for m in graph.modules} != set(packages):
-            graph = _build(opts, packages)  # without tests/, docs/...: what check will see
-        return ProjectScan(graph, packages)
+    packages = tuple(sorted(p for p in found if p not in NOT_ROOT_PACKAGES and PATTERN_NAME.match(p)))
+    if packages:  # built as check will build it: these packages only, tests/ and docs/ left out
+        return ProjectScan(_build(opts, packages), packages)
     modules, left_out = top_level_modules(opts.root)
     if not modules:
         if problem is not None:
