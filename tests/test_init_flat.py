@@ -14,7 +14,10 @@ from auditor.config import load_config
 from auditor.pipeline.init_project import top_level_modules
 
 FLAT = {
-    "app.py": "import models\nimport db\n\ndef create():\n    return db.connect()\n",
+    "app.py": (
+        "import models\nimport db\n\ndef create():\n    conn = db.connect()\n"
+        "    conn.execute('select 1')\n    return conn\n"
+    ),
     "models.py": "class User: ...\n",
     "db.py": "import sqlite3\nimport models\n\ndef connect():\n    return sqlite3.connect(':memory:')\n",
     "cli.py": "import app\n\nif __name__ == '__main__':\n    app.create()\n",
@@ -79,3 +82,18 @@ def test_nothing_to_configure_is_one_line_and_exit_2(
     code, _, err = run_cli(capsys, "init", str(tmp_path), "--no-cache")
     assert code == 2
     assert "no Python package" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_flat_db_module_is_the_data_layer_of_the_security_pack(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_files(tmp_path / "flat", FLAT)
+    code, out, err = run_cli(capsys, "init", str(root), "--no-cache")
+    assert code == 0, err
+    code, out, err = run_cli(capsys, "check", str(root), "--no-cache", "--format", "json")
+    assert code == 0, out + err
+    boundary = [f for f in json.loads(out)["findings"] if f["rule"].endswith("boundary-database-access")]
+    # database access is allowed in db.py (the `data` layer), reported (and baselined) in app.py
+    assert {f["path"] for f in boundary} == {"app.py"}
+    assert {f["status"] for f in boundary} == {"baselined"}

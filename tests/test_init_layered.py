@@ -95,3 +95,22 @@ def test_init_orders_names_and_counts_the_layers_of_a_layered_project(
     assert "baselined 4 findings" in out
     code, out, err = run_cli(capsys, "check", str(root), "--no-semgrep", "--no-cache")
     assert code == 0, out + err
+
+
+def test_the_data_layer_moves_the_security_pack_database_boundary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from auditor.security.scope import scope_for
+
+    # `database` is no folder name of the pack's default `data` layer; init declares it
+    files = {**PROJECT, "shop/database.py": "import sqlite3\nfrom shop.domain import entities\n"}
+    root = write_files(tmp_path / "shop-project", files)
+    code, _, err = run_cli(capsys, "init", str(root), "--no-baseline", "--no-cache")
+    assert code == 0, err
+    config = load_config(root)
+    assert config.layers["data"] == ("shop.database", "shop.db", "shop.db.**")
+    (boundary,) = [r for r in config.semgrep_rules if r.except_layers == ("data",)]
+    paths = ["shop/database.py", "shop/db/session.py", "shop/services/orders.py"]
+    modules = {p.removesuffix(".py").replace("/", "."): p for p in paths}
+    scope = scope_for(boundary, config.layers, modules)
+    assert [p for p in paths if scope.admits(p)] == ["shop/services/orders.py"]
