@@ -40,7 +40,7 @@ def test_init_infers_layers_and_lists_the_upward_import(
     root = make_project(tmp_path, '[project]\nname = "shop"\n')
     code, out, err = run_cli(capsys, "init", str(root), "--no-baseline", "--no-cache")
     assert code == 0, err
-    assert "3 layers inferred; 1 upward imports break them" in err
+    assert "3 layers inferred (top to bottom: api > services > domain-auth); 1 upward imports" in err
     text = (root / "pyproject.toml").read_text()
     assert text.startswith('[project]\nname = "shop"\n')
     assert "# upward: domain-auth -> api (1 imports, e.g. shop.domain.legacy:1 -> shop.api.views)" in text
@@ -133,7 +133,8 @@ def test_modules_no_pattern_can_name_stay_in_no_layer_and_are_counted(
     code, out, err = run_cli(capsys, "init", str(root), "--no-baseline", "--no-semgrep", "--no-cache")
     assert code == 0, err
     text = (root / "auditor.toml").read_text()
-    assert "# Also 3 modules in no layer (no module pattern can name them), reported as info: " in text
+    assert "# Also 3 modules in no layer, reported as info findings: shop.0001_initial, " in text
+    assert "# In no layer because no module pattern can name them: shop.0001_initial, " in text
     code, out, err = run_cli(capsys, "check", str(root), "--no-semgrep", "--no-cache", "--format", "json")
     report = json.loads(out)
     (contract,) = [c for c in load_config(root).contracts if c.pack is None]

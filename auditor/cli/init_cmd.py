@@ -96,9 +96,10 @@ def _inferred(args: argparse.Namespace, opts: Any) -> tuple[dict[str, Any], list
     if scan.flat:
         notes.append(f"no package: configured the {len(scan.packages)} top-level modules as root packages")
     if proposal.plan is not None:
+        levels = " > ".join(proposal.plan.levels)
         notes.append(
-            f"{len(proposal.plan.bands)} layers inferred; {proposal.upward_total} upward imports break them "
-            "(listed in the config)"
+            f"{len(proposal.plan.bands)} layers inferred (top to bottom: {levels}); "
+            f"{proposal.upward_total} upward imports break them (listed above the contract)"
         )
     else:
         notes.append("too few modules with imports between them to infer layers; no layers contract")

@@ -204,11 +204,9 @@ def node_weights(graph: ImportGraph, units: Sequence[Unit]) -> Counter[tuple[str
     return weights
 
 
-def infer_layer_plan(
-    graph: ImportGraph, packages: Sequence[str], reserved: Collection[str] = ()
-) -> LayerPlan | None:
+def infer_layer_plan(graph: ImportGraph, packages: Sequence[str]) -> LayerPlan | None:
     """Bands of layers for `packages` with the fewest upward imports; None with fewer than two
-    bands (nothing to order). `reserved`: layer names a generic layer must not take."""
+    bands (nothing to order). Generic layers never take a role's name."""
     units, left_out = find_units(graph, packages)
     by_node: dict[str, list[Unit]] = {}
     for unit in units:
@@ -220,7 +218,7 @@ def infer_layer_plan(
     bands = merge_levels(group_levels(order, weights), weights, MAX_BANDS)
     if len(bands) < 2:
         return None
-    taken = set(ROLE_WORDS) | set(reserved)
+    taken = set(ROLE_WORDS)
     named: list[list[Layer]] = []
     for band in bands:
         layers: list[Layer] = []

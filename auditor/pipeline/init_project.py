@@ -251,10 +251,9 @@ def contract_comments(
         lines.append(f"... and {sum(u.count for u in rest)} more in {len(rest)} other layer pairs")
     if uncovered:
         names = ", ".join(sorted(f.importer or "" for f in uncovered)[:MAX_UPWARD_LINES])
-        lines.append(
-            f"Also {len(uncovered)} modules in no layer (no module pattern can name them), reported as "
-            f"info: {names}"
-        )
+        lines.append(f"Also {len(uncovered)} modules in no layer, reported as info findings: {names}")
+    if plan.left_out:
+        lines.append(f"In no layer because no module pattern can name them: {', '.join(plan.left_out)}")
     return lines
 
 
