@@ -3,13 +3,14 @@ findings, and the first `auditor check` exits 0; on real PyPI packages too."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
+from init_projects import run_cli, write_files
 
-from auditor.cli.main import main
 from auditor.config import load_config
 
 FILES = {
@@ -27,20 +28,10 @@ FILES = {
 
 
 def make_project(root: Path, pyproject: str | None = None) -> Path:
-    for name, text in FILES.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+    write_files(root, FILES)
     if pyproject is not None:
         (root / "pyproject.toml").write_text(textwrap.dedent(pyproject))
     return root
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
 
 
 def test_init_infers_layers_and_lists_the_upward_import(
@@ -49,16 +40,34 @@ def test_init_infers_layers_and_lists_the_upward_import(
     root = make_project(tmp_path, '[project]\nname = "shop"\n')
     code, out, err = run_cli(capsys, "init", str(root), "--no-baseline", "--no-cache")
     assert code == 0, err
-    assert "1 upward dependencies break the inferred layers" in err
+    assert "3 layers inferred (top to bottom: api > services > domain-auth); 1 upward imports" in err
     text = (root / "pyproject.toml").read_text()
     assert text.startswith('[project]\nname = "shop"\n')
-    assert "# upward: domain -> api (1 imports, e.g. shop.domain.legacy:1 -> shop.api.views)" in text
+    assert "# upward: domain-auth -> api (1 imports, e.g. shop.domain.legacy:1 -> shop.api.views)" in text
     config = load_config(root)
     assert config.packages == ("shop",)
-    assert config.contracts[0].options["layers"] == ["api", "services", "auth : domain"]
+    assert config.contracts[0].options["layers"] == ["api", "services", "domain-auth"]
     assert config.surfaces["auth"] == ("shop.auth", "shop.auth.**")
     code, out, _ = run_cli(capsys, "rules", "validate", str(root))
     assert code == 0 and out.startswith("ok: ")
+
+
+def test_init_excludes_files_that_cannot_be_parsed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_project(tmp_path)
+    (root / "shop" / "scaffold_template.py").write_text("def {{ name }}():\n    return {{ value }}\n")
+    code, out, err = run_cli(capsys, "init", str(root), "--no-semgrep", "--no-cache")
+    assert code == 0, err
+    assert "1 files could not be analysed; written to `exclude`" in err
+    text = (root / "auditor.toml").read_text()
+    assert "# files that cannot be analysed, left out so that a run is complete:" in text
+    assert "# shop/scaffold_template.py: " in text
+    assert load_config(root).exclude == ("/shop/scaffold_template.py",)
+    code, out, err = run_cli(capsys, "check", str(root), "--no-semgrep", "--no-cache", "--format", "json")
+    assert code == 0, out + err
+    report = json.loads(out)
+    assert report["errors"] == [] and not report["run"]["incomplete"]
 
 
 def test_init_refuses_an_existing_auditor_toml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -86,7 +95,14 @@ def test_init_then_check_exits_zero(tmp_path: Path, capsys: pytest.CaptureFixtur
 @pytest.mark.realpkg
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("distribution", "version"), [("attrs", "24.2.0"), ("requests", "2.32.3"), ("sqlalchemy", "2.0.36")]
+    ("distribution", "version"),
+    [
+        ("attrs", "24.2.0"),
+        ("requests", "2.32.3"),
+        ("sqlalchemy", "2.0.36"),
+        ("flask", "3.1.0"),
+        ("datasette", "0.65.1"),
+    ],
 )
 def test_init_on_real_packages(
     distribution: str, version: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -105,4 +121,30 @@ def test_init_on_real_packages(
     assert code == 0, err
     code, out, err = run_cli(capsys, "check", str(root), *semgrep)
     assert code == 0, out + err
-    assert load_config(root).contracts, "a layers contract was inferred"
+    (contract,) = [c for c in load_config(root).contracts if c.pack is None]
+    assert 3 <= len(contract.options["layers"]) <= 7, contract.options["layers"]
+
+
+def test_modules_no_pattern_can_name_stay_in_no_layer_and_are_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_project(tmp_path)
+    (root / "shop" / "0001_initial.py").write_text("from shop.api import views\n")
+    (root / "shop" / "données.py").write_text("from shop.domain import models\n")
+    (root / "shop" / "odd:name(x)|y.py").write_text("import shop.auth\n")
+    code, out, err = run_cli(capsys, "init", str(root), "--no-baseline", "--no-semgrep", "--no-cache")
+    assert code == 0, err
+    text = (root / "auditor.toml").read_text()
+    assert "# Also 3 modules in no layer, reported as info findings: shop.0001_initial, " in text
+    assert "# In no layer because no module pattern can name them: shop.0001_initial, " in text
+    code, out, err = run_cli(capsys, "check", str(root), "--no-semgrep", "--no-cache", "--format", "json")
+    report = json.loads(out)
+    (contract,) = [c for c in load_config(root).contracts if c.pack is None]
+    mine = [f for f in report["findings"] if f["rule"] == contract.id]
+    assert sorted(f["importer"] for f in mine if f["imported"] is None) == sorted(
+        ["shop.0001_initial", "shop.données", "shop.odd:name(x)|y"]
+    )
+    code, out, err = run_cli(capsys, "init", str(root), "--force", "--no-semgrep", "--no-cache")
+    assert code == 0, err
+    code, out, err = run_cli(capsys, "check", str(root), "--no-semgrep", "--no-cache")
+    assert code == 0, out + err

@@ -85,23 +85,27 @@ def _from_import_linter(root: Path, given: str) -> tuple[dict[str, Any], list[st
 
 def _inferred(args: argparse.Namespace, opts: Any) -> tuple[dict[str, Any], list[str]]:
     from auditor.config.packs import builtin_pack_names
-    from auditor.pipeline.init_project import SECURITY_PACK, build_project_graph, propose_config
+    from auditor.pipeline.init_project import SECURITY_PACK, propose_config, scan_project
 
-    graph = build_project_graph(opts.root, opts)
-    if not graph.modules:
-        raise UsageError(f"{opts.root}: no Python packages found to configure")
+    scan = scan_project(opts)
+    if not scan.graph.modules:
+        raise UsageError(f"{opts.root}: no Python modules found to configure")
     packs = (SECURITY_PACK,) if SECURITY_PACK.split(":", 1)[1] in builtin_pack_names() else ()
-    settings, inferences = propose_config(graph, tuple(opts.packages), packs)
+    proposal = propose_config(scan.graph, scan.packages, packs, flat=scan.flat, left_out=scan.left_out)
     notes = [] if packs else [f"{SECURITY_PACK} is not available in this installation; not added"]
-    for inference in inferences:
-        if inference.upward:
-            notes.append(
-                f"{inference.package}: {len(inference.upward)} upward dependencies break the inferred "
-                "layers (listed in the config)"
-            )
-    if graph.errors:
-        notes.append(f"{len(graph.errors)} files could not be analysed")
-    return settings, notes
+    if scan.flat:
+        notes.append(f"no package: configured the {len(scan.packages)} top-level modules as root packages")
+    if proposal.plan is not None:
+        levels = " > ".join(proposal.plan.levels)
+        notes.append(
+            f"{len(proposal.plan.bands)} layers inferred (top to bottom: {levels}); "
+            f"{proposal.upward_total} upward imports break them (listed above the contract)"
+        )
+    else:
+        notes.append("too few modules with imports between them to infer layers; no layers contract")
+    if scan.graph.errors:
+        notes.append(f"{len(scan.graph.errors)} files could not be analysed; written to `exclude`")
+    return proposal.settings, notes
 
 
 def _write(root: Path, settings: dict[str, Any], notes: list[str], *, force: bool) -> Path:

@@ -1,30 +1,37 @@
 """`auditor init` without an import-linter config: propose a starter configuration from today's
-import graph — root packages, a layers contract per root package ordered so that the fewest
-imports go upward, review surfaces guessed from module names, and the built-in security pack.
+import graph — root packages (or the top-level modules of a flat project), one layers contract
+over a handful of inferred layers (init_layers), review surfaces guessed from module names, the
+built-in security pack, and `exclude` entries for the files that cannot be analysed.
 
-Layer order: the packages directly below a root package, weighted by how many import
-occurrences go from one to another; strongly connected groups are ordered with the greedy
-Eades-Lin-Smyth heuristic for a minimum feedback arc set, the condensation topologically. The
-imports that still go upward are listed so they can be baselined, not hidden.
+The upward imports of the inferred layers are counted by running the contract itself on the
+graph `auditor check` will build from the written configuration, with the import kinds the
+contract counts: the number in the comments is the number of findings a first check reports
+(before the baseline that init writes next).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import keyword
+import os
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import networkx as nx
-
+from auditor.config.model import AuditorConfig, ContractSpec
 from auditor.config.toml_writer import Commented
+from auditor.domain import AnalysisError, Finding, ImportKind, UsageError
 from auditor.graph.model import ImportGraph
+from auditor.pipeline.init_layers import PATTERN_NAME, LayerPlan, infer_layer_plan
 from auditor.pipeline.options import RunOptions
 
 NOT_ROOT_PACKAGES = frozenset(
     {"tests", "test", "testing", "docs", "doc", "examples", "benchmarks", "scripts"}
 )
-SURFACE_NAMES: Mapping[str, frozenset[str]] = {
+# top-level modules of a flat project that are build or test tooling, not the application
+TOOLING_MODULES = frozenset({"setup", "conftest", "noxfile", "fabfile", "toxfile"})
+SURFACE_NAMES = {
     "auth": frozenset(
         {"auth", "authentication", "authorization", "security", "permissions", "oauth", "login", "jwt"}
     ),
@@ -32,174 +39,159 @@ SURFACE_NAMES: Mapping[str, frozenset[str]] = {
     "api_contracts": frozenset({"api", "schemas", "serializers", "openapi"}),
 }
 MAX_SURFACE_PATTERNS = 20
+MAX_UPWARD_LINES = 10
 SECURITY_PACK = "builtin:python-security"
 BASELINE_FILE = "auditor-baseline.json"
+IGNORED_KINDS = ("type_checking",)  # the kinds the generated contract does not count
+_ROLE_NOTES = {
+    "data": "database access",
+    "clients": "outbound HTTP",
+    "config": "environment access",
+    "processes": "subprocesses",
+}
 
 
 @dataclass(frozen=True)
-class UpwardImport:
-    """Imports from a lower layer to a higher one that the inferred order does not allow."""
+class UpwardImports:
+    """The findings of the generated contract from one layer into a higher one."""
 
     importer_layer: str
     imported_layer: str
     count: int
-    example: tuple[str, str, int]  # (importer module, imported module, line)
+    example: Finding
 
 
 @dataclass
-class LayerInference:
-    package: str
-    levels: list[list[str]]  # top to bottom; each level holds child names that may share it
-    upward: list[UpwardImport] = field(default_factory=list)
+class Proposal:
+    settings: dict[str, object]
+    plan: LayerPlan | None
+    contract_id: str | None
+    upward: list[UpwardImports] = field(default_factory=list)
+
+    @property
+    def upward_total(self) -> int:
+        return sum(u.count for u in self.upward)
+
+
+@dataclass
+class ProjectScan:
+    """What init configures: the graph `auditor check` will see, and how it was chosen."""
+
+    graph: ImportGraph
+    packages: tuple[str, ...]
+    flat: bool = False
+    left_out: list[tuple[str, str]] = field(default_factory=list)  # (file, why) of a flat project
 
 
 def root_packages(graph: ImportGraph) -> tuple[str, ...]:
-    """Top-level packages of the graph (tests/docs/... left out); top-level modules if none."""
+    """Top-level packages of the graph (tests/docs/... left out)."""
     tops = {name.split(".")[0] for name in graph.modules}
-    packages = sorted(
-        t for t in tops if t in graph.modules and graph.modules[t].is_package and t not in NOT_ROOT_PACKAGES
+    return tuple(
+        sorted(
+            t
+            for t in tops
+            if t in graph.modules
+            and graph.modules[t].is_package
+            and t not in NOT_ROOT_PACKAGES
+            and PATTERN_NAME.match(t)
+        )
     )
-    if packages:
-        return tuple(packages)
-    return tuple(sorted(t for t in tops if t not in NOT_ROOT_PACKAGES))
 
 
-def _child_of(module: str, package: str) -> str | None:
-    prefix = package + "."
-    if not module.startswith(prefix):
-        return None
-    return module[len(prefix) :].split(".")[0]
-
-
-def child_weights(
-    graph: ImportGraph, package: str
-) -> tuple[list[str], Counter[tuple[str, str]], dict[tuple[str, str], tuple[str, str, int]]]:
-    children = sorted({c for m in graph.modules if (c := _child_of(m, package)) is not None})
-    weights: Counter[tuple[str, str]] = Counter()
-    examples: dict[tuple[str, str], tuple[str, str, int]] = {}
-    for imp in graph.imports():
-        a, b = _child_of(imp.importer, package), _child_of(imp.imported, package)
-        if a is None or b is None or a == b:
+def top_level_modules(root: Path) -> tuple[list[str], list[tuple[str, str]]]:
+    """A flat project's importable top-level modules, and the .py files left out (with why)."""
+    modules: list[str] = []
+    left_out: list[tuple[str, str]] = []
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError:
+        return [], []
+    for entry in entries:
+        stem, dot, suffix = entry.name.rpartition(".")
+        if not dot or suffix != "py" or entry.name.startswith("."):
             continue
-        weights[a, b] += 1
-        examples.setdefault((a, b), (imp.importer, imp.imported, imp.line))
-    return children, weights, examples
+        if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
+            left_out.append((entry.name, "not a regular file"))
+        elif not PATTERN_NAME.match(stem) or keyword.iskeyword(stem) or stem.startswith("__"):
+            left_out.append((entry.name, "a script, not an importable module name"))
+        elif stem in TOOLING_MODULES or stem in NOT_ROOT_PACKAGES:
+            left_out.append((entry.name, "build or test tooling"))
+        else:
+            modules.append(stem)
+    return modules, left_out
 
 
-def order_minimising_upward(nodes: Iterable[str], weights: Mapping[tuple[str, str], int]) -> list[str]:
-    """Order nodes top to bottom so that the total weight of edges b -> a with a above b is small."""
-    g = nx.DiGraph()
-    g.add_nodes_from(sorted(nodes))
-    g.add_weighted_edges_from((a, b, w) for (a, b), w in weights.items() if w > 0)
-    condensed = nx.condensation(g)
-    order: list[str] = []
-    for component in nx.lexicographical_topological_sort(
-        condensed, key=lambda c: min(condensed.nodes[c]["members"])
-    ):
-        members = sorted(condensed.nodes[component]["members"])
-        order.extend(members if len(members) == 1 else _greedy_fas_order(g.subgraph(members)))
-    return _improve_by_moves(order, weights)
+def scan_project(opts: RunOptions) -> ProjectScan:
+    """The graph of the packages init will write (`--package`, else discovered root packages,
+    else a flat project's top-level modules), built as `auditor check` will build it."""
+    if opts.packages:
+        return ProjectScan(_build(opts, opts.packages), tuple(opts.packages))
+    from auditor.discover import discover
+
+    problem: UsageError | None = None
+    found: tuple[str, ...] = ()
+    try:
+        found = discover(opts.root).packages  # a walk, no parsing
+    except UsageError as exc:  # no package directory: maybe a flat project
+        problem = exc
+    packages = tuple(sorted(p for p in found if p not in NOT_ROOT_PACKAGES and PATTERN_NAME.match(p)))
+    if packages:  # built as check will build it: these packages only, tests/ and docs/ left out
+        return ProjectScan(_build(opts, packages), packages)
+    modules, left_out = top_level_modules(opts.root)
+    if not modules:
+        if problem is not None:
+            raise problem
+        raise UsageError(f"{opts.root}: no Python package or top-level module found to configure")
+    return ProjectScan(_build(opts, modules), tuple(modules), flat=True, left_out=left_out)
 
 
-def _improve_by_moves(
-    order: list[str], weights: Mapping[tuple[str, str], int], passes: int = 10
-) -> list[str]:
-    """Local search: move single nodes to the position that strictly lowers the upward weight."""
-    order = list(order)
-    for _ in range(passes):
-        improved = False
-        for node in list(order):
-            rest = [n for n in order if n != node]
-            # cost(k): node inserted before rest[k]; nodes above it that it imports + nodes below
-            # it that import it are upward imports
-            cost = sum(weights.get((u, node), 0) for u in rest)
-            best_k, best_cost = 0, cost
-            for k, above in enumerate(rest, start=1):
-                cost += weights.get((node, above), 0) - weights.get((above, node), 0)
-                if cost < best_cost:
-                    best_k, best_cost = k, cost
-            current = order.index(node)
-            current_cost = sum(weights.get((node, u), 0) for u in rest[:current]) + sum(
-                weights.get((u, node), 0) for u in rest[current:]
-            )
-            if best_cost < current_cost:
-                order = [*rest[:best_k], node, *rest[best_k:]]
-                improved = True
-        if not improved:
-            break
-    return order
+def _build(opts: RunOptions, packages: Sequence[str]) -> ImportGraph:
+    from auditor.pipeline.graph_build import build_graph
+
+    return build_graph(
+        opts.root,
+        packages=packages,
+        cache_dir=opts.effective_cache_dir,
+        use_cache=opts.use_cache,
+        jobs=opts.jobs,
+        include_external=True,
+    )
 
 
-def _greedy_fas_order(g: nx.DiGraph) -> list[str]:
-    """Eades-Lin-Smyth: peel sinks to the bottom, sources to the top, else the node whose
-    outgoing minus incoming weight is largest to the top."""
-    work = nx.DiGraph(g)
-    top: list[str] = []
-    bottom: list[str] = []
-    while work:
-        changed = True
-        while changed:
-            changed = False
-            for node in sorted(n for n in work if work.out_degree(n) == 0):
-                bottom.insert(0, node)
-                work.remove_node(node)
-                changed = True
-            for node in sorted(n for n in work if work.in_degree(n) == 0):
-                top.append(node)
-                work.remove_node(node)
-                changed = True
-        if work:
-            best = max(sorted(work), key=lambda n: _weight_delta(work, n))
-            top.append(best)
-            work.remove_node(best)
-    return top + bottom
+def exclude_pattern(path: str) -> str:
+    """An anchored gitignore-style pattern matching exactly `path` (special characters escaped)."""
+    out = []
+    for char in path:
+        if char in "\\*?[]!# ":
+            out.append("\\" + char)
+        elif not char.isprintable():
+            out.append("?")  # a pattern is one line; `?` matches the one character
+        else:
+            out.append(char)
+    return "/" + "".join(out)
 
 
-def _weight_delta(g: nx.DiGraph, node: str) -> int:
-    out_w = sum(d["weight"] for _, _, d in g.out_edges(node, data=True))
-    in_w = sum(d["weight"] for _, _, d in g.in_edges(node, data=True))
-    return int(out_w - in_w)
+def unanalysable(errors: Sequence[AnalysisError]) -> dict[str, str]:
+    """Paths that could not be analysed -> the first reason, in path order."""
+    found: dict[str, str] = {}
+    for error in sorted(errors, key=lambda e: e.path):
+        if error.path:
+            found.setdefault(error.path, error.message)
+    return found
 
 
-def group_levels(order: list[str], weights: Mapping[tuple[str, str], int]) -> list[list[str]]:
-    """Longest-path levels over the edges that go downward in `order`: nodes with no downward
-    path between them share a level (as `a : b` siblings), so the contract forbids no more than
-    today's order needs."""
-    position = {n: i for i, n in enumerate(order)}
-    height: dict[str, int] = {}
-    for node in reversed(order):
-        below = [b for (a, b), w in weights.items() if a == node and w > 0 and position[b] > position[node]]
-        height[node] = 1 + max((height[b] for b in below), default=-1)
-    levels: dict[int, list[str]] = {}
-    for node in order:
-        levels.setdefault(height[node], []).append(node)
-    return [sorted(levels[h]) for h in sorted(levels, reverse=True)]
-
-
-def infer_layers(graph: ImportGraph, package: str) -> LayerInference:
-    children, weights, examples = child_weights(graph, package)
-    order = order_minimising_upward(children, weights)
-    levels = group_levels(order, weights)
-    rank = {child: i for i, level in enumerate(levels) for child in level}
-    upward = [
-        UpwardImport(a, b, count, examples[a, b])
-        for (a, b), count in sorted(weights.items())
-        if rank[a] > rank[b]
-    ]
-    upward.sort(key=lambda u: (-u.count, u.importer_layer, u.imported_layer))
-    return LayerInference(package, levels, upward)
-
-
-def guess_surfaces(module_names: Collection[str]) -> dict[str, list[str]]:
-    """Review surfaces from module names: auth/security/permissions, models/schema, api/serializers."""
+def guess_surfaces(module_names: Collection[str], flat: bool = False) -> dict[str, list[str]]:
+    """Review surfaces from module names: auth/security/permissions, models/schema, api/serializers.
+    A flat project's top-level modules count too; a package's own name does not."""
     names = sorted(module_names)
     has_children = {m.rsplit(".", 1)[0] for m in names if "." in m}
     surfaces: dict[str, list[str]] = {}
+    first = 0 if flat else 1
     for surface, words in SURFACE_NAMES.items():
         roots: list[str] = []
         for module in names:
             parts = module.split(".")
-            for i, part in enumerate(parts[1:], start=1):
+            for i, part in enumerate(parts[first:], start=first):
                 if part in words:
                     root = ".".join(parts[: i + 1])
                     if not any(root == r or root.startswith(r + ".") for r in roots):
@@ -215,77 +207,117 @@ def guess_surfaces(module_names: Collection[str]) -> dict[str, list[str]]:
     return surfaces
 
 
-def layer_name(package: str, child: str, several_packages: bool) -> str:
-    return f"{package}-{child}" if several_packages else child
+def contract_findings(graph: ImportGraph, plan: LayerPlan, contract_id: str) -> list[Finding]:
+    """What `auditor check` reports for the generated contract (same kinds, same graph)."""
+    from auditor.contracts import check_contracts
+
+    spec = ContractSpec(contract_id, "layers", {"layers": plan.levels}, ignore_kinds=IGNORED_KINDS)
+    table = {name: tuple(patterns) for name, patterns in plan.table.items()}
+    config = AuditorConfig(root=Path("."), layers=table, contracts=(spec,))
+    return list(check_contracts(graph, config, today=dt.date.today()).findings)
+
+
+def summarise_upward(plan: LayerPlan, findings: Sequence[Finding]) -> list[UpwardImports]:
+    counts: Counter[tuple[str, str]] = Counter()
+    examples: dict[tuple[str, str], Finding] = {}
+    for finding in findings:
+        pair = (plan.layer_of(finding.importer or "") or "?", plan.layer_of(finding.imported or "") or "?")
+        counts[pair] += 1
+        examples.setdefault(pair, finding)
+    upward = [UpwardImports(a, b, n, examples[a, b]) for (a, b), n in counts.items()]
+    return sorted(upward, key=lambda u: (-u.count, u.importer_layer, u.imported_layer))
+
+
+def _upward_line(u: UpwardImports) -> str:
+    f = u.example
+    via = f" via {' -> '.join(h.importer for h in f.chain[1:])}" if f.chain else ""
+    return f"upward: {u.importer_layer} -> {u.imported_layer} ({u.count} imports, e.g. {f.importer}:{f.line} -> {f.imported}{via})"
+
+
+def contract_comments(
+    plan: LayerPlan, upward: Sequence[UpwardImports], uncovered: Sequence[Finding] = ()
+) -> list[str]:
+    total = sum(u.count for u in upward)
+    kinds = ", ".join(IGNORED_KINDS)
+    lines = [
+        f"Inferred by `auditor init` from today's imports: {len(plan.bands)} layers, top (importers) "
+        "to bottom (imported).",
+        f"{total} upward imports, counting every import kind but {kinds}, as this contract does.",
+        "The first `auditor check` reports them; init baselines them so that it passes.",
+    ]
+    lines += [_upward_line(u) for u in upward[:MAX_UPWARD_LINES]]
+    if len(upward) > MAX_UPWARD_LINES:
+        rest = upward[MAX_UPWARD_LINES:]
+        lines.append(f"... and {sum(u.count for u in rest)} more in {len(rest)} other layer pairs")
+    if uncovered:
+        names = ", ".join(sorted(f.importer or "" for f in uncovered)[:MAX_UPWARD_LINES])
+        lines.append(f"Also {len(uncovered)} modules in no layer, reported as info findings: {names}")
+    if plan.left_out:
+        lines.append(f"In no layer because no module pattern can name them: {', '.join(plan.left_out)}")
+    return lines
+
+
+def _layer_table(plan: LayerPlan, packs: Sequence[str]) -> dict[str, object]:
+    table: dict[str, object] = {}
+    pack = SECURITY_PACK.split(":", 1)[1]
+    for layer in plan.layers:
+        note = _ROLE_NOTES.get(layer.role or "") if SECURITY_PACK in packs else None
+        if note:
+            comment = f"named for the {pack} pack: {note} is allowed only in this layer"
+            table[layer.name] = Commented(layer.patterns, [comment])
+        else:
+            table[layer.name] = layer.patterns
+    return table
 
 
 def propose_config(
-    graph: ImportGraph, packages: tuple[str, ...] = (), packs: tuple[str, ...] = (SECURITY_PACK,)
-) -> tuple[dict[str, object], list[LayerInference]]:
-    """The [tool.auditor] settings for `graph` (plain TOML-ready data) and the inferences behind them."""
+    graph: ImportGraph,
+    packages: tuple[str, ...] = (),
+    packs: tuple[str, ...] = (SECURITY_PACK,),
+    *,
+    flat: bool = False,
+    left_out: Sequence[tuple[str, str]] = (),
+) -> Proposal:
+    """The [tool.auditor] settings for `graph` (plain TOML-ready data) and the layers behind them.
+
+    `graph` must be the graph check will build from these settings (see `scan_project`).
+    """
     packages = packages or root_packages(graph)
-    layers: dict[str, list[str]] = {}
-    contracts: list[object] = []
-    inferences = []
-    several = len(packages) > 1
-    for package in packages:
-        inference = infer_layers(graph, package)
-        inferences.append(inference)
-        if len(inference.levels) < 2:
-            continue
-        has_children = {m.rsplit(".", 1)[0] for m in graph.modules if "." in m}
-        entries = []
-        for level in inference.levels:
-            names = []
-            for child in level:
-                name = layer_name(package, child, several)
-                module = f"{package}.{child}"
-                layers[name] = [module, f"{module}.**"] if module in has_children else [module]
-                names.append(name)
-            entries.append(" : ".join(names))
-        comments = [
-            f"Inferred by `auditor init` from today's imports ({len(inference.upward)} upward dependencies)."
-        ]
-        comments += [
-            f"upward: {u.importer_layer} -> {u.imported_layer} ({u.count} imports, e.g. {u.example[0]}:{u.example[2]} -> {u.example[1]})"
-            for u in inference.upward[:10]
-        ]
-        contracts.append(
-            Commented(
-                {
-                    "id": f"{package}-layers",
-                    "type": "layers",
-                    "layers": entries,
-                    "ignore_kinds": ["type_checking"],
-                },
-                comments,
-            )
-        )
-    settings: dict[str, object] = {"packages": list(packages)}
+    settings: dict[str, object] = {}
+    if left_out:
+        skipped = ", ".join(f"{name} ({why})" for name, why in left_out)
+        settings["packages"] = Commented(list(packages), [f"top-level modules; left out: {skipped}"])
+    else:
+        settings["packages"] = list(packages)
+    errors = unanalysable(graph.errors)
+    if errors:
+        comments = ["files that cannot be analysed, left out so that a run is complete:"]
+        comments += [f"{path}: {why}" for path, why in errors.items()]
+        settings["exclude"] = Commented([exclude_pattern(p) for p in errors], comments)
     if packs:
         settings["packs"] = list(packs)
-    if layers:
-        settings["layers"] = layers
-    surfaces = guess_surfaces(graph.modules)
+    counted = graph.without_kinds([ImportKind(k) for k in IGNORED_KINDS])
+    plan = infer_layer_plan(counted, packages)
+    contract_id = None
+    upward: list[UpwardImports] = []
+    if plan is not None:
+        settings["layers"] = _layer_table(plan, packs)
+    surfaces = guess_surfaces(graph.modules, flat)
     if surfaces:
         settings["surfaces"] = surfaces
-    if contracts:
-        settings["contracts"] = contracts
-    return settings, inferences
-
-
-def build_project_graph(root: Path, opts: RunOptions) -> ImportGraph:
-    """Today's import graph of the project under `root` (no config yet: everything discovered)."""
-    from auditor.pipeline.graph_build import build_graph
-
-    return build_graph(
-        root,
-        packages=opts.packages,
-        cache_dir=opts.effective_cache_dir,
-        use_cache=opts.use_cache,
-        jobs=opts.jobs,
-        include_external=True,
-    )
+    if plan is not None:
+        contract_id = f"{packages[0]}-layers" if len(packages) == 1 else "layers"
+        findings = contract_findings(graph, plan, contract_id)
+        upward = summarise_upward(plan, [f for f in findings if f.imported])
+        uncovered = [f for f in findings if not f.imported]
+        contract = {
+            "id": contract_id,
+            "type": "layers",
+            "layers": plan.levels,
+            "ignore_kinds": list(IGNORED_KINDS),
+        }
+        settings["contracts"] = [Commented(contract, contract_comments(plan, upward, uncovered))]
+    return Proposal(settings, plan, contract_id, upward)
 
 
 def write_initial_baseline(opts: RunOptions) -> tuple[Path, int]:
