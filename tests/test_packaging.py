@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import tomli as tomllib
 
+import auditor
 from auditor.cli.main import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -63,6 +64,7 @@ def one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
     lines = err.splitlines()
     assert len(lines) == 1, err
     assert "Traceback" not in err and "internal error" not in err
+    assert f"the auditor at {Path(auditor.__file__).parent} has no " in lines[0]  # where its code is
     return lines[0]
 
 

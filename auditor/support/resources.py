@@ -25,9 +25,10 @@ def _installed(package: str, what: str) -> Path:
         folder = None
     # semgrep and Jinja2 read real files: a folder on disk, not a zip member
     if not isinstance(folder, Path) or not folder.is_dir():
+        code = Path(__file__).resolve().parents[1]  # a checkout's auditor/ can shadow the install
         raise MissingDataError(
-            f"this installation of auditor has no {what} (package {package} is not installed as a "
-            "folder); reinstall drift-auditor from its repository (pip install .) or from a wheel built there"
+            f"the auditor at {code} has no {what} (package {package} is not installed as a folder); "
+            "install drift-auditor with `pip install .` in its repository, or from a wheel built there"
         )
     return folder
 
