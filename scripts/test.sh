@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test command: install into .venv, then lint, type-check, audit ourselves, run pytest.
+# The whole test command: install into .venv, then lint, type-check, audit ourselves, smoke-test
+# the wheel (scripts/wheel_smoke.sh), run pytest.
 # Usable on a fresh machine from a fresh clone; .ci/run calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,8 @@ echo "== mypy"
 .venv/bin/mypy
 echo "== auditor audits itself"
 .venv/bin/auditor check . --no-semgrep
+echo "== wheel smoke test (wheel from a clean tree, installed in a fresh venv, run elsewhere)"
+bash scripts/wheel_smoke.sh
 
 echo "== pytest"
 set +e

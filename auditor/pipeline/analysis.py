@@ -183,11 +183,17 @@ def _run_security(analysis: Analysis, opts: RunOptions, root: Path, files: Seque
         )
 
 
+def blame_paths(findings: Sequence[Finding]) -> list[str]:
+    """The files worth blaming: those with a finding on a line. A finding with a path and no line
+    (a module in no layer) has nothing to blame and keeps origin unknown."""
+    return sorted({f.path for f in findings if f.path and f.line})
+
+
 def _run_attribution(analysis: Analysis, opts: RunOptions, root: Path, *, only_findings: bool) -> None:
     from auditor.attribution import attribute, attribute_findings
 
     if only_findings:
-        paths = sorted({f.path for f in analysis.findings if f.path and f.path.endswith(".py")})
+        paths = [p for p in blame_paths(analysis.findings) if p.endswith(".py")]
         if not paths:
             return
     else:

@@ -9,7 +9,15 @@ from auditor.config import load_config
 from auditor.config.model import AuditorConfig
 from auditor.domain import Finding, Status
 from auditor.domain.run import RunResult
-from auditor.pipeline.analysis import Analysis, analyse, project_graph, runs_semgrep, tag_findings, to_result
+from auditor.pipeline.analysis import (
+    Analysis,
+    analyse,
+    blame_paths,
+    project_graph,
+    runs_semgrep,
+    tag_findings,
+    to_result,
+)
 from auditor.pipeline.options import RunOptions
 from auditor.support.git import head_info
 
@@ -141,11 +149,11 @@ def check_against_base(
 
 
 def _attribute(opts: RunOptions, head: Analysis, findings: list[Finding]) -> list[Finding]:
-    if not findings:
+    paths = blame_paths(findings)
+    if not paths:
         return findings
     from auditor.attribution import attribute, attribute_findings
 
-    paths = sorted({f.path for f in findings if f.path})
     outcome = attribute(
         opts.root,
         paths,

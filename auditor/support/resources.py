@@ -1,26 +1,43 @@
-"""Where the shipped data lives: rule packs (top-level rules/) and report templates."""
+"""Where the shipped data lives: the rule packs and the report templates.
+
+In a checkout they are the top-level rules/ and reports/templates/ folders; installed they are the
+data packages auditor._rules and auditor._templates (pyproject.toml maps one to the other, and an
+editable install maps them back to the checkout). They are found through the installed package
+only, never by guessing where a source tree might be.
+"""
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
-_REPO_ROOT = Path(__file__).resolve().parents[2]
+from auditor.domain.errors import AuditorError
 
 
-def _locate(package: str, repo_relative: str) -> Path:
-    checkout = _REPO_ROOT / repo_relative
-    if checkout.is_dir():
-        return checkout
-    from importlib import resources
+class MissingDataError(AuditorError):
+    """The installation lacks a data package (e.g. a wheel built without it). Exit 2."""
 
-    return Path(str(resources.files(package)))
+
+def _installed(package: str, what: str) -> Path:
+    try:
+        folder = resources.files(package)
+    except ImportError:
+        folder = None
+    # semgrep and Jinja2 read real files: a folder on disk, not a zip member
+    if not isinstance(folder, Path) or not folder.is_dir():
+        code = Path(__file__).resolve().parents[1]  # a checkout's auditor/ can shadow the install
+        raise MissingDataError(
+            f"the auditor at {code} has no {what} (package {package} is not installed as a folder); "
+            "install drift-auditor with `pip install .` in its repository, or from a wheel built there"
+        )
+    return folder
 
 
 def rules_dir() -> Path:
     """The built-in rule packs (`builtin:NAME` resolves below here)."""
-    return _locate("auditor._rules", "rules")
+    return _installed("auditor._rules", "built-in rule packs")
 
 
 def templates_dir() -> Path:
     """The Jinja2 templates of the HTML report."""
-    return _locate("auditor._templates", "reports/templates")
+    return _installed("auditor._templates", "report templates")

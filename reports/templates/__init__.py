@@ -1,0 +1,1 @@
+"""The HTML report's templates, installed as the data package `auditor._templates` (nothing to import)."""

@@ -1,0 +1,1 @@
+"""The built-in rule packs, installed as the data package `auditor._rules` (nothing to import)."""
