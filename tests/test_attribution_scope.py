@@ -9,7 +9,7 @@ import pytest
 from gitrepo import GitRepo, isolate
 
 import auditor.attribution as attribution_module
-from auditor.domain import Finding, Origin
+from auditor.domain import Finding, Origin, Status
 from auditor.pipeline.check import check_against_base, collect_findings
 from auditor.pipeline.options import RunOptions
 
@@ -83,8 +83,11 @@ def test_check_against_base_blames_only_new_findings_with_a_line(
         {"shop/domain/models.py": FILES["shop/domain/models.py"], "shop/tools.py": "Z = 3\n"}, "feature"
     )
     result = check_against_base(RunOptions(root=repo.path, semgrep=False, use_cache=False), "main")
-    # only the change's findings are new: the violation and the module in no layer it adds
-    assert_only_the_violation_was_blamed(result.findings, blamed, "shop/tools.py")
+    # only the change's findings are new: the violation and the module in no layer it adds;
+    # the module in no layer that REF has too is persisting, and not blamed either
+    new = [f for f in result.findings if f.status is not Status.PERSISTING]
+    assert [f.path for f in result.findings if f.status is Status.PERSISTING] == ["shop/helpers.py"]
+    assert_only_the_violation_was_blamed(new, blamed, "shop/tools.py")
 
 
 def test_no_finding_with_a_line_means_no_blame_at_all(
