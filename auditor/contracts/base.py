@@ -19,7 +19,18 @@ from auditor.graph.patterns import ModulePattern
 
 # keys every contract accepts: the config stage lifts them into ContractSpec fields
 COMMON_KEYS = frozenset(
-    {"id", "name", "type", "severity", "owner", "guidance", "ignore_kinds", "only_kinds", "ignore_imports"}
+    {
+        "id",
+        "name",
+        "type",
+        "severity",
+        "owner",
+        "guidance",
+        "ignore_kinds",
+        "only_kinds",
+        "ignore_imports",
+        "unmatched_ignore_imports_alerting",
+    }
 )
 
 

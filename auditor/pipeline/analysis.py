@@ -132,6 +132,7 @@ def _run_contracts(analysis: Analysis, today: dt.date) -> None:
     outcome = check_contracts(analysis.graph, analysis.config, today=today)
     analysis.findings.extend(outcome.findings)
     analysis.suppressed.extend(outcome.suppressed)
+    analysis.warnings.extend(outcome.warnings)
     analysis.health = outcome.health()
 
 
