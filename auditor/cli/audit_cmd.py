@@ -13,7 +13,7 @@ from auditor.domain import Severity
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     parser = sub.add_parser("audit", parents=[common], help="full nightly audit: report directory, history")
-    parser.add_argument("path", nargs="?", default=".", help="project root (default: .)")
+    parser.add_argument("path", nargs="?", default=".", help="the project, or any folder in it (default: .)")
     parser.add_argument(
         "--out", metavar="DIR", default=None, help="report directory (default: PATH/auditor-report)"
     )

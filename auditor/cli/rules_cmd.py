@@ -29,7 +29,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     listing = actions.add_parser(
         "list", parents=[common], help="packs, layers and contracts, and what matches nothing"
     )
-    listing.add_argument("path", nargs="?", default=".", help="project root (default: .)")
+    listing.add_argument("path", nargs="?", default=".", help="the project, or any folder in it (default: .)")
     listing.add_argument("--format", choices=("text", "json"), default="text")
     listing.set_defaults(func=run_list)
 
@@ -44,14 +44,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     diff.add_argument("old", metavar="OLD", help="pack file or builtin:NAME in use now")
     diff.add_argument("new", metavar="NEW", help="pack file or builtin:NAME to adopt")
-    diff.add_argument("path", nargs="?", default=".", help="project root (default: .)")
+    diff.add_argument("path", nargs="?", default=".", help="the project, or any folder in it (default: .)")
     diff.set_defaults(func=run_diff)
 
     explain = actions.add_parser(
         "explain", parents=[common], help="explain a contract type, contract or rule id"
     )
     explain.add_argument("name", metavar="TYPE|RULE_ID")
-    explain.add_argument("path", nargs="?", default=".", help="project root (default: .)")
+    explain.add_argument("path", nargs="?", default=".", help="the project, or any folder in it (default: .)")
     explain.set_defaults(func=run_explain)
     parser.set_defaults(func=lambda _args: _usage(parser))
 
@@ -220,8 +220,7 @@ def run_diff(args: argparse.Namespace) -> int:
 def run_explain(args: argparse.Namespace) -> int:
     from auditor.pipeline.rules_ops import explain
 
-    root = Path(args.path).resolve()
-    config = Path(args.config).resolve() if args.config else None
+    root, config, _ = _common(args)
     e = explain(args.name, root, config)
     print(safe(e.title))
     for key, value in e.facts:

@@ -1,5 +1,6 @@
 """Find and load the project's configuration: `auditor.toml` or `[tool.auditor]` in pyproject.toml,
-searched upward from PATH (stopping at the git root), or the file given with --config."""
+searched upward from PATH (stopping at the git root), or the file given with --config. The
+project root is found the same way (`auditor.config.project_root`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from auditor.config.fields import FieldReader
 from auditor.config.merge import merge
 from auditor.config.model import AttributionSettings, AuditorConfig, SemgrepSettings
 from auditor.config.packs import PackLoader, resolve_pack_ref
+from auditor.config.project_root import locate_project
 from auditor.config.regex_guard import regex_problem
 from auditor.config.sections import read_contract, read_exception, read_pattern_groups, read_severity
 from auditor.config.toml_source import KeyPath, TomlDocument, printable, read_toml
@@ -34,7 +36,6 @@ CONFIG_KEYS = (
 ATTRIBUTION_KEYS = tuple(AttributionSettings.__dataclass_fields__)
 SEMGREP_KEYS = tuple(SemgrepSettings.__dataclass_fields__)
 BLAME_OPTIONS = ("-w", "-M", "-C")
-_TOOL_TABLE = re.compile(r"^\s*\[+\s*tool\s*\.\s*auditor\s*[\].]", re.MULTILINE)
 _PACKAGE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
@@ -50,30 +51,9 @@ class ConfigErrors(ConfigError):
 
 
 def find_config_file(start: Path) -> Path | None:
-    """The nearest auditor.toml, or pyproject.toml with [tool.auditor], at or above `start`."""
-    here = start.resolve()
-    if here.is_file():
-        here = here.parent
-    for directory in (here, *here.parents):
-        candidate = directory / "auditor.toml"
-        if candidate.is_file():
-            return candidate
-        pyproject = directory / "pyproject.toml"
-        if pyproject.is_file() and _mentions_tool_auditor(pyproject):
-            return pyproject
-        if (directory / ".git").exists():
-            return None
-    return None
-
-
-def _mentions_tool_auditor(pyproject: Path) -> bool:
-    try:
-        with pyproject.open("rb") as handle:
-            head = handle.read(5 * 1024 * 1024 + 1)
-    except OSError:
-        return False
-    text = head.decode("utf-8", "replace")
-    return bool(_TOOL_TABLE.search(text))
+    """The nearest auditor.toml, or pyproject.toml with [tool.auditor], at or above `start`
+    (not above the git root)."""
+    return locate_project(start).config_file
 
 
 def load_config(start: Path, config_file: Path | None = None) -> AuditorConfig:
@@ -88,21 +68,16 @@ def load_config_collecting(
     start: Path, config_file: Path | None = None
 ) -> tuple[AuditorConfig, list[ConfigError]]:
     """Like load_config, but returns the errors instead of raising (for `rules validate`)."""
-    start_dir = start.resolve()
-    if start_dir.is_file():
-        start_dir = start_dir.parent
+    location = locate_project(start)
+    root = location.root
     if config_file is None:
-        found = find_config_file(start_dir)
-        if found is None:
-            return AuditorConfig(root=start_dir), []
-        root = found.parent
+        if location.config_file is None:
+            return AuditorConfig(root=root), []
+        found = location.config_file
     else:
         found = config_file.resolve()
         if not found.is_file():
-            return AuditorConfig(root=start_dir), [
-                ConfigError("config file not found", path=str(config_file))
-            ]
-        root = start_dir
+            return AuditorConfig(root=root), [ConfigError("config file not found", path=str(config_file))]
     errors: list[ConfigError] = []
     try:
         doc = read_toml(found)
