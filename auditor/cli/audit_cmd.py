@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from auditor.cli.output import SEVERITIES, exit_status
+from auditor.cli.output import SEVERITIES, exit_status, hint_if_unconfigured
 from auditor.domain import Severity
 
 
@@ -29,13 +29,17 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from auditor.config import load_config
     from auditor.pipeline.audit import run_audit
     from auditor.pipeline.options import options_from_args
 
     opts = options_from_args(args)
+    config = load_config(opts.root, opts.config_file)
+    hint_if_unconfigured(config, args.quiet)
     out_dir = Path(args.out).resolve() if args.out else opts.root / "auditor-report"
     result = run_audit(
         opts,
+        config=config,
         out_dir=out_dir,
         history_path=Path(args.history).resolve() if args.history else None,
         record_history=not args.no_history,

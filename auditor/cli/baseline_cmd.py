@@ -51,10 +51,12 @@ def run(args: argparse.Namespace) -> int:
 
     if args.accept_new and not (args.reason and args.reason.strip()):
         raise UsageError("--accept-new needs --reason TEXT: say why these findings are accepted")
+    from auditor.cli.output import hint_if_unconfigured
     from auditor.config import load_config
 
     opts = options_from_args(args)
     config = load_config(opts.root, opts.config_file)
+    hint_if_unconfigured(config, args.quiet)
     # -o is relative to the cwd (what the user typed); the default lives at the project root
     target = Path(args.output).resolve() if args.output else opts.root / (config.baseline or DEFAULT_FILE)
     updating = args.update or args.accept_new
@@ -67,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         )
     old = load_baseline(target) if updating else None  # a malformed file fails before the analysis
 
-    result = collect_findings(opts, config=config)
+    result = collect_findings(opts)
     if result.info.incomplete and not args.allow_incomplete:
         for reason in result.info.incomplete_reasons:
             print(f"auditor: incomplete run: {reason}", file=sys.stderr)

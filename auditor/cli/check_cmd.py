@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from auditor.cli.output import FORMATS, SEVERITIES, emit, exit_status
+from auditor.cli.output import FORMATS, SEVERITIES, emit, exit_status, hint_if_unconfigured
 from auditor.domain import Severity
 
 
@@ -39,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
 
     opts = options_from_args(args)
     config = load_config(opts.root, opts.config_file)
+    hint_if_unconfigured(config, args.quiet)
     fmt = args.format or "text"
     metrics = fmt == "json"  # package metrics and cycles appear only in the JSON report
     if args.base:

@@ -15,7 +15,7 @@ FORMATS = ("json", "dot", "graphml")
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     parser = sub.add_parser("graph", parents=[common], help="print the import graph (json, dot, graphml)")
-    parser.add_argument("path", nargs="?", default=".", help="the project, or any folder in it (default: .)")
+    parser.add_argument("path", nargs="?", default=".", help="folder to draw (default: .)")
     parser.add_argument("--format", choices=FORMATS, default="json", help="output format (default: json)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     parser.add_argument(
@@ -56,11 +56,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--jobs must be at least 1")
     if not Path(args.path).is_dir():
         raise UsageError(f"{args.path}: not a directory")
-    root = project_root(args.path)  # the whole project, from any folder in it
+    # graph reads no configuration: it draws the folder it is given, but keeps its cache at the
+    # project root (no .auditor/ in a source folder)
+    cache_dir = Path(args.cache_dir) if args.cache_dir else project_root(args.path) / ".auditor"
     graph = build_graph(
-        root,
+        Path(args.path),
         packages=tuple(args.package or ()),
-        cache_dir=Path(args.cache_dir) if args.cache_dir else None,
+        cache_dir=cache_dir,
         use_cache=not args.no_cache,
         jobs=args.jobs,
         include_external=args.include_external,

@@ -86,12 +86,12 @@ def _common(args: argparse.Namespace) -> tuple[Path, Path | None, Any]:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    """The config stage's validation, plus the checks that need later stages: contract options,
-    semgrep rule files, and (for a project config) layers and entries against its modules."""
+    """The config stage's validation, plus the checks that need later stages: the same
+    `config_problems` that `check` and `audit` run (contract options; for a project config,
+    layers and entries against its modules), and the semgrep rule files."""
     from auditor.config.validate_cmd import run_validate as validate
-    from auditor.contracts import validate_contract_types
 
-    return validate(args, extra_checks=[validate_contract_types, _semgrep_check, _modules_check(args)])
+    return validate(args, extra_checks=[_project_check(args), _semgrep_check])
 
 
 def _semgrep_check(config: Any) -> list[Any]:
@@ -101,15 +101,19 @@ def _semgrep_check(config: Any) -> list[Any]:
     return validate_semgrep_rules(config, semgrep=semgrep_executable("semgrep"))
 
 
-def _modules_check(args: argparse.Namespace) -> Any:
+def _project_check(args: argparse.Namespace) -> Any:
     def check(config: Any) -> list[Any]:
-        from auditor.config import check_layers_against_modules
+        from auditor.domain.errors import AuditorError, ConfigError
         from auditor.pipeline.rules_ops import project_graph
+        from auditor.pipeline.validation import config_problems
 
         if config.config_path is None:  # packs validated on their own: no codebase to match
-            return []
-        graph = project_graph(config, _graph_options(args))
-        return check_layers_against_modules(config, graph.modules)
+            return config_problems(config, None)
+        try:
+            graph = project_graph(config, _graph_options(args))
+        except AuditorError as exc:  # e.g. a package the config names is not there
+            return [*config_problems(config, None), ConfigError(exc.message, exc.path, exc.line, exc.column)]
+        return config_problems(config, graph.modules)
 
     return check
 
@@ -139,6 +143,10 @@ def run_list(args: argparse.Namespace) -> int:
         print(safe(f"  {c.id} ({c.type}, {c.severity}){origin}: {verdict}{extra}{note}"))
     for path in listing.semgrep_rules:
         print(safe(f"semgrep rules: {path}"))
+    if listing.inactive_rules:
+        print("inactive rules (they do not run here):")
+    for rule, reason in listing.inactive_rules:
+        print(safe(f"  {rule}: inactive: {reason}"))
     return EXIT_OK
 
 
@@ -170,6 +178,7 @@ def _listing_json(listing: Any) -> dict[str, Any]:
             for c in listing.contracts
         ],
         "semgrep_rules": list(listing.semgrep_rules),
+        "inactive_rules": [{"rule": rule, "reason": reason} for rule, reason in listing.inactive_rules],
     }
 
 

@@ -5,7 +5,7 @@ project root is found the same way (`auditor.config.project_root`)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -36,13 +36,29 @@ CONFIG_KEYS = (
 ATTRIBUTION_KEYS = tuple(AttributionSettings.__dataclass_fields__)
 SEMGREP_KEYS = tuple(SemgrepSettings.__dataclass_fields__)
 BLAME_OPTIONS = ("-w", "-M", "-C")
+# what a config without a `packs` key (or no config at all) uses; `packs = []` opts out
+DEFAULT_PACKS = ("builtin:python-security",)
 _PACKAGE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
+def ordered(errors: Iterable[ConfigError]) -> list[ConfigError]:
+    """Errors once each, by file, line and column: the order `rules validate` prints them in,
+    and whose first every other command reports."""
+    seen: set[str] = set()
+    out = []
+    for error in errors:
+        text = str(error)
+        if text not in seen:
+            seen.add(text)
+            out.append(error)
+    return sorted(out, key=lambda e: (e.path or "", e.line or 0, e.column or 0))
+
+
 class ConfigErrors(ConfigError):
-    """Several configuration errors; str() shows the first, `errors` holds them all."""
+    """Several configuration errors; str() shows the first (in file order), `errors` holds them all."""
 
     def __init__(self, errors: list[ConfigError]) -> None:
+        errors = ordered(errors)
         first = errors[0]
         more = f" (and {len(errors) - 1} more; run `auditor rules validate`)" if len(errors) > 1 else ""
         path = printable(first.path) if first.path else None
@@ -72,18 +88,27 @@ def load_config_collecting(
     root = location.root
     if config_file is None:
         if location.config_file is None:
-            return AuditorConfig(root=root), []
+            errors: list[ConfigError] = []
+            return default_config(root, errors), errors
         found = location.config_file
     else:
         found = config_file.resolve()
         if not found.is_file():
             return AuditorConfig(root=root), [ConfigError("config file not found", path=str(config_file))]
-    errors: list[ConfigError] = []
+    errors = []
     try:
         doc = read_toml(found)
     except ConfigError as exc:
         return AuditorConfig(root=root, config_path=found), [exc]
     return read_config_document(doc, found, root, errors), errors
+
+
+def default_config(root: Path, errors: list[ConfigError]) -> AuditorConfig:
+    """The configuration of a project that has none: discovered packages, the default packs."""
+    loader = PackLoader(errors)
+    for ref in DEFAULT_PACKS:
+        loader.load(resolve_pack_ref(ref, root, None), ref)
+    return merge(AuditorConfig(root=root), loader.packs, {}, [], [], errors)
 
 
 def read_config_document(
@@ -106,7 +131,8 @@ def read_config_document(
             reader.fail((*base, "packages"), f"'{name}' is not a dotted package name")
     fail_on = read_severity(reader, settings, base, "fail_on")
     loader = PackLoader(errors)
-    for ref in reader.string_list(settings, base, "packs"):
+    refs = reader.string_list(settings, base, "packs") if "packs" in settings else DEFAULT_PACKS
+    for ref in refs:
         try:
             target = resolve_pack_ref(ref, path.parent, path.parent)
         except ValueError as exc:

@@ -106,6 +106,7 @@ def check_against_base(
             security_files=base_changed,
             attribution="none",
             tag=False,
+            validate=False,
         )
     # semgrep ran on the changed files only, on both sides, so its findings compare like for like
     new, fixed = match_against_base(head.findings, base.findings, renames)
