@@ -149,3 +149,19 @@ def test_baseline_and_audit_from_a_subfolder_live_at_the_root(
     assert (sub / "out.json").is_file()
     assert main(["check", "--baseline", "none.json", "--format", "json"]) == 2  # cwd-relative, missing
     assert _auditor_dirs(root) == [Path(".auditor")]
+
+
+def test_with_config_given_a_config_file_above_path_does_not_move_the_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `auditor check copy --config auditor.toml` with the file in copy's parent (as the Django
+    # benchmark runs it): the root is found as without a config, here PATH itself
+    work = shop(tmp_path / "work", config=None)
+    (work / "auditor.toml").write_text('packages = ["shop"]\npacks = []\n')
+    copy = work / "copy"
+    copy.mkdir()
+    (work / "shop").rename(copy / "shop")
+    assert locate_project(copy, find_config=False).root == copy
+    code = main(["check", str(copy), "--config", str(work / "auditor.toml"), "--format", "json"])
+    assert code == 0, capsys.readouterr().err
+    assert _auditor_dirs(work) == [Path("copy/.auditor")]

@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
 
     if not Path(args.path).is_dir():
         raise UsageError(f"{Path(args.path).resolve()}: not a directory")
-    root = project_root(args.path)  # the whole project, from any folder in it
+    root = project_root(args.path, config_given=bool(args.config))  # the whole project
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
     config = load_config(root, Path(args.config) if args.config else None)

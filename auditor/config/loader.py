@@ -84,7 +84,7 @@ def load_config_collecting(
     start: Path, config_file: Path | None = None
 ) -> tuple[AuditorConfig, list[ConfigError]]:
     """Like load_config, but returns the errors instead of raising (for `rules validate`)."""
-    location = locate_project(start)
+    location = locate_project(start, find_config=config_file is None)
     root = location.root
     if config_file is None:
         if location.config_file is None:

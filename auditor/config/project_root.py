@@ -9,6 +9,8 @@ Like git and ruff, a command run anywhere inside a project works on the whole pr
 3. else the git top-level (the folder holding `.git`);
 4. else PATH itself.
 
+With `--config FILE` the search skips step 1: the file given does not move the root.
+
 Every search stops at the git root: a file above the repository belongs to another project.
 """
 
@@ -50,15 +52,18 @@ def config_in(directory: Path) -> Path | None:
     return None
 
 
-def locate_project(path: Path) -> ProjectLocation:
-    """The project `path` (a folder or a file) belongs to; see the module docstring."""
+def locate_project(path: Path, *, find_config: bool = True) -> ProjectLocation:
+    """The project `path` (a folder or a file) belongs to; see the module docstring.
+
+    `find_config=False` (the configuration was given with --config): the root is found as when
+    no configuration exists, so a config file elsewhere does not move it."""
     here = path.resolve()
     if here.is_file():
         here = here.parent
     marked: Path | None = None
     git_top: Path | None = None
     for directory in (here, *here.parents):
-        config = config_in(directory)
+        config = config_in(directory) if find_config else None
         if config is not None:
             return ProjectLocation(directory, config, "config")
         if marked is None and any((directory / m).is_file() for m in PROJECT_MARKERS):

@@ -31,9 +31,10 @@ class RunOptions:
         return self.cache_dir if self.cache_dir is not None else self.root / ".auditor"
 
 
-def project_root(path: str | None) -> Path:
+def project_root(path: str | None, *, config_given: bool = False) -> Path:
     """The root of the project PATH (default: the current directory) lies in: the folder of its
-    configuration, found upward (see `auditor.config.project_root`)."""
+    configuration, found upward (see `auditor.config.project_root`); with --config
+    (`config_given`), found as when there is no configuration."""
     from auditor.config.project_root import locate_project
 
     given = Path(path or ".").resolve()
@@ -41,12 +42,12 @@ def project_root(path: str | None) -> Path:
         raise UsageError(f"{given}: no such directory")
     if not given.is_dir():
         raise UsageError(f"{given}: not a directory")
-    return locate_project(given).root
+    return locate_project(given, find_config=not config_given).root
 
 
 def options_from_args(args: argparse.Namespace) -> RunOptions:
-    root = project_root(getattr(args, "path", None))
     config = getattr(args, "config", None)
+    root = project_root(getattr(args, "path", None), config_given=bool(config))
     baseline = getattr(args, "baseline", None)
     cache_dir = getattr(args, "cache_dir", None)
     today = os.environ.get("AUDITOR_TODAY")  # tests pin the date that exceptions expire against
