@@ -15,12 +15,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     parser = sub.add_parser("audit", parents=[common], help="full nightly audit: report directory, history")
     parser.add_argument("path", nargs="?", default=".", help="the project, or any folder in it (default: .)")
     parser.add_argument(
-        "--out", metavar="DIR", default=None, help="report directory (default: PATH/auditor-report)"
+        "--out",
+        metavar="DIR",
+        default=None,
+        help="report directory (default: ROOT/auditor-report, ROOT = the project root)",
     )
     parser.add_argument("--baseline", metavar="FILE", help="baseline file (default: auditor-baseline.json)")
     history = parser.add_mutually_exclusive_group()
     history.add_argument(
-        "--history", metavar="DB", help="history database (default: PATH/.auditor/history.sqlite)"
+        "--history", metavar="DB", help="history database (default: ROOT/.auditor/history.sqlite)"
     )
     history.add_argument("--no-history", action="store_true", help="do not read or record run history")
     parser.add_argument("--no-semgrep", action="store_true", help="skip the semgrep security rules")

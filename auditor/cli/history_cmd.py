@@ -20,7 +20,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("path", nargs="?", default=".", help="the project, or any folder in it (default: .)")
     parser.add_argument(
-        "--history", metavar="DB", help="history database (default: PATH/.auditor/history.sqlite)"
+        "--history", metavar="DB", help="history database (default: ROOT/.auditor/history.sqlite)"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     parser.add_argument("--last", type=int, default=10, metavar="N", help="number of runs (default: 10)")
