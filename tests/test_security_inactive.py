@@ -93,3 +93,22 @@ def test_audit_reports_inactive_rules_in_json_html_and_warnings(
     html = (out / "index.html").read_text()
     assert 'id="health-inactive"' in html
     assert "boundary-outbound-http" in html and "layer &#39;clients&#39; is not defined" in html
+
+
+def test_inactive_rules_round_trip_through_the_json_report() -> None:
+    from dataclasses import replace
+
+    from html_sample import sample_result
+
+    from auditor.domain.run import RuleHealth
+    from auditor.report.writers.jsonreport import read_json_report, write
+
+    result = replace(
+        sample_result(),
+        health=RuleHealth(inactive_rules=(("boundary-subprocess", "layer 'processes' is not defined"),)),
+    )
+    text = write(result)
+    assert json.loads(text)["health"]["inactive_rules"] == [
+        {"rule": "boundary-subprocess", "reason": "layer 'processes' is not defined"}
+    ]
+    assert read_json_report(text).health == result.health
