@@ -85,3 +85,33 @@ def test_validate_check_and_audit_reject_alike(
     assert validate[1] == check[1] == audit[1], (validate, check, audit)
     assert validate[1].startswith(str(config) + ":") and fragment in validate[1], validate[1]
     assert not (tmp_path / "r").exists()
+
+
+RULE = """rules:
+  - id: no-eval
+    message: eval of a non-literal
+    severity: ERROR
+    languages: [python]
+    metadata:
+      cwe: ["CWE-95: eval injection"]
+    pattern: eval($X)
+"""
+
+
+def test_a_pack_rule_problem_is_rejected_alike(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "proj"
+    for rel, content in {**SHOP, "rules/no-eval.yaml": RULE}.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(content)
+    pack = root / "pack.toml"
+    pack.write_text(
+        '[pack]\nname = "mine"\nversion = "1.0.0"\n\n[[semgrep]]\nrules = "rules/no-eval.yaml"\n'
+        'params = { names = ["x"] }\n'
+    )
+    (root / "auditor.toml").write_text('packages = ["shop"]\npacks = ["pack.toml"]\n')
+    validate = _first_error(capsys, ["rules", "validate", str(root)])
+    check = _first_error(capsys, ["check", str(root), "--no-cache"])
+    audit = _first_error(capsys, ["audit", str(root), "--no-cache", "--out", str(tmp_path / "r")])
+    assert validate[0] == check[0] == audit[0] == 2, (validate, check, audit)
+    assert validate[1] == check[1] == audit[1], (validate, check, audit)
+    assert validate[1].startswith(f"{pack}:5") and "unknown parameter(s) names" in validate[1]
