@@ -72,7 +72,7 @@ def spec(
 ) -> ContractSpec:
     common = {k: options.pop(k) for k in ("ignore_kinds", "only_kinds", "ignore_imports") if k in options}
     extra: dict[str, Any] = {k: tuple(v) for k, v in common.items()}
-    for key in ("severity", "owner", "guidance"):
+    for key in ("severity", "owner", "guidance", "unmatched_ignore_imports_alerting"):
         if key in options:
             extra[key] = options.pop(key)
     return ContractSpec(

@@ -382,6 +382,7 @@ def test_through_the_cli_with_the_real_contract_registry(
         tmp_path,
         "auditor.toml",
         """
+        packs = []
         [[contracts]]
         id = "bad"
         type = "layered"
@@ -393,7 +394,7 @@ def test_through_the_cli_with_the_real_contract_registry(
     assert code == 2 and "Traceback" not in err
     (line,) = err.splitlines()
     assert (
-        line.startswith(f"{tmp_path / 'auditor.toml'}:1: contract 'bad'")
+        line.startswith(f"{tmp_path / 'auditor.toml'}:2: contract 'bad'")
         and "unknown contract type 'layered'" in line
     )
 

@@ -144,7 +144,7 @@ def test_upward_search_stops_at_the_git_root(tmp_path: Path) -> None:
     assert find_config_file(repo / "pkg") is None
     config = load_config(repo / "pkg")
     assert config.config_path is None and config.packages == ()
-    assert config.root == (repo / "pkg").resolve()
+    assert config.root == repo.resolve()  # no config: the git top-level is the project root
 
 
 def test_no_config_gives_defaults(tmp_path: Path) -> None:

@@ -76,7 +76,10 @@ def test_kind_filters():
 
 
 def test_ignore_imports_removes_edges_and_warns_when_unused():
-    c = layered(ignore_imports=["shop.domain.* -> shop.api.schemas", "shop.x -> shop.y"])
+    c = layered(
+        ignore_imports=["shop.domain.* -> shop.api.schemas", "shop.x -> shop.y"],
+        unmatched_ignore_imports_alerting="warn",
+    )
     out = check_contracts(GRAPH, config(c, layers=LAYERS), today=TODAY)
     assert {f.line for f in out.findings if f.severity is Severity.ERROR} == {7, 19}
     assert out.warnings == ("contract 'layered': ignore_imports 'shop.x -> shop.y' matched no import",)

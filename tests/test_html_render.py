@@ -394,7 +394,7 @@ def _hostile_everywhere() -> RunResult:
             HistoryPoint(2, h + "2", h, {h: 2}, {"ai": 2}, 2),
         ),
         api_changes=(ApiChange(h, h, h, h, h, h, h, h, 3),),
-        health=RuleHealth((h,), (h,), (h,), (h,)),
+        health=RuleHealth((h,), (h,), (h,), (h,), ((h, h),)),
         layers={h: (h,), "x": ("b",)},
         layer_rows=((h,), ("x",)),
     )

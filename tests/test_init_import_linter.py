@@ -107,6 +107,7 @@ def test_ini_contracts_and_options_carry_over(tmp_path: Path) -> None:
         "ignore_kinds": ["type_checking"],
     }
     assert contracts["no-db-in-api"]["allow_indirect_imports"] is True
+    assert contracts["no-db-in-api"]["unmatched_ignore_imports_alerting"] == "warn"
     assert contracts["no-db-in-api"]["forbidden_modules"] == ["sqlalchemy", "shop.db"]
     assert contracts["apps"]["modules"] == ["shop.apps.*"]
     assert contracts["siblings"] == {

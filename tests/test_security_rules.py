@@ -64,13 +64,15 @@ def test_every_rule_has_cwe_owasp_category_confidence(rule_file: Path) -> None:
         assert rule["languages"] == ["python"]
 
 
-def test_pack_file_lists_every_rule_file_with_known_layers() -> None:
+def test_pack_file_lists_every_rule_file_and_scopes_only_the_boundaries() -> None:
     pack = tomllib.loads((rules_dir() / "python-security.toml").read_text())
     listed = {entry["rules"] for entry in pack["semgrep"]}
     assert listed == {f"python-security/{p.name}" for p in rule_files()}
-    for entry in pack["semgrep"]:
-        for name in entry.get("except_layers", []) + entry.get("only_layers", []):
-            assert name in pack["layers"]
+    assert "layers" not in pack  # boundaries stay inactive until the project defines the layer
+    scoped = {e["rules"]: e.get("except_layers", []) + e.get("only_layers", []) for e in pack["semgrep"]}
+    assert {rules for rules, names in scoped.items() if names} == {
+        f"python-security/{p.name}" for p in rule_files() if p.name.startswith("boundary-")
+    }
 
 
 @pytest.mark.slow

@@ -99,7 +99,9 @@ def test_no_rules_or_no_targets_run_nothing(tmp_path: Path) -> None:
     assert none.findings == [] and none.incomplete_reasons == []
 
 
-def test_builtin_pack_loads_validates_and_scopes_by_its_default_layers(tmp_path: Path) -> None:
+def test_builtin_pack_loads_validates_and_runs_only_the_boundaries_whose_layers_are_defined(
+    tmp_path: Path,
+) -> None:
     root = copy_fixture("shopapp", tmp_path)
     (root / "pyproject.toml").write_text(
         '[tool.auditor]\npackages = ["shop"]\npacks = ["builtin:python-security"]\n'
@@ -110,8 +112,13 @@ def test_builtin_pack_loads_validates_and_scopes_by_its_default_layers(tmp_path:
     assert validate_semgrep_rules(cfg, semgrep=SEMGREP) == []
     outcome = scan(root, cfg, tmp_path / "cache")
     assert outcome.incomplete_reasons == []
-    # the pack's default `config` layer (**.settings) allows shop/settings.py to read os.environ
-    assert where(outcome, "boundary-environment-access") == {"shop/api/views.py"}
-    assert where(outcome, "boundary-outbound-http") == {"shop/api/views.py"}
+    # only `data` is defined: the other boundaries are inactive, not run everywhere
+    assert where(outcome, "boundary-environment-access") == set()
+    assert where(outcome, "boundary-outbound-http") == set()
     assert where(outcome, "boundary-database-access") == {"shop/api/views.py", "shop/legacy/store.py"}
-    assert len(outcome.rule_ids) == 22
+    assert {rule for rule, _ in outcome.inactive_rules} == {
+        "boundary-environment-access",
+        "boundary-outbound-http",
+        "boundary-subprocess",
+    }
+    assert len(outcome.rule_ids) == 19

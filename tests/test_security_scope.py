@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from auditor.config.model import Location, SemgrepRuleRef
-from auditor.domain import ConfigError
 from auditor.security import files_for_layers
-from auditor.security.scope import Scope, path_globs, scope_for
+from auditor.security.scope import Scope, inactive_reason, path_globs, scope_for
 
 MODULES = {
     "shop": "shop/__init__.py",
@@ -39,19 +37,12 @@ def test_several_layers_union_and_wildcards() -> None:
     assert found == {"shop/db/__init__.py", "shop/db/queries.py", "shop/settings.py"}
 
 
-def test_unknown_layer_is_a_config_error_naming_it() -> None:
-    with pytest.raises(ConfigError, match=r"unknown layer 'dta' \(known layers: data\)"):
-        files_for_layers(["dta"], {"data": ("shop.db",)}, MODULES)
-
-
-def test_unknown_layer_in_a_pack_entry_points_at_the_entry() -> None:
-    entry = SemgrepRuleRef(
-        path="r.yaml", pack="p", except_layers=("nope",), location=Location("pack.toml", 12)
-    )
-    with pytest.raises(ConfigError) as info:
-        scope_for(entry, {"data": ("shop.db",)}, MODULES)
-    assert str(info.value).startswith("pack.toml:12: ")
-    assert "unknown layer 'nope'" in str(info.value)
+def test_an_undefined_layer_covers_nothing_and_makes_the_entry_inactive() -> None:
+    # no longer a ConfigError: a pack's boundary names a layer the project may not define
+    assert files_for_layers(["dta"], {"data": ("shop.db",)}, MODULES) == set()
+    entry = SemgrepRuleRef(path="r.yaml", pack="p", except_layers=("nope",), location=Location("pack.toml", 12))
+    assert scope_for(entry, {"data": ("shop.db",)}, MODULES) == Scope(exclude=frozenset())
+    assert inactive_reason(entry, {"data": ("shop.db",)}, MODULES) == "layer 'nope' is not defined"
 
 
 def test_only_and_except_layers_give_include_and_exclude() -> None:

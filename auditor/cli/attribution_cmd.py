@@ -22,7 +22,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "(co-author trailers, bot authors, message markers) and config overrides, mapped to lines "
         "with git blame. Lines not committed, untracked or beyond a shallow clone are unknown.",
     )
-    parser.add_argument("path", nargs="?", default=".", help="project root (default: .)")
+    parser.add_argument("path", nargs="?", default=".", help="the project, or any folder in it (default: .)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     parser.set_defaults(func=run)
 
@@ -49,10 +49,11 @@ def _files(root: Path, packages: list[str], config: Any) -> dict[str, str | None
 def run(args: argparse.Namespace) -> int:
     from auditor.attribution import attribute, by_module
     from auditor.config import load_config
+    from auditor.pipeline.options import project_root
 
-    root = Path(args.path).resolve()
-    if not root.is_dir():
-        raise UsageError(f"{root}: not a directory")
+    if not Path(args.path).is_dir():
+        raise UsageError(f"{Path(args.path).resolve()}: not a directory")
+    root = project_root(args.path, config_given=bool(args.config))  # the whole project
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
     config = load_config(root, Path(args.config) if args.config else None)

@@ -7,19 +7,22 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from auditor.cli.output import SEVERITIES, exit_status
+from auditor.cli.output import SEVERITIES, exit_status, hint_if_unconfigured
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     parser = sub.add_parser("audit", parents=[common], help="full nightly audit: report directory, history")
-    parser.add_argument("path", nargs="?", default=".", help="project root (default: .)")
+    parser.add_argument("path", nargs="?", default=".", help="the project, or any folder in it (default: .)")
     parser.add_argument(
-        "--out", metavar="DIR", default=None, help="report directory (default: PATH/auditor-report)"
+        "--out",
+        metavar="DIR",
+        default=None,
+        help="report directory (default: ROOT/auditor-report, ROOT = the project root)",
     )
     parser.add_argument("--baseline", metavar="FILE", help="baseline file (default: auditor-baseline.json)")
     history = parser.add_mutually_exclusive_group()
     history.add_argument(
-        "--history", metavar="DB", help="history database (default: PATH/.auditor/history.sqlite)"
+        "--history", metavar="DB", help="history database (default: ROOT/.auditor/history.sqlite)"
     )
     history.add_argument("--no-history", action="store_true", help="do not read or record run history")
     parser.add_argument("--no-semgrep", action="store_true", help="skip the semgrep security rules")
@@ -28,13 +31,17 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from auditor.config import load_config
     from auditor.pipeline.audit import run_audit
     from auditor.pipeline.options import options_from_args
 
     opts = options_from_args(args)
+    config = load_config(opts.root, opts.config_file)
+    hint_if_unconfigured(config, args.quiet)
     out_dir = Path(args.out).resolve() if args.out else opts.root / "auditor-report"
     result = run_audit(
         opts,
+        config=config,
         out_dir=out_dir,
         history_path=Path(args.history).resolve() if args.history else None,
         record_history=not args.no_history,

@@ -22,9 +22,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "report only findings not in it. --update drops entries that no longer occur; new findings "
         "are added only with --accept-new --reason TEXT.",
     )
-    parser.add_argument("path", nargs="?", default=".", help="project root (default: .)")
+    parser.add_argument("path", nargs="?", default=".", help="the project, or any folder in it (default: .)")
     parser.add_argument(
-        "-o", "--output", metavar="FILE", help=f"baseline file (default: PATH/{DEFAULT_FILE})"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help=f"baseline file (default: config's baseline, else ROOT/{DEFAULT_FILE})",
     )
     parser.add_argument("--update", action="store_true", help="drop fixed entries from an existing baseline")
     parser.add_argument(
@@ -48,8 +51,14 @@ def run(args: argparse.Namespace) -> int:
 
     if args.accept_new and not (args.reason and args.reason.strip()):
         raise UsageError("--accept-new needs --reason TEXT: say why these findings are accepted")
+    from auditor.cli.output import hint_if_unconfigured
+    from auditor.config import load_config
+
     opts = options_from_args(args)
-    target = Path(args.output).resolve() if args.output else opts.root / DEFAULT_FILE
+    config = load_config(opts.root, opts.config_file)
+    hint_if_unconfigured(config, args.quiet)
+    # -o is relative to the cwd (what the user typed); the default lives at the project root
+    target = Path(args.output).resolve() if args.output else opts.root / (config.baseline or DEFAULT_FILE)
     updating = args.update or args.accept_new
     if updating and not target.exists():
         raise UsageError(f"{target}: no baseline to update; run `auditor baseline` first to create it")

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from auditor.cli.output import FORMATS, SEVERITIES, emit, exit_status
+from auditor.cli.output import FORMATS, SEVERITIES, emit, exit_status, hint_if_unconfigured
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -15,7 +15,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="check contracts and security rules; with --base, only what the change makes worse",
     )
-    parser.add_argument("path", nargs="?", default=".", help="project root (default: .)")
+    parser.add_argument("path", nargs="?", default=".", help="the project, or any folder in it (default: .)")
     parser.add_argument("--base", metavar="REF", help="report only findings that REF does not have")
     parser.add_argument("--format", choices=FORMATS, default=None, help="output format (default: text)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the output here (default: stdout)")
@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
 
     opts = options_from_args(args)
     config = load_config(opts.root, opts.config_file)
+    hint_if_unconfigured(config, args.quiet)
     fmt = args.format or "text"
     metrics = fmt == "json"  # package metrics and cycles appear only in the JSON report
     if args.base:

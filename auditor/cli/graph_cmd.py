@@ -15,7 +15,7 @@ FORMATS = ("json", "dot", "graphml")
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     parser = sub.add_parser("graph", parents=[common], help="print the import graph (json, dot, graphml)")
-    parser.add_argument("path", nargs="?", default=".", help="project root (default: .)")
+    parser.add_argument("path", nargs="?", default=".", help="folder to draw (default: .)")
     parser.add_argument("--format", choices=FORMATS, default="json", help="output format (default: json)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     parser.add_argument(
@@ -49,17 +49,20 @@ def parse_kinds(text: str | None) -> set[ImportKind] | None:
 def run(args: argparse.Namespace) -> int:
     from auditor.graph.export import export
     from auditor.pipeline.graph_build import build_graph
+    from auditor.pipeline.options import project_root
 
     kinds = parse_kinds(args.kinds)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    root = Path(args.path)
-    if not root.is_dir():
+    if not Path(args.path).is_dir():
         raise UsageError(f"{args.path}: not a directory")
+    # graph reads no configuration: it draws the folder it is given, but keeps its cache at the
+    # project root (no .auditor/ in a source folder)
+    cache_dir = Path(args.cache_dir) if args.cache_dir else project_root(args.path) / ".auditor"
     graph = build_graph(
-        root,
+        Path(args.path),
         packages=tuple(args.package or ()),
-        cache_dir=Path(args.cache_dir) if args.cache_dir else None,
+        cache_dir=cache_dir,
         use_cache=not args.no_cache,
         jobs=args.jobs,
         include_external=args.include_external,

@@ -18,9 +18,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         description="Counts per rule and per origin over the last runs recorded by `auditor audit`, "
         "and the first-seen date of each open finding.",
     )
-    parser.add_argument("path", nargs="?", default=".", help="project root (default: .)")
+    parser.add_argument("path", nargs="?", default=".", help="the project, or any folder in it (default: .)")
     parser.add_argument(
-        "--history", metavar="DB", help="history database (default: PATH/.auditor/history.sqlite)"
+        "--history", metavar="DB", help="history database (default: ROOT/.auditor/history.sqlite)"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     parser.add_argument("--last", type=int, default=10, metavar="N", help="number of runs (default: 10)")
@@ -33,9 +33,11 @@ def run(args: argparse.Namespace) -> int:
 
     if args.last < 1:
         raise UsageError(f"--last must be at least 1, not {args.last}")
-    root = Path(args.path).resolve()
-    if not root.is_dir():
-        raise UsageError(f"{root}: not a directory")
+    from auditor.pipeline.options import project_root
+
+    if not Path(args.path).is_dir():
+        raise UsageError(f"{Path(args.path).resolve()}: not a directory")
+    root = project_root(args.path)  # the history of the whole project, from any folder in it
     db = Path(args.history).resolve() if args.history else default_history_path(root)
     if not db.is_file():
         raise UsageError(f"{db}: no history yet; `auditor audit` records a run in it")

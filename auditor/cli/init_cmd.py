@@ -44,9 +44,14 @@ def _say(args: argparse.Namespace, text: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from auditor.config.project_root import locate_project
     from auditor.pipeline.options import options_from_args
 
     opts = options_from_args(args)
+    if locate_project(opts.root).found_by not in ("config", "marker"):
+        # init makes a project root: in a folder that has no pyproject.toml/setup.* above it,
+        # the config goes where the user said, not to the git top-level
+        opts = dataclasses.replace(opts, root=Path(args.path or ".").resolve())
     root = opts.root
     if args.from_import_linter is not None:
         settings, notes = _from_import_linter(root, args.from_import_linter)

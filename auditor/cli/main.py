@@ -78,7 +78,9 @@ def common_options() -> argparse.ArgumentParser:
         default=None,
         help="root package to audit (repeatable); default: from config, else discovered",
     )
-    group.add_argument("--cache-dir", metavar="DIR", help="cache directory (default PATH/.auditor)")
+    group.add_argument(
+        "--cache-dir", metavar="DIR", help="cache directory (default: ROOT/.auditor, ROOT = the project root)"
+    )
     group.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     group.add_argument(
         "--jobs", type=int, metavar="N", default=None, help="parallel workers (default: cores)"

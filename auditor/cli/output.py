@@ -6,12 +6,25 @@ import contextlib
 import sys
 from pathlib import Path
 
+from auditor.config.model import AuditorConfig
 from auditor.domain.errors import UsageError
 from auditor.domain.run import RunResult
 from auditor.report import FORMATS
 
 SEVERITIES = ("error", "warning", "info")
-__all__ = ["FORMATS", "SEVERITIES", "emit", "exit_status"]
+__all__ = ["FORMATS", "SEVERITIES", "emit", "exit_status", "hint_if_unconfigured"]
+
+
+def hint_if_unconfigured(config: AuditorConfig, quiet: int) -> None:
+    """One line on stderr when no configuration was found: what the run uses instead."""
+    if config.config_path is not None or quiet > 0:
+        return
+    packs = ", ".join(p.ref or p.name for p in config.packs) or "no rule pack"
+    print(
+        f"auditor: no configuration found; using discovered packages and {packs} "
+        "(run `auditor init` to write one)",
+        file=sys.stderr,
+    )
 
 
 def emit(text: str, output: str | None) -> None:

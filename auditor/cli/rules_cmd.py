@@ -29,7 +29,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     listing = actions.add_parser(
         "list", parents=[common], help="packs, layers and contracts, and what matches nothing"
     )
-    listing.add_argument("path", nargs="?", default=".", help="project root (default: .)")
+    listing.add_argument("path", nargs="?", default=".", help="the project, or any folder in it (default: .)")
     listing.add_argument("--format", choices=("text", "json"), default="text")
     listing.set_defaults(func=run_list)
 
@@ -44,14 +44,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     diff.add_argument("old", metavar="OLD", help="pack file or builtin:NAME in use now")
     diff.add_argument("new", metavar="NEW", help="pack file or builtin:NAME to adopt")
-    diff.add_argument("path", nargs="?", default=".", help="project root (default: .)")
+    diff.add_argument("path", nargs="?", default=".", help="the project, or any folder in it (default: .)")
     diff.set_defaults(func=run_diff)
 
     explain = actions.add_parser(
         "explain", parents=[common], help="explain a contract type, contract or rule id"
     )
     explain.add_argument("name", metavar="TYPE|RULE_ID")
-    explain.add_argument("path", nargs="?", default=".", help="project root (default: .)")
+    explain.add_argument("path", nargs="?", default=".", help="the project, or any folder in it (default: .)")
     explain.set_defaults(func=run_explain)
     parser.set_defaults(func=lambda _args: _usage(parser))
 
@@ -86,12 +86,12 @@ def _common(args: argparse.Namespace) -> tuple[Path, Path | None, Any]:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    """The config stage's validation, plus the checks that need later stages: contract options,
-    semgrep rule files, and (for a project config) layers and entries against its modules."""
+    """The config stage's validation, plus the checks that need later stages: the same
+    `config_problems` that `check` and `audit` run (contract options; for a project config,
+    layers and entries against its modules), and the semgrep rule files."""
     from auditor.config.validate_cmd import run_validate as validate
-    from auditor.contracts import validate_contract_types
 
-    return validate(args, extra_checks=[validate_contract_types, _semgrep_check, _modules_check(args)])
+    return validate(args, extra_checks=[_project_check(args), _semgrep_check])
 
 
 def _semgrep_check(config: Any) -> list[Any]:
@@ -101,15 +101,19 @@ def _semgrep_check(config: Any) -> list[Any]:
     return validate_semgrep_rules(config, semgrep=semgrep_executable("semgrep"))
 
 
-def _modules_check(args: argparse.Namespace) -> Any:
+def _project_check(args: argparse.Namespace) -> Any:
     def check(config: Any) -> list[Any]:
-        from auditor.config import check_layers_against_modules
+        from auditor.domain.errors import AuditorError, ConfigError
         from auditor.pipeline.rules_ops import project_graph
+        from auditor.pipeline.validation import config_problems
 
         if config.config_path is None:  # packs validated on their own: no codebase to match
-            return []
-        graph = project_graph(config, _graph_options(args))
-        return check_layers_against_modules(config, graph.modules)
+            return config_problems(config, None)
+        try:
+            graph = project_graph(config, _graph_options(args))
+        except AuditorError as exc:  # e.g. a package the config names is not there
+            return [*config_problems(config, None), ConfigError(exc.message, exc.path, exc.line, exc.column)]
+        return config_problems(config, graph.modules)
 
     return check
 
@@ -139,6 +143,10 @@ def run_list(args: argparse.Namespace) -> int:
         print(safe(f"  {c.id} ({c.type}, {c.severity}){origin}: {verdict}{extra}{note}"))
     for path in listing.semgrep_rules:
         print(safe(f"semgrep rules: {path}"))
+    if listing.inactive_rules:
+        print("inactive rules (they do not run here):")
+    for rule, reason in listing.inactive_rules:
+        print(safe(f"  {rule}: inactive: {reason}"))
     return EXIT_OK
 
 
@@ -170,6 +178,7 @@ def _listing_json(listing: Any) -> dict[str, Any]:
             for c in listing.contracts
         ],
         "semgrep_rules": list(listing.semgrep_rules),
+        "inactive_rules": [{"rule": rule, "reason": reason} for rule, reason in listing.inactive_rules],
     }
 
 
@@ -220,8 +229,7 @@ def run_diff(args: argparse.Namespace) -> int:
 def run_explain(args: argparse.Namespace) -> int:
     from auditor.pipeline.rules_ops import explain
 
-    root = Path(args.path).resolve()
-    config = Path(args.config).resolve() if args.config else None
+    root, config, _ = _common(args)
     e = explain(args.name, root, config)
     print(safe(e.title))
     for key, value in e.facts:

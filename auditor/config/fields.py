@@ -40,6 +40,24 @@ class FieldReader:
     def line_of(self, path: KeyPath) -> int | None:
         return self.doc.where(path)[0]
 
+    def item_lines(self, path: KeyPath, items: tuple[str, ...]) -> tuple[int | None, ...]:
+        """The line of each string of the array at `path`: the first line at or after the key
+        (and after the previous item) that holds the string quoted; the key's line otherwise."""
+        start = self.line_of(path)
+        if start is None:
+            return tuple(None for _ in items)
+        lines = self.doc.text.splitlines()
+        out: list[int | None] = []
+        cursor = start
+        for item in items:
+            quoted = (f'"{item}"', f"'{item}'")
+            found = next(
+                (n for n in range(cursor, len(lines) + 1) if any(q in lines[n - 1] for q in quoted)), None
+            )
+            out.append(found or start)
+            cursor = found or cursor
+        return tuple(out)
+
     def check_keys(self, table: Mapping[str, Any], path: KeyPath, allowed: Iterable[str], what: str) -> None:
         allowed_set = set(allowed)
         for key in table:

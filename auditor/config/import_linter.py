@@ -59,7 +59,13 @@ LIST_OPTIONS = {
     "ignore_imports",
 }
 BOOL_OPTIONS = {"exhaustive", "allow_indirect_imports"}
-IGNORED_EVERYWHERE = {"unmatched_ignore_imports_alerting"}
+ALERTING = ("error", "warn", "none")
+# session options auditor has no use for, and why (each still gets a note)
+SESSION_NOTES = {
+    "include_external_packages": "auditor always records imports of external packages",
+    "cache_dir": "auditor keeps its cache in .auditor/ at the project root (or --cache-dir)",
+    "contract_types": "custom contract types have no auditor equivalent",
+}
 _ID = re.compile(r"[^A-Za-z0-9_.:-]+")
 
 
@@ -148,8 +154,8 @@ def convert_import_linter(path: Path) -> Conversion:
         conversion.settings["packages"] = packages
     skip_type_checking = _as_bool(session.get("exclude_type_checking_imports", False))
     for key in sorted(set(session) - {"root_package", "root_packages", "exclude_type_checking_imports"}):
-        if key not in ("include_external_packages", "contract_types", "cache_dir"):
-            conversion.notes.append(f"session option '{key}' has no auditor equivalent; dropped")
+        why = SESSION_NOTES.get(key, "no auditor equivalent")
+        conversion.notes.append(f"session option '{key}' dropped: {why}")
     converted: list[Any] = []
     seen: set[str] = set()
     for index, options in enumerate(contracts, start=1):
@@ -181,10 +187,19 @@ def _convert_contract(
     out: dict[str, Any] = {"id": contract_id, "type": kind}
     mapping = OPTION_MAP[kind]
     for key, value in options.items():
-        if key in ("id", "name", "type") or key in IGNORED_EVERYWHERE:
+        if key in ("id", "name", "type"):
             continue
         if key == "ignore_imports":
             out["ignore_imports"] = _as_list(value)
+        elif key == "unmatched_ignore_imports_alerting":
+            level = str(value).strip().lower()
+            if level in ALERTING:
+                out[key] = level
+            else:
+                notes.append(
+                    f"contract '{contract_id}': {key} = {value!r} is not one of {', '.join(ALERTING)}; "
+                    "dropped (auditor's default is error)"
+                )
         elif key == "broken_contract_guidance":
             out["guidance"] = str(value).strip()
         elif key in mapping and mapping[key] is not None:

@@ -1,10 +1,11 @@
 """Find and load the project's configuration: `auditor.toml` or `[tool.auditor]` in pyproject.toml,
-searched upward from PATH (stopping at the git root), or the file given with --config."""
+searched upward from PATH (stopping at the git root), or the file given with --config. The
+project root is found the same way (`auditor.config.project_root`)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -12,6 +13,7 @@ from auditor.config.fields import FieldReader
 from auditor.config.merge import merge
 from auditor.config.model import AttributionSettings, AuditorConfig, SemgrepSettings
 from auditor.config.packs import PackLoader, resolve_pack_ref
+from auditor.config.project_root import locate_project
 from auditor.config.regex_guard import regex_problem
 from auditor.config.sections import read_contract, read_exception, read_pattern_groups, read_severity
 from auditor.config.toml_source import KeyPath, TomlDocument, printable, read_toml
@@ -34,14 +36,29 @@ CONFIG_KEYS = (
 ATTRIBUTION_KEYS = tuple(AttributionSettings.__dataclass_fields__)
 SEMGREP_KEYS = tuple(SemgrepSettings.__dataclass_fields__)
 BLAME_OPTIONS = ("-w", "-M", "-C")
-_TOOL_TABLE = re.compile(r"^\s*\[+\s*tool\s*\.\s*auditor\s*[\].]", re.MULTILINE)
+# what a config without a `packs` key (or no config at all) uses; `packs = []` opts out
+DEFAULT_PACKS = ("builtin:python-security",)
 _PACKAGE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
+def ordered(errors: Iterable[ConfigError]) -> list[ConfigError]:
+    """Errors once each, by file, line and column: the order `rules validate` prints them in,
+    and whose first every other command reports."""
+    seen: set[str] = set()
+    out = []
+    for error in errors:
+        text = str(error)
+        if text not in seen:
+            seen.add(text)
+            out.append(error)
+    return sorted(out, key=lambda e: (e.path or "", e.line or 0, e.column or 0))
+
+
 class ConfigErrors(ConfigError):
-    """Several configuration errors; str() shows the first, `errors` holds them all."""
+    """Several configuration errors; str() shows the first (in file order), `errors` holds them all."""
 
     def __init__(self, errors: list[ConfigError]) -> None:
+        errors = ordered(errors)
         first = errors[0]
         more = f" (and {len(errors) - 1} more; run `auditor rules validate`)" if len(errors) > 1 else ""
         path = printable(first.path) if first.path else None
@@ -50,30 +67,9 @@ class ConfigErrors(ConfigError):
 
 
 def find_config_file(start: Path) -> Path | None:
-    """The nearest auditor.toml, or pyproject.toml with [tool.auditor], at or above `start`."""
-    here = start.resolve()
-    if here.is_file():
-        here = here.parent
-    for directory in (here, *here.parents):
-        candidate = directory / "auditor.toml"
-        if candidate.is_file():
-            return candidate
-        pyproject = directory / "pyproject.toml"
-        if pyproject.is_file() and _mentions_tool_auditor(pyproject):
-            return pyproject
-        if (directory / ".git").exists():
-            return None
-    return None
-
-
-def _mentions_tool_auditor(pyproject: Path) -> bool:
-    try:
-        with pyproject.open("rb") as handle:
-            head = handle.read(5 * 1024 * 1024 + 1)
-    except OSError:
-        return False
-    text = head.decode("utf-8", "replace")
-    return bool(_TOOL_TABLE.search(text))
+    """The nearest auditor.toml, or pyproject.toml with [tool.auditor], at or above `start`
+    (not above the git root)."""
+    return locate_project(start).config_file
 
 
 def load_config(start: Path, config_file: Path | None = None) -> AuditorConfig:
@@ -88,27 +84,31 @@ def load_config_collecting(
     start: Path, config_file: Path | None = None
 ) -> tuple[AuditorConfig, list[ConfigError]]:
     """Like load_config, but returns the errors instead of raising (for `rules validate`)."""
-    start_dir = start.resolve()
-    if start_dir.is_file():
-        start_dir = start_dir.parent
+    location = locate_project(start, find_config=config_file is None)
+    root = location.root
     if config_file is None:
-        found = find_config_file(start_dir)
-        if found is None:
-            return AuditorConfig(root=start_dir), []
-        root = found.parent
+        if location.config_file is None:
+            errors: list[ConfigError] = []
+            return default_config(root, errors), errors
+        found = location.config_file
     else:
         found = config_file.resolve()
         if not found.is_file():
-            return AuditorConfig(root=start_dir), [
-                ConfigError("config file not found", path=str(config_file))
-            ]
-        root = start_dir
-    errors: list[ConfigError] = []
+            return AuditorConfig(root=root), [ConfigError("config file not found", path=str(config_file))]
+    errors = []
     try:
         doc = read_toml(found)
     except ConfigError as exc:
         return AuditorConfig(root=root, config_path=found), [exc]
     return read_config_document(doc, found, root, errors), errors
+
+
+def default_config(root: Path, errors: list[ConfigError]) -> AuditorConfig:
+    """The configuration of a project that has none: discovered packages, the default packs."""
+    loader = PackLoader(errors)
+    for ref in DEFAULT_PACKS:
+        loader.load(resolve_pack_ref(ref, root, None), ref)
+    return merge(AuditorConfig(root=root), loader.packs, {}, [], [], errors)
 
 
 def read_config_document(
@@ -131,7 +131,8 @@ def read_config_document(
             reader.fail((*base, "packages"), f"'{name}' is not a dotted package name")
     fail_on = read_severity(reader, settings, base, "fail_on")
     loader = PackLoader(errors)
-    for ref in reader.string_list(settings, base, "packs"):
+    refs = reader.string_list(settings, base, "packs") if "packs" in settings else DEFAULT_PACKS
+    for ref in refs:
         try:
             target = resolve_pack_ref(ref, path.parent, path.parent)
         except ValueError as exc:

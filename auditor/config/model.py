@@ -50,6 +50,9 @@ class ContractSpec:
     ignore_kinds: tuple[str, ...] = ()  # import kinds this contract does not count
     only_kinds: tuple[str, ...] = ()  # when set, only these kinds count
     ignore_imports: tuple[str, ...] = ()  # "a.b -> c.d" patterns, import-linter style (no reason)
+    ignore_import_lines: tuple[int | None, ...] = ()  # the line of each ignore_imports entry
+    # an ignore_imports entry that matches no import: "error" (a finding), "warn" or "none"
+    unmatched_ignore_imports_alerting: str = "error"
     location: Location = Location("")
     key_lines: Mapping[str, int] = field(default_factory=dict)  # option key -> line, for errors
     pack: str | None = None  # name of the pack that declared it; None for local config

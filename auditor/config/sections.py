@@ -23,8 +23,10 @@ CONTRACT_COMMON_KEYS = (
     "ignore_kinds",
     "only_kinds",
     "ignore_imports",
+    "unmatched_ignore_imports_alerting",
     "override",
 )
+ALERTING = ("error", "warn", "none")  # import-linter's values for unmatched_ignore_imports_alerting
 EXCEPTION_KEYS = ("contract", "import", "reason", "owner", "expires")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]*$")
@@ -100,6 +102,13 @@ def read_contract(
                 (*path, "ignore_imports"),
                 f"ignore_imports entry {rule!r} must look like 'a.b -> c.d' (module patterns)",
             )
+    alerting = reader.string(table, path, "unmatched_ignore_imports_alerting") or "error"
+    if alerting not in ALERTING:
+        reader.fail(
+            (*path, "unmatched_ignore_imports_alerting"),
+            f"unmatched_ignore_imports_alerting must be one of {', '.join(ALERTING)}, not {alerting!r}",
+        )
+        alerting = "error"
     override = reader.boolean(table, path, "override", False)
     owner = reader.string(table, path, "owner")
     guidance = reader.string(table, path, "guidance")
@@ -117,6 +126,8 @@ def read_contract(
         ignore_kinds=ignore_kinds,
         only_kinds=only_kinds,
         ignore_imports=ignore_imports,
+        ignore_import_lines=reader.item_lines((*path, "ignore_imports"), ignore_imports),
+        unmatched_ignore_imports_alerting=alerting,
         location=location,
         key_lines=key_lines,
         pack=pack,

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from auditor.config.loader import load_config_collecting
+from auditor.config.loader import load_config_collecting, ordered
 from auditor.config.merge import merge
 from auditor.config.model import AuditorConfig
 from auditor.config.packs import BUILTIN_PREFIX, PackLoader, resolve_pack_ref
@@ -74,14 +74,19 @@ def run_validate(args: argparse.Namespace, extra_checks: Sequence[ExtraCheck] = 
         config, errors = validate_packs(packs, project)
     else:
         config, errors = load_config_collecting(project, Path(config_file) if config_file else None)
+    later: list[ConfigError] = []
     for check in extra_checks:
         try:
-            errors.extend(check(config))
+            later.extend(check(config))
         except AuditorError as exc:
-            errors.append(ConfigError(exc.message, exc.path, exc.line, exc.column))
-    for error in _unique(errors):
+            later.append(ConfigError(exc.message, exc.path, exc.line, exc.column))
+    # the loader's errors first, as `check` and `audit` stop at them before building the graph
+    shown = ordered(errors)
+    seen = {str(e) for e in shown}
+    shown += [e for e in ordered(later) if str(e) not in seen]
+    for error in shown:
         print(printable(str(error)), file=sys.stderr)
-    if errors:
+    if shown:
         return EXIT_CONFIG
     source = f" ({config.config_path})" if config.config_path and not packs else ""
     print(
@@ -89,14 +94,3 @@ def run_validate(args: argparse.Namespace, extra_checks: Sequence[ExtraCheck] = 
         f"{len(config.exceptions)} exceptions{source}"
     )
     return EXIT_OK
-
-
-def _unique(errors: Sequence[ConfigError]) -> list[ConfigError]:
-    seen: set[str] = set()
-    out = []
-    for error in errors:
-        text = str(error)
-        if text not in seen:
-            seen.add(text)
-            out.append(error)
-    return sorted(out, key=lambda e: (e.path or "", e.line or 0, e.column or 0))

@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from auditor.config.model import ContractSpec
+from auditor.config.sections import CONTRACT_COMMON_KEYS
 from auditor.domain import ChainHop, ConfigError
 from auditor.graph.model import ImportGraph
 from auditor.graph.patterns import ModulePattern
 
 # keys every contract accepts: the config stage lifts them into ContractSpec fields
-COMMON_KEYS = frozenset(
-    {"id", "name", "type", "severity", "owner", "guidance", "ignore_kinds", "only_kinds", "ignore_imports"}
-)
+COMMON_KEYS = frozenset({*CONTRACT_COMMON_KEYS, "name"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from auditor.config.model import AuditorConfig, ContractSpec
 from auditor.contracts.base import ContractResult
 from auditor.contracts.exceptions import apply_exceptions
 from auditor.contracts.registry import build_contract, parse_import_expression
-from auditor.contracts.render import coverage_findings, violation_findings
+from auditor.contracts.render import coverage_findings, unmatched_ignore_findings, violation_findings
 from auditor.domain import Finding, Import, ImportKind
 from auditor.domain.run import RuleHealth
 from auditor.graph.model import ImportGraph
@@ -47,11 +48,12 @@ def _kinds_view(graph: ImportGraph, spec: ContractSpec) -> ImportGraph:
 
 
 def without_ignored_imports(
-    graph: ImportGraph, expressions: tuple[str, ...], warnings: list[str], contract_id: str
-) -> ImportGraph:
-    """The graph minus imports matching import-linter style `importer -> imported` expressions."""
+    graph: ImportGraph, expressions: tuple[str, ...]
+) -> tuple[ImportGraph, list[int]]:
+    """The graph minus imports matching import-linter style `importer -> imported` expressions,
+    and the indexes of the expressions that matched no import of `graph`."""
     if not expressions:
-        return graph
+        return graph, []
     parsed = [parse_import_expression(e) for e in expressions]
     used = [False] * len(parsed)
 
@@ -64,10 +66,31 @@ def without_ignored_imports(
 
     kept = [i for i in graph.imports() if not ignored(i)]
     kept += [i for i in graph.external_imports if not ignored(i)]
-    for expression, was_used in zip(expressions, used, strict=True):
-        if not was_used:
-            warnings.append(f"contract '{contract_id}': ignore_imports {expression!r} matched no import")
-    return ImportGraph(graph.modules.values(), kept, facts=graph.facts, errors=graph.errors)
+    view = ImportGraph(graph.modules.values(), kept, facts=graph.facts, errors=graph.errors)
+    return view, [i for i, was_used in enumerate(used) if not was_used]
+
+
+def _matches_some_import(graph: ImportGraph, expression: str) -> bool:
+    a, b = parse_import_expression(expression)
+    imports = (*graph.imports(), *graph.external_imports)
+    return any(a.matches(i.importer) and b.matches(i.imported) for i in imports)
+
+
+def _ignoring(
+    graph: ImportGraph, kinds_view: ImportGraph, spec: ContractSpec, warnings: list[str], root: Path
+) -> tuple[ImportGraph, list[Finding]]:
+    """`kinds_view` minus the contract's ignored imports. An entry that matches no import (of
+    any kind: one a kind filter dropped still names a real import) is, as the contract's
+    `unmatched_ignore_imports_alerting` says, a finding of the contract, a warning or nothing."""
+    view, unmatched = without_ignored_imports(kinds_view, spec.ignore_imports)
+    expressions = [spec.ignore_imports[i] for i in unmatched]
+    if expressions and kinds_view is not graph:
+        expressions = [e for e in expressions if not _matches_some_import(graph, e)]
+    if spec.unmatched_ignore_imports_alerting == "warn":
+        warnings += [f"contract '{spec.id}': ignore_imports {e!r} matched no import" for e in expressions]
+    if spec.unmatched_ignore_imports_alerting != "error":
+        return view, []
+    return view, unmatched_ignore_findings(spec, expressions, root)
 
 
 def check_contracts(graph: ImportGraph, config: AuditorConfig, *, today: dt.date) -> ContractsOutcome:
@@ -89,10 +112,10 @@ def check_contracts(graph: ImportGraph, config: AuditorConfig, *, today: dt.date
         key = (tuple(spec.only_kinds), tuple(spec.ignore_kinds))
         if key not in views:
             views[key] = _kinds_view(graph, spec)
-        view = without_ignored_imports(views[key], spec.ignore_imports, warnings, spec.id)
+        view, unmatched_ignores = _ignoring(graph, views[key], spec, warnings, config.root)
         result = contract.check(view)
         results.append(result)
-        raw += violation_findings(spec, result, view)
+        raw += violation_findings(spec, result, view) + unmatched_ignores
         coverage += coverage_findings(spec, result, view)
         uncovered |= set(result.uncovered)
         unmatched_entries += [f"{spec.id}: {entry}" for entry in result.unmatched]

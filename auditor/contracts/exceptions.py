@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.config.model import ExceptionSpec
+from auditor.contracts.render import config_file_path
 from auditor.domain import Finding, FindingKind, Severity, fingerprint
 from auditor.graph.patterns import ModulePattern
 
@@ -55,18 +56,6 @@ def describe(exc: ExceptionSpec) -> str:
     return f"exception '{exc.text}' ({'; '.join(bits)})"
 
 
-def _where(exc: ExceptionSpec, root: Path | None) -> str | None:
-    if not exc.location.path:
-        return None
-    path = Path(exc.location.path)
-    if root is not None and path.is_absolute():
-        try:
-            return path.relative_to(root).as_posix()
-        except ValueError:
-            return path.as_posix()
-    return path.as_posix()
-
-
 def _exception_finding(exc: ExceptionSpec, state: str, message: str, root: Path | None) -> Finding:
     return Finding(
         fingerprint=fingerprint(f"exception-{state}", exc.contract, exc.importer, exc.imported),
@@ -74,7 +63,7 @@ def _exception_finding(exc: ExceptionSpec, state: str, message: str, root: Path 
         kind=FindingKind.EXCEPTION,
         severity=Severity.WARNING,
         message=message,
-        path=_where(exc, root),
+        path=config_file_path(exc.location.path, root),
         line=exc.location.line,
         owner=exc.owner,
         importer=exc.importer,

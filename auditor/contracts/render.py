@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from auditor.config.model import ContractSpec
 from auditor.contracts.base import ContractResult, Violation
 from auditor.domain import Finding, FindingKind, Severity, fingerprint
@@ -93,4 +95,38 @@ def coverage_findings(spec: ContractSpec, result: ContractResult, graph: ImportG
         )
         for module in result.uncovered
         if module not in result.unlisted
+    ]
+
+
+def config_file_path(path: str, root: Path | None) -> str | None:
+    """A config or pack file as findings show it: relative to the project root when inside it."""
+    if not path:
+        return None
+    file = Path(path)
+    if root is not None and file.is_absolute():
+        try:
+            return file.relative_to(root).as_posix()
+        except ValueError:
+            return file.as_posix()
+    return file.as_posix()
+
+
+def unmatched_ignore_findings(spec: ContractSpec, expressions: list[str], root: Path | None) -> list[Finding]:
+    """One finding per `ignore_imports` entry that matches no import, at the entry's line."""
+    lines = dict(zip(spec.ignore_imports, spec.ignore_import_lines, strict=False))
+    return [
+        Finding(
+            fingerprint=fingerprint(spec.id, "unmatched-ignore-import", expression),
+            rule=spec.id,
+            kind=FindingKind.CONTRACT,
+            severity=spec.severity,
+            message=f"ignore_imports entry {expression!r} of contract '{spec.id}' matches no import: "
+            'remove it (or set unmatched_ignore_imports_alerting = "warn" or "none")',
+            path=config_file_path(spec.location.path, root),
+            line=lines.get(expression) or spec.location.line,
+            owner=spec.owner,
+            guidance=spec.guidance,
+            extra=(("contract_type", spec.type), ("ignore_imports", "unmatched")),
+        )
+        for expression in expressions
     ]

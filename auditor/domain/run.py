@@ -123,6 +123,8 @@ class RuleHealth:
     expired_exceptions: tuple[str, ...] = ()
     uncovered_modules: tuple[str, ...] = ()
     unmatched_rules: tuple[str, ...] = ()  # contracts / semgrep rules that matched nothing
+    # (rule, reason): rules that did not run here, e.g. a boundary whose layer is not defined
+    inactive_rules: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

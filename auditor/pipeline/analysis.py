@@ -27,6 +27,7 @@ from auditor.graph.patterns import ModulePattern, in_patterns
 from auditor.pipeline.graph_build import config_graph
 from auditor.pipeline.metrics import layer_rows, package_view
 from auditor.pipeline.options import RunOptions
+from auditor.pipeline.validation import config_problems, raise_if_any
 
 
 @dataclass
@@ -80,6 +81,7 @@ def analyse(
     attribution: str = "all",
     graph: ImportGraph | None = None,
     tag: bool = True,
+    validate: bool = True,
 ) -> Analysis:
     """Analyse `root` (default opts.root) with `config` (default: the one found at root).
 
@@ -89,6 +91,8 @@ def analyse(
     `graph`: an already built graph of `root` (the base side of a pre-merge check).
     `tag`: give every finding its owner, layers and surfaces (a pre-merge check tags only the
     few findings it reports, with `tag_findings`).
+    `validate`: reject (ConfigErrors, exit 2) a configuration `rules validate` rejects, with the
+    checks that need the graph too; off for the base side of a pre-merge check (same config).
     """
     root = root or opts.root
     stages: dict[str, float] = {}
@@ -99,6 +103,9 @@ def analyse(
             config = dataclasses.replace(config, root=root)
     with _timed(stages, "graph"):
         graph = graph or project_graph(opts, root, config)
+    if validate:
+        with _timed(stages, "validate"):
+            raise_if_any(config_problems(config, graph.modules))
     errors = list(graph.errors)
     analysis = Analysis(config=config, graph=graph, findings=[], errors=errors, stages=stages)
 
@@ -151,6 +158,7 @@ def _run_contracts(analysis: Analysis, today: dt.date) -> None:
     outcome = check_contracts(analysis.graph, analysis.config, today=today)
     analysis.findings.extend(outcome.findings)
     analysis.suppressed.extend(outcome.suppressed)
+    analysis.warnings.extend(outcome.warnings)
     analysis.health = outcome.health()
 
 
@@ -175,11 +183,14 @@ def _run_security(analysis: Analysis, opts: RunOptions, root: Path, files: Seque
     if outcome.failed:
         analysis.unchecked_kinds.add(FindingKind.SECURITY.value)
     analysis.warnings.extend(outcome.warnings)
+    analysis.warnings.extend(f"{rule}: inactive: {reason}" for rule, reason in outcome.inactive_rules)
     if outcome.findings is not None:
         matched = {f.rule for f in outcome.findings}
         unmatched = tuple(r for r in getattr(outcome, "rule_ids", ()) if r not in matched)
         analysis.health = dataclasses.replace(
-            analysis.health, unmatched_rules=analysis.health.unmatched_rules + unmatched
+            analysis.health,
+            unmatched_rules=analysis.health.unmatched_rules + unmatched,
+            inactive_rules=outcome.inactive_rules,
         )
 
 

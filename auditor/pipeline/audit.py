@@ -12,6 +12,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from auditor.config.model import AuditorConfig
 from auditor.domain import Finding, Status
 from auditor.domain.errors import GitError, UsageError
 from auditor.domain.run import RunResult
@@ -45,10 +46,11 @@ def run_audit(
     out_dir: Path,
     history_path: Path | None = None,
     record_history: bool = True,
+    config: AuditorConfig | None = None,
 ) -> RunResult:
     """Analyse, classify (baseline, previous run), write the report dir atomically, record the run."""
     started = time.perf_counter()
-    analysis = analyse(opts)
+    analysis = analyse(opts, config=config)
     findings, fixed = apply_baseline(opts, analysis)
     commit, branch = head_info(opts.root)
 

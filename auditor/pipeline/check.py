@@ -116,6 +116,7 @@ def check_against_base(
             security_files=base_changed,
             attribution="none",
             tag=False,
+            validate=False,
         )
     # semgrep ran on the changed files only, on both sides, so its findings compare like for
     # like; the working tree's baseline still holds: an accepted finding is never new

@@ -14,7 +14,7 @@ from auditor.domain.errors import UsageError
 
 @dataclass(frozen=True)
 class RunOptions:
-    root: Path
+    root: Path  # the project root (the folder of its configuration), not necessarily PATH
     config_file: Path | None = None
     packages: tuple[str, ...] = ()
     cache_dir: Path | None = None
@@ -33,13 +33,23 @@ class RunOptions:
         return self.cache_dir if self.cache_dir is not None else self.root / ".auditor"
 
 
+def project_root(path: str | None, *, config_given: bool = False) -> Path:
+    """The root of the project PATH (default: the current directory) lies in: the folder of its
+    configuration, found upward (see `auditor.config.project_root`); with --config
+    (`config_given`), found as when there is no configuration."""
+    from auditor.config.project_root import locate_project
+
+    given = Path(path or ".").resolve()
+    if not given.exists():
+        raise UsageError(f"{given}: no such directory")
+    if not given.is_dir():
+        raise UsageError(f"{given}: not a directory")
+    return locate_project(given, find_config=not config_given).root
+
+
 def options_from_args(args: argparse.Namespace) -> RunOptions:
-    root = Path(getattr(args, "path", ".") or ".").resolve()
-    if not root.exists():
-        raise UsageError(f"{root}: no such directory")
-    if not root.is_dir():
-        raise UsageError(f"{root}: not a directory")
     config = getattr(args, "config", None)
+    root = project_root(getattr(args, "path", None), config_given=bool(config))
     baseline = getattr(args, "baseline", None)
     cache_dir = getattr(args, "cache_dir", None)
     today = os.environ.get("AUDITOR_TODAY")  # tests pin the date that exceptions expire against

@@ -21,6 +21,7 @@ from auditor.contracts.search import descendants_by_package
 from auditor.domain import ConfigError, Finding, RulePackError, UsageError
 from auditor.graph.model import ImportGraph
 from auditor.graph.patterns import ModulePattern
+from auditor.security.render import inactive_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,7 @@ class RuleListing:
     contracts: tuple[ContractRow, ...]
     semgrep_rules: tuple[str, ...]
     modules: int
+    inactive_rules: tuple[tuple[str, str], ...] = ()  # (rule id, why it does not run here)
 
 
 def list_rules(root: Path, config_file: Path | None, opts: GraphOptions, *, today: dt.date) -> RuleListing:
@@ -115,6 +117,7 @@ def list_rules(root: Path, config_file: Path | None, opts: GraphOptions, *, toda
         contracts=tuple(contracts),
         semgrep_rules=tuple(r.path for r in config.semgrep_rules),
         modules=len(graph.modules),
+        inactive_rules=tuple(inactive_rules(config, {n: m.path for n, m in graph.modules.items() if m.path})),
     )
 
 

@@ -151,6 +151,7 @@ class Health:
     uncovered_modules: tuple[str, ...]
     unmatched_rules: tuple[str, ...]
     errors: tuple[tuple[str, str], ...]  # (path, message) of files that could not be analysed
+    inactive_rules: tuple[tuple[str, str], ...] = ()  # (rule, reason) of rules that did not run
 
     @property
     def healthy(self) -> bool:
@@ -160,6 +161,7 @@ class Health:
             or self.uncovered_modules
             or self.unmatched_rules
             or self.errors
+            or self.inactive_rules
         )
 
 
@@ -401,4 +403,5 @@ def _health(result: RunResult) -> Health:
         uncovered_modules=h.uncovered_modules,
         unmatched_rules=h.unmatched_rules,
         errors=tuple((e.path, e.message) for e in result.errors),
+        inactive_rules=h.inactive_rules,
     )

@@ -21,7 +21,7 @@ import pathspec
 from auditor.config.model import AuditorConfig, SemgrepRuleRef
 from auditor.domain import RulePackError
 from auditor.security.rulefiles import RuleFile, apply_params, load_rule_file, rule_metadata, rule_paths
-from auditor.security.scope import Scope, path_globs, scope_for
+from auditor.security.scope import Scope, inactive_reason, path_globs, scope_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,7 @@ class RenderedRules:
     sources: dict[str, str] = field(default_factory=dict)  # rendered file path -> source file
     rules: dict[str, RuleInfo] = field(default_factory=dict)  # rule id -> info
     skipped: list[str] = field(default_factory=list)  # rule ids whose scope holds no file
+    inactive: list[tuple[str, str]] = field(default_factory=list)  # (rule id, why) not run here
 
     @property
     def rule_ids(self) -> tuple[str, ...]:
@@ -52,6 +53,16 @@ class RenderedRules:
 def load_rules(ref: SemgrepRuleRef) -> list[RuleFile]:
     """The parsed rule files of one pack entry (RulePackError on a broken file)."""
     return [load_rule_file(p) for p in rule_paths(ref)]
+
+
+def inactive_rules(config: AuditorConfig, modules: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(rule id, why) of every semgrep rule that does not run on these modules (module -> path)."""
+    out = []
+    for ref in config.semgrep_rules:
+        reason = inactive_reason(ref, config.layers, modules)
+        if reason is not None:
+            out += [(rule["id"], reason) for rule_file in load_rules(ref) for rule in rule_file.rules]
+    return out
 
 
 def render_rules(
@@ -66,6 +77,7 @@ def render_rules(
     documents: list[tuple[str, str, dict[str, Any]]] = []  # (source, stem, document)
     for ref in config.semgrep_rules:
         scope = scope_for(ref, config.layers, modules)
+        reason = inactive_reason(ref, config.layers, modules)
         for rule_file in load_rules(ref):
             rules = []
             for rule in apply_params(rule_file, ref):
@@ -77,7 +89,9 @@ def render_rules(
                         path=str(rule_file.path),
                         line=rule_file.line_of(rule_id),
                     )
-                scoped = _scoped(rule, scope, all_files)
+                if reason is not None:
+                    rendered.inactive.append((rule_id, reason))
+                scoped = None if reason is not None else _scoped(rule, scope, all_files)
                 meta = rule_metadata(rule)
                 rendered.rules[rule_id] = RuleInfo(
                     id=rule_id,
@@ -88,9 +102,9 @@ def render_rules(
                     redact=bool(meta.get("auditor-redact")),
                     scope=scope,
                 )
-                if scoped is None:
+                if scoped is None and reason is None:
                     rendered.skipped.append(rule_id)
-                else:
+                elif scoped is not None:
                     rules.append(scoped)
             if rules:
                 documents.append((str(rule_file.path), rule_file.path.stem, {"rules": rules}))

@@ -28,6 +28,7 @@ class SecurityOutcome:
     errors: list[AnalysisError] = field(default_factory=list)
     incomplete_reasons: list[str] = field(default_factory=list)
     rule_ids: tuple[str, ...] = ()  # every rule that ran (for "rules that matched nothing")
+    inactive_rules: tuple[tuple[str, str], ...] = ()  # (rule id, why): scoped to layers not here
     scanned: int = 0  # files handed to semgrep
     semgrep_version: str | None = None  # as semgrep's JSON output reports it
     warnings: list[str] = field(default_factory=list)  # e.g. an untested semgrep version
@@ -64,7 +65,9 @@ def run_security(
     if not config.semgrep_rules:
         return outcome
     rendered = render_rules(config, modules=modules, out_dir=cache_dir / "semgrep" / "rules")
-    outcome.rule_ids = tuple(r for r in rendered.rule_ids if r not in rendered.skipped)
+    inactive = {rule for rule, _ in rendered.inactive}
+    outcome.rule_ids = tuple(r for r in rendered.rule_ids if r not in rendered.skipped and r not in inactive)
+    outcome.inactive_rules = tuple(rendered.inactive)
     targets = scan_targets(root, files, modules)
     if not targets or not rendered.config_files:
         return outcome

@@ -12,7 +12,6 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from auditor.config.model import SemgrepRuleRef
-from auditor.domain import ConfigError
 from auditor.graph.patterns import ModulePattern, in_patterns
 
 
@@ -21,19 +20,42 @@ def files_for_layers(
     layers: Mapping[str, tuple[str, ...]],
     modules: Mapping[str, str],
 ) -> set[str]:
-    """Repo paths of the modules (module name -> repo path) that belong to any named layer.
-
-    Raises ConfigError for a layer name the configuration does not declare.
-    """
-    patterns: list[ModulePattern] = []
-    for name in layer_names:
-        if name not in layers:
-            known = ", ".join(sorted(layers)) or "none declared"
-            raise ConfigError(f"unknown layer {name!r} (known layers: {known})")
-        patterns.extend(ModulePattern(p) for p in layers[name])
+    """Repo paths of the modules (module name -> repo path) that belong to any named layer; a
+    name the configuration does not define covers nothing."""
+    patterns = [ModulePattern(p) for name in layer_names for p in layers.get(name, ())]
     if not patterns:
         return set()
     return {path for module, path in modules.items() if path and in_patterns(module, patterns)}
+
+
+def inactive_reason(
+    ref: SemgrepRuleRef, layers: Mapping[str, tuple[str, ...]], modules: Mapping[str, str]
+) -> str | None:
+    """Why a layer-scoped pack entry does not run here, or None when it does.
+
+    A boundary ("only in layer X" / "everywhere except layer X") means nothing in a project that
+    has no layer X: run anyway, `except_layers` would flag every call. So the entry runs only when
+    at least one layer it names is defined (in the config or a pack) and covers a module.
+    """
+    names = ref.only_layers or ref.except_layers
+    if not names or not modules:
+        return None
+    undefined = [n for n in names if n not in layers]
+    empty = [n for n in names if n in layers and not files_for_layers([n], layers, modules)]
+    if len(undefined) + len(empty) < len(names):
+        return None
+    reasons = [
+        _about(undefined, "is not defined", "are not defined"),
+        _about(empty, "matches no module", "match no module"),
+    ]
+    return "; ".join(r for r in reasons if r)
+
+
+def _about(names: list[str], one: str, many: str) -> str:
+    if not names:
+        return ""
+    listed = ", ".join(f"'{n}'" for n in names)
+    return f"layer {listed} {one}" if len(names) == 1 else f"layers {listed} {many}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,19 +78,11 @@ class Scope:
 def scope_for(
     ref: SemgrepRuleRef, layers: Mapping[str, tuple[str, ...]], modules: Mapping[str, str]
 ) -> Scope:
-    """The scope of one pack entry; unknown layer names raise ConfigError at the entry's location."""
-    try:
-        if ref.only_layers:
-            return Scope(include=frozenset(files_for_layers(ref.only_layers, layers, modules)))
-        if ref.except_layers:
-            return Scope(exclude=frozenset(files_for_layers(ref.except_layers, layers, modules)))
-    except ConfigError as exc:
-        where = ref.location
-        raise ConfigError(
-            f"semgrep rules {ref.path!r} of pack {ref.pack!r}: {exc.message}",
-            path=where.path or None,
-            line=where.line,
-        ) from None
+    """The files one pack entry applies to (see `inactive_reason` for when it applies nowhere)."""
+    if ref.only_layers:
+        return Scope(include=frozenset(files_for_layers(ref.only_layers, layers, modules)))
+    if ref.except_layers:
+        return Scope(exclude=frozenset(files_for_layers(ref.except_layers, layers, modules)))
     return Scope()
 
 

@@ -1,7 +1,7 @@
 """Offline validation of a configuration's semgrep rules, for `auditor rules validate`.
 
 Two passes: the auditor's own schema checks (id, message, severity, languages, metadata.cwe,
-parameters, layer names), then semgrep's own checks, by scanning an empty temp directory with
+parameters), then semgrep's own checks, by scanning an empty temp directory with
 the rendered rules (semgrep's `--validate` needs the network; an empty scan does not).
 """
 
@@ -16,7 +16,6 @@ from auditor.security.invoke import SemgrepCall, resolve_executable, run_semgrep
 from auditor.security.output import parse_output
 from auditor.security.render import RenderedRules, render_rules
 from auditor.security.rulefiles import apply_params, load_rule_file, rule_paths
-from auditor.security.scope import scope_for
 
 
 def validate_semgrep_rules(
@@ -29,7 +28,6 @@ def validate_semgrep_rules(
     errors: list[ConfigError] = []
     for ref in config.semgrep_rules:
         try:
-            scope_for(ref, config.layers, {})
             paths = rule_paths(ref)
         except ConfigError as exc:
             errors.append(exc)

@@ -159,6 +159,9 @@ def report_dict(result: RunResult) -> dict[str, Any]:
             "expired_exceptions": list(result.health.expired_exceptions),
             "uncovered_modules": list(result.health.uncovered_modules),
             "unmatched_rules": list(result.health.unmatched_rules),
+            "inactive_rules": [
+                {"rule": rule, "reason": reason} for rule, reason in result.health.inactive_rules
+            ],
         },
         "layers": {name: list(p) for name, p in sorted(result.layers.items())},
     }
@@ -262,11 +265,17 @@ def _result_from_dict(d: Mapping[str, Any]) -> RunResult:
         cycles=tuple(_cycle(c) for c in d.get("cycles", ())),
         history=tuple(HistoryPoint(**h) for h in d.get("history", ())),
         api_changes=tuple(ApiChange(**c) for c in d.get("api_changes", ())),
-        health=RuleHealth(**{k: tuple(v) for k, v in health.items()}),
+        health=_health_from_dict(health),
         layers={k: tuple(v) for k, v in d.get("layers", {}).items()},
         fail_on=Severity(verdict.get("fail_on", "error")),
         allow_incomplete=bool(verdict.get("incomplete_allowed", False)),
     )
+
+
+def _health_from_dict(health: Mapping[str, Any]) -> RuleHealth:
+    lists = {k: tuple(v) for k, v in health.items() if k != "inactive_rules"}
+    inactive = tuple((r["rule"], r["reason"]) for r in health.get("inactive_rules", ()))
+    return RuleHealth(**lists, inactive_rules=inactive)
 
 
 def read_json_report(text: str, source: str = "<report>") -> RunResult:
