@@ -145,3 +145,24 @@ def test_no_semgrep_is_visible_in_every_format(tmp_path, capsys):
             text = text.replace("\\", "")  # markdown escapes the dashes
         assert "--no-semgrep" in text, fmt
     capsys.readouterr()
+
+
+@pytest.mark.slow
+def test_an_inactive_rule_is_visible_in_every_format(tmp_path, capsys):
+    from auditor.report import render
+    from auditor.report.html import render_html
+    from auditor.report.writers.jsonreport import read_json_report
+
+    root = _project(tmp_path / "p", packs='["builtin:python-security"]')  # no `clients` layer
+    out = tmp_path / "out.json"
+    main(["check", str(root), "--format", "json", "-o", str(out)])
+    result = read_json_report(out.read_text(encoding="utf-8"))
+    inactive = dict(result.health.inactive_rules)
+    assert "layer 'clients' is not defined" in inactive["boundary-outbound-http"]
+    for fmt in FORMATS:
+        text = render(result, fmt)
+        if fmt == "markdown":
+            text = text.replace("\\", "")  # markdown escapes the dashes
+        assert "boundary-outbound-http" in text, fmt
+    assert "boundary-outbound-http" in render_html(result)
+    capsys.readouterr()

@@ -56,6 +56,7 @@ def write(result: RunResult) -> str:
         lines.append(annotation("warning", f"not analysed: {e.message}", file=e.path, title="auditor"))
     for stage, why in result.info.skipped_stages:
         lines.append(annotation("warning", f"not run: {stage} ({why})", title="auditor"))
+    lines += [annotation("warning", w, title="auditor") for w in result.info.warnings]
     c = counts(result)
     verdict = result.verdict
     summary = (

@@ -63,8 +63,9 @@ def write(result: RunResult) -> str:
 
 
 def _run_issues(result: RunResult) -> list[dict[str, Any]]:
-    """Code Quality has no run-level field: an incomplete run, a stage that did not run and a
-    file that was not analysed each become an issue, so the merge request shows them."""
+    """Code Quality has no run-level field: an incomplete run, a stage that did not run, a run
+    warning (an inactive rule, ...) and a file that was not analysed each become an issue, so
+    the merge request shows them."""
     problems = [
         ("auditor-incomplete-run", reason, ".", "blocker") for reason in result.info.incomplete_reasons
     ]
@@ -76,6 +77,7 @@ def _run_issues(result: RunResult) -> list[dict[str, Any]]:
         ("auditor-stage-not-run", f"{stage} did not run: {why}", ".", "info")
         for stage, why in result.info.skipped_stages
     ]
+    problems += [("auditor-warning", w, ".", "info") for w in result.info.warnings]
     problems += [
         ("auditor-not-analysed", f"not analysed: {e.message}", e.path or ".", "minor")
         for e in sorted(result.errors, key=lambda e: (e.path, e.message))

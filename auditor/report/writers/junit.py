@@ -46,6 +46,8 @@ def write(result: RunResult, rules: Sequence[str] = ()) -> str:
     ET.SubElement(properties, "property", name="fail_on", value=verdict.fail_on.value)
     for stage, why in result.info.skipped_stages:
         ET.SubElement(properties, "property", name=f"not run: {stage}", value=xml_text(why))
+    for warning in result.info.warnings:  # e.g. inactive rules
+        ET.SubElement(properties, "property", name="warning", value=xml_text(warning))
     failures = 0
     for rule in all_rules:
         findings = by_rule.get(rule, [])

@@ -46,6 +46,11 @@ def write(result: RunResult, max_rows: int = MAX_ROWS) -> str:
         lines += [f"⚠️ **Incomplete run**: {reasons}", ""]
     for stage, why in result.info.skipped_stages:
         lines += [f"⚠️ Not run: {md_text(stage)} ({md_text(why)})", ""]
+    if result.info.warnings:  # e.g. inactive rules, no git history
+        lines += [f"- ⚠️ {md_text(w)}" for w in result.info.warnings[:max_rows]]
+        if len(result.info.warnings) > max_rows:
+            lines.append(f"- and {len(result.info.warnings) - max_rows} more warnings")
+        lines.append("")
     lines += [
         f"| new | fixed | {persisting_word(result)} | baselined |",
         "|---:|---:|---:|---:|",

@@ -166,6 +166,7 @@ def sarif_dict(result: RunResult) -> dict[str, Any]:
         {"level": "warning", "message": {"text": f"not run: {stage} ({why})"}}
         for stage, why in result.info.skipped_stages
     ]
+    notifications += [{"level": "note", "message": {"text": w}} for w in result.info.warnings]
     if omitted:
         notifications.append({
             "level": "warning",
