@@ -259,3 +259,18 @@ def test_newer_syntax_under_an_older_interpreter(tmp_path: Path) -> None:
     for name, (_text, expected) in NEW_SYNTAX.items():
         assert [tuple(i) for i in out[name]] == expected, name
     assert out["deep"] == f"line 2: expression nesting deeper than {MAX_EXPRESSION_DEPTH}; skipped"
+
+
+def test_imports_of_a_newer_syntax_module_land_on_it(tmp_path: Path) -> None:
+    """It is a module of the graph, not an error whose importers land on the package above."""
+    from auditor.pipeline.graph_build import build_graph
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "generic.py").write_text(NEW_SYNTAX["pep695-def"][0].replace("import a", "import pkg.util"))
+    (tmp_path / "pkg" / "util.py").write_text("")
+    (tmp_path / "pkg" / "user.py").write_text("from pkg import generic\n")
+    graph = build_graph(tmp_path, use_cache=False, jobs=1)
+    assert graph.errors == []
+    assert graph.directly_imported_by("pkg.user") == {"pkg.generic"}
+    assert graph.directly_imported_by("pkg.generic") == {"pkg.util"}
