@@ -44,10 +44,12 @@ def test_flat_layout_detects_root_packages(tmp_path: Path) -> None:
     assert modules(tmp_path) == {
         "alpha": ("alpha/__init__.py", True),
         "alpha.core": ("alpha/core.py", False),
+        "alpha.not_a_package.loose": ("alpha/not_a_package/loose.py", False),
         "alpha.sub": ("alpha/sub/__init__.py", True),
         "alpha.sub.deep": ("alpha/sub/deep.py", False),
         "beta": ("beta/__init__.py", True),
     }
+    assert found.namespace_packages == ("alpha.not_a_package",)
     assert all(Path(f.abs_path) == tmp_path / f.rel_path for f in found.files)
 
 
@@ -161,3 +163,49 @@ def test_named_namespace_package_and_top_level_module(tmp_path: Path) -> None:
     found = discover(tmp_path, source_roots=["src"], packages=["ns", "tool"])
     assert {f.module for f in found.files} == {"ns.portion", "ns.portion.m", "ns.loose.x", "tool"}
     assert found.namespace_packages == ("ns", "ns.loose")
+
+
+def test_folders_without_init_inside_a_package_are_namespace_sub_packages(tmp_path: Path) -> None:
+    """Every .py/.pyi file under an audited package is a module (flask's `src/flask/sansio/`);
+    a folder without `__init__` is a package only when some module lives below it."""
+    write_tree(
+        tmp_path,
+        {
+            ".gitignore": "generated/\n",
+            "src/pkg/__init__.py": "",
+            "src/pkg/app.py": "",
+            "src/pkg/sansio/app.py": "",
+            "src/pkg/sansio/types.pyi": "",
+            "src/pkg/sansio/deeper/x.py": "",
+            "src/pkg/sansio/deeper/regular/__init__.py": "",
+            "src/pkg/sansio/deeper/regular/y.py": "",
+            "src/pkg/tests/test_app.py": "",
+            "src/pkg/static/css/site.css": "",
+            "src/pkg/static/js/app.js": "",
+            "src/pkg/templates/base.html": "",
+            "src/pkg/node_modules/lib/x.py": "",
+            "src/pkg/build/x.py": "",
+            "src/pkg/generated/x.py": "",
+            "src/pkg/vendored/x.py": "",
+            "src/pkg/not-an-identifier/z.py": "",
+        },
+    )
+    found = discover(tmp_path, exclude=["src/pkg/vendored/"])
+    assert modules(tmp_path, exclude=["src/pkg/vendored/"]) == {
+        "pkg": ("src/pkg/__init__.py", True),
+        "pkg.app": ("src/pkg/app.py", False),
+        "pkg.not-an-identifier.z": ("src/pkg/not-an-identifier/z.py", False),
+        "pkg.sansio.app": ("src/pkg/sansio/app.py", False),
+        "pkg.sansio.deeper.regular": ("src/pkg/sansio/deeper/regular/__init__.py", True),
+        "pkg.sansio.deeper.regular.y": ("src/pkg/sansio/deeper/regular/y.py", False),
+        "pkg.sansio.deeper.x": ("src/pkg/sansio/deeper/x.py", False),
+        "pkg.sansio.types": ("src/pkg/sansio/types.pyi", False),
+        "pkg.tests.test_app": ("src/pkg/tests/test_app.py", False),
+    }
+    assert found.namespace_packages == (
+        "pkg.not-an-identifier",
+        "pkg.sansio",
+        "pkg.sansio.deeper",
+        "pkg.tests",
+    )
+    assert found.errors == []

@@ -17,12 +17,17 @@ from auditor.support import filestat
 
 def make_tree(root: Path) -> None:
     (root / "pkg" / "sub").mkdir(parents=True)
-    (root / "pkg" / "plain").mkdir()  # no __init__: not a package (yet)
+    (root / "pkg" / "plain").mkdir()  # no __init__: a namespace sub-package
+    (root / "pkg" / "static" / "css").mkdir(parents=True)  # no module below: no package
     (root / "pkg" / "__init__.py").write_text("")
     (root / "pkg" / "a.py").write_text("")
     (root / "pkg" / "sub" / "__init__.py").write_text("")
     (root / "pkg" / "sub" / "b.py").write_text("")
     (root / "pkg" / "plain" / "c.py").write_text("")
+    (root / "pkg" / "static" / "css" / "site.css").write_text("")
+
+
+MODULES = ["pkg", "pkg.a", "pkg.plain.c", "pkg.sub", "pkg.sub.b"]
 
 
 def shape(found: Discovery) -> tuple[object, ...]:
@@ -67,18 +72,26 @@ def test_an_unchanged_tree_is_not_walked_again(
     assert walked
     found, walked = run()
     assert not walked
-    assert [f.module for f in found.files] == ["pkg", "pkg.a", "pkg.sub", "pkg.sub.b"]
+    assert [f.module for f in found.files] == MODULES
+    assert found.namespace_packages == ("pkg.plain",)
 
 
 @pytest.mark.parametrize(
     "change, expected",
     [
         (lambda p: (p / "pkg" / "new.py").write_text(""), "pkg.new"),
-        (lambda p: (p / "pkg" / "plain" / "__init__.py").write_text(""), "pkg.plain.c"),
+        (lambda p: (p / "pkg" / "plain" / "__init__.py").write_text(""), "pkg.plain"),
+        (lambda p: (p / "pkg" / "static" / "css" / "x.py").write_text(""), "pkg.static.css.x"),
         (lambda p: (p / "pkg" / "sub" / "b.py").rename(p / "pkg" / "sub" / "d.py"), "pkg.sub.d"),
         (lambda p: (p / "pkg" / "sub").rename(p / "pkg" / "moved"), "pkg.moved.b"),
     ],
-    ids=["new file", "new __init__ in a plain directory", "renamed file", "renamed package"],
+    ids=[
+        "new file",
+        "new __init__ in a plain directory",
+        "new module deep in a folder of data",
+        "renamed file",
+        "renamed package",
+    ],
 )
 def test_entry_changes_are_seen(
     tmp_path: Path,
@@ -156,4 +169,4 @@ def test_a_damaged_stored_discovery_means_a_new_walk(
         conn.execute('UPDATE discoveries SET discovery = \'{"checked_ns": "soon", "watched": 3}\'')
     found, walked = run()
     assert walked
-    assert [f.module for f in found.files] == ["pkg", "pkg.a", "pkg.sub", "pkg.sub.b"]
+    assert [f.module for f in found.files] == MODULES

@@ -164,3 +164,34 @@ def test_same_edges_as_grimp_on_the_small_tree(tmp_path: Path) -> None:
 
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert ours == {tuple(pair) for pair in json.loads(out)}
+
+
+def test_imports_of_modules_in_folders_without_init_resolve_to_them(tmp_path: Path) -> None:
+    """flask's layout: `src/flask/sansio/` has no __init__.py; its modules are modules, and
+    imports of them land on them, not on the package above."""
+    root = write_tree(
+        tmp_path,
+        {
+            "src/pkg/__init__.py": "",
+            "src/pkg/helpers.py": "X = 1\n",
+            "src/pkg/app.py": """\
+                from .sansio.app import App
+                from pkg.sansio import scaffold
+                import pkg.sansio.app
+                from pkg import sansio
+                """,
+            "src/pkg/sansio/app.py": "from ..helpers import X\nfrom .scaffold import Scaffold\n",
+            "src/pkg/sansio/scaffold.py": "from . import app\n",
+            "src/pkg/sansio/README.md": "not a module\n",
+        },
+    )
+    graph = graph_of(root)
+    assert graph.errors == []
+    assert {name: (m.path, m.is_package) for name, m in graph.modules.items() if "sansio" in name} == {
+        "pkg.sansio": ("", True),
+        "pkg.sansio.app": ("src/pkg/sansio/app.py", False),
+        "pkg.sansio.scaffold": ("src/pkg/sansio/scaffold.py", False),
+    }
+    assert edges(graph, "pkg.app") == {"pkg.sansio.app": [1, 3], "pkg.sansio.scaffold": [2], "pkg.sansio": [4]}
+    assert edges(graph, "pkg.sansio.app") == {"pkg.helpers": [1], "pkg.sansio.scaffold": [2]}
+    assert edges(graph, "pkg.sansio.scaffold") == {"pkg.sansio.app": [1]}

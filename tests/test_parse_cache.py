@@ -163,3 +163,55 @@ def test_a_damaged_cache_entry_is_a_miss_and_is_overwritten(tmp_path: Path, dama
     assert [e.path for e in errors] == ["pkg/broken.py"]
     with sqlite3.connect(tmp_path / "cache" / CACHE_FILE) as conn:
         assert conn.execute("SELECT count(*) FROM file_facts WHERE facts = ?", (damage,)).fetchone()[0] == 0
+
+
+def test_the_parser_version_names_what_the_parse_depends_on() -> None:
+    from importlib.metadata import version
+
+    from auditor import __version__
+    from auditor.parse import serialize
+    from auditor.parse.cache import PARSER_VERSION
+
+    expected = (
+        f"{__version__}+facts{serialize.FORMAT_VERSION}+libcst{version('libcst')}"
+        f"+py{sys.version_info[0]}.{sys.version_info[1]}"
+    )
+    assert expected == PARSER_VERSION
+
+
+@pytest.mark.parametrize(
+    "component, before, after",
+    [("python", (3, 10), (3, 12)), ("libcst", "1.8.0", "1.9.0"), ("facts", 3, 4)],
+)
+def test_a_cached_parse_error_does_not_survive_a_switch_of_what_parsed_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, component: str, before: object, after: object
+) -> None:
+    """A file with 3.12 syntax failed to parse under an older setup (Python 3.10's guard, an
+    older libcst): that cached error must not be served once the setup changes."""
+    from auditor.domain import AnalysisError
+    from auditor.parse import cache as cache_module
+
+    root = tmp_path / "proj"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "__init__.py").write_text("")
+    (root / "pkg" / "generic.py").write_text("type Pair[T] = tuple[T, T]\nimport json\n")
+    monkeypatch.setattr(cache_module, "PARSER_VERSION", cache_module.parser_version(**{component: before}))
+    real = source_module.parse_source
+
+    def older(source: bytes, *, path: str, module: str, is_package: bool):  # type: ignore[no-untyped-def]
+        if b"type Pair" in source:
+            return AnalysisError(path, "syntax error: line 1: invalid syntax")
+        return real(source, path=path, module=module, is_package=is_package)
+
+    monkeypatch.setattr(source_module, "parse_source", older)
+    _, errors = run(root, tmp_path / "cache")
+    assert [e.path for e in errors] == ["pkg/generic.py"]
+    monkeypatch.setattr(source_module, "parse_source", real)
+    _, errors = run(root, tmp_path / "cache")
+    assert [e.path for e in errors] == ["pkg/generic.py"]  # the same setup: served from the cache
+
+    monkeypatch.setattr(cache_module, "PARSER_VERSION", cache_module.parser_version(**{component: after}))
+    seen = count_parses(monkeypatch)
+    facts, errors = run(root, tmp_path / "cache")
+    assert sorted(seen) == ["pkg/__init__.py", "pkg/generic.py"] and errors == []  # every file again
+    assert [i.module for i in facts["pkg/generic.py"].imports] == ["json"]

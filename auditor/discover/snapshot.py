@@ -23,7 +23,7 @@ from auditor.discover.walk import discover
 from auditor.domain import AnalysisError
 from auditor.support import filestat
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # bump when the walk's rules change (2: folders without __init__)
 
 
 class DiscoveryStore(Protocol):

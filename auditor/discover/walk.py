@@ -4,8 +4,9 @@ Rules (docs/graph-semantics.md has the reasons):
 - source roots: the given ones, else `src/` and the root itself, whichever hold packages;
 - root packages: the given ones (a package dir, a namespace dir or a top-level module), else
   every directory with an `__init__.py`/`__init__.pyi` directly under a source root;
-- inside a regular package only sub-directories with an `__init__` are packages (like grimp);
-  inside a namespace package every sub-directory is walked;
+- every `.py`/`.pyi` file below a root package is a module: a sub-directory without an
+  `__init__` is a namespace sub-package (`flask.sansio`), recorded as one only when a module
+  lives below it (grimp skips such directories; docs/graph-semantics.md);
 - `.gitignore` files (root and nested) and `exclude` globs are honoured; well-known tool and
   environment directories are always skipped;
 - symlinks: a file symlink inside the tree is read, one pointing out of it is reported and
@@ -18,7 +19,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -106,10 +107,9 @@ class _Walker:
             return False
         return True
 
-    def walk_package(
-        self, directory: Path | str, module: str, *, namespace: bool, rel_dir: str | None = None
-    ) -> None:
-        """Add every module of the package at `directory` (its name is `module`)."""
+    def walk_package(self, directory: Path | str, module: str, *, rel_dir: str | None = None) -> bool:
+        """Add every module of the package at `directory` (its name is `module`); whether there
+        was any (in it or below it)."""
         if rel_dir is None:
             rel_dir = self.rel(Path(directory))
         self.watched_dirs.add(str(directory))
@@ -118,10 +118,9 @@ class _Walker:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
             self.errors.append(AnalysisError(rel_dir, f"cannot list directory: {exc.strerror}"))
-            return
+            return False
         names = {e.name for e in entries}
-        if namespace:
-            self.namespaces.append(module)
+        found = False
         for entry in entries:
             name = entry.name
             rel = prefix + name
@@ -133,10 +132,10 @@ class _Walker:
             if is_link:
                 self.saw_symlink = True  # its target can change unseen: no cached discovery
             if is_dir:
-                self._enter_dir(name, entry.path, rel, module, namespace)
+                found = self._enter_dir(name, entry.path, rel, module) or found
                 continue
             stem, dot, suffix = name.rpartition(".")
-            if not dot or suffix not in ("py", "pyi") or not _module_part(stem):
+            if not dot or suffix not in ("py", "pyi") or not is_module_part(stem):
                 continue
             if suffix == "pyi" and f"{stem}.py" in names:
                 continue
@@ -152,6 +151,8 @@ class _Walker:
                 self.files.append(SourceFile(rel, entry.path, module, True))
             else:
                 self.files.append(SourceFile(rel, entry.path, f"{module}.{stem}", False))
+            found = True
+        return found
 
     def _file_problem(self, entry: os.DirEntry[str], is_link: bool) -> str | None:
         """Why a `.py` entry cannot be read as a module ("directory" for a directory symlink)."""
@@ -170,18 +171,20 @@ class _Walker:
             return "directory"
         return None if stat.S_ISREG(mode) else "not a regular file; skipped"
 
-    def _enter_dir(self, name: str, path: str, rel: str, module: str, namespace: bool) -> None:
+    def _enter_dir(self, name: str, path: str, rel: str, module: str) -> bool:
+        """Walk a sub-directory of package `module`; whether it holds a module."""
         if name in SKIPPED_DIRS or self.ignored(rel, True):
-            return
+            return False
         if name.endswith((".py", ".pyi")):
             self.errors.append(AnalysisError(rel, "a directory named like a module; skipped"))
-            return
-        if not _module_part(name):
-            return
+            return False
+        if not is_module_part(name):
+            return False
         self.watched_dirs.add(path)
-        has_init = _is_package_dir(path)
-        if has_init or namespace:
-            self.walk_package(path, f"{module}.{name}", namespace=not has_init, rel_dir=rel)
+        found = self.walk_package(path, f"{module}.{name}", rel_dir=rel)
+        if found and not _is_package_dir(path):
+            self.namespaces.append(f"{module}.{name}")  # a namespace sub-package
+        return found
 
 
 def _link_problem(path: Path) -> str:
@@ -196,7 +199,7 @@ def _link_problem(path: Path) -> str:
     return "symlink points outside the audited tree; skipped"
 
 
-def _module_part(name: str) -> bool:
+def is_module_part(name: str) -> bool:
     """A usable module-name part: no dot, no space; not necessarily an identifier (grimp
     keeps `0001_initial` migrations, which importlib can import)."""
     if name.isidentifier():
@@ -262,7 +265,7 @@ def discover(
                 if name in chosen or walker.ignored(walker.rel(root / source_root / name), True):
                     continue
                 chosen.append(name)
-                walker.walk_package(root / source_root / name, name, namespace=False)
+                walker.walk_package(root / source_root / name, name)
         if not chosen:
             looked = ", ".join(str(root / r) for r in roots)
             raise UsageError(
@@ -283,6 +286,25 @@ def discover(
     )
 
 
+def walk_skips(root: Path, exclude: Sequence[str]) -> Callable[[str, str], bool]:
+    """`skips(package_dir, rel_path)`: whether the walk skips the file `rel_path` (relative to
+    `root`, posix) below the root package directory `package_dir` ("src/pkg"): a well-known
+    tool folder, a `.gitignore` of the working tree, or `exclude`. For paths the walk did not
+    see (REF's side of a pre-merge check)."""
+    walker = _Walker(Path(root).absolute(), exclude)
+
+    def skips(package_dir: str, rel_path: str) -> bool:
+        below = rel_path[len(package_dir) + 1 :].split("/")
+        folder = package_dir
+        for name in below[:-1]:
+            folder = f"{folder}/{name}"
+            if name in SKIPPED_DIRS or walker.ignored(folder, True):
+                return True
+        return walker.ignored(package_dir, True) or walker.ignored(rel_path, False)
+
+    return skips
+
+
 def _add_named(walker: _Walker, roots: Sequence[str], name: str) -> bool:
     parts = name.split(".")
     if not all(p.isidentifier() for p in parts):
@@ -294,7 +316,9 @@ def _add_named(walker: _Walker, roots: Sequence[str], name: str) -> bool:
             if directory == walker.root:
                 break
         if base.is_dir() and not base.is_symlink():
-            walker.walk_package(base, name, namespace=not _is_package_dir(base))
+            walker.walk_package(base, name)
+            if not _is_package_dir(base):
+                walker.namespaces.append(name)  # named: a package even when it holds no module
             return True
         for suffix in (".py", ".pyi"):
             module_file = base.with_name(parts[-1] + suffix)

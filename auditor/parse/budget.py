@@ -47,3 +47,14 @@ def depth_problem(tree: ast.AST) -> str | None:
                 return f"line {line}: expression nesting deeper than {MAX_EXPRESSION_DEPTH}; skipped"
         stack.extend((child, depth) for child in ast.iter_child_nodes(node))
     return None
+
+
+def estimated_depth_problem(text: str) -> str | None:
+    """depth_problem for a file CPython cannot parse (newer syntax): from a grammar-free
+    estimate that never undercounts (parse.nesting)."""
+    from auditor.parse.nesting import estimated_depth
+
+    depth, line = estimated_depth(text, MAX_EXPRESSION_DEPTH)
+    if depth > MAX_EXPRESSION_DEPTH:
+        return f"line {line}: expression nesting deeper than {MAX_EXPRESSION_DEPTH}; skipped"
+    return None

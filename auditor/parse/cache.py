@@ -1,7 +1,7 @@
 """The parse cache, in `<cache_dir>/cache.sqlite`: four tables.
 
 - `file_facts`: serialised FileFacts keyed by (content hash, parser version), so that a new
-  auditor or a new fact layout never reads stale facts;
+  auditor, fact layout, libcst or Python never reads stale facts (`parser_version`);
 - `file_stats`: a file's stat signature and the content hash it had (git's index idea), so a
   warm run need not read and hash files whose signature did not change (see parse.hashing);
 - `discoveries`: a project's discovered files and what the walk looked at (discover.snapshot);
@@ -14,7 +14,9 @@ One SELECT per table and run, one write transaction for what is new. Concurrent 
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -22,7 +24,43 @@ from auditor import __version__
 from auditor.parse import serialize
 from auditor.support.sqlitedb import SqliteDb
 
-PARSER_VERSION = f"{__version__}+facts{serialize.FORMAT_VERSION}"
+
+def _libcst_version() -> str:
+    """The installed libcst's version, read from its `_version.py` without importing libcst
+    (a warm run never loads the parser; importlib.metadata alone costs ~30 ms)."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("libcst")
+    except (ImportError, ValueError):
+        spec = None
+    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        try:
+            text = (Path(folder) / "_version.py").read_text(encoding="utf-8")
+        except OSError:
+            continue
+        found = re.search(r"""^__version__\s*=.*?['"]([^'"]+)['"]""", text, re.M)
+        if found:
+            return found[1]
+    return "unknown"
+
+
+def parser_version(
+    *,
+    auditor: str = __version__,
+    facts: int = serialize.FORMAT_VERSION,
+    libcst: str | None = None,
+    python: tuple[int, int] | None = None,
+) -> str:
+    """What a file's facts (or its parse error) depend on besides its bytes: the auditor, the
+    facts layout and extraction rules, libcst's grammar, and the running Python (whose own
+    parser guards libcst's, so one file may parse under 3.12 and fail under 3.10)."""
+    libcst = libcst if libcst is not None else _libcst_version()
+    major, minor = python if python is not None else sys.version_info[:2]
+    return f"{auditor}+facts{facts}+libcst{libcst}+py{major}.{minor}"
+
+
+PARSER_VERSION = parser_version()
 CACHE_FILE = "cache.sqlite"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS file_facts (

@@ -12,7 +12,7 @@ from typing import Any
 
 from auditor.domain import Definition, FileFacts, ImportKind, RawImport
 
-FORMAT_VERSION = 3  # bump when the layout OR the extraction rules (kinds, lines, names) change
+FORMAT_VERSION = 4  # bump when the layout OR the extraction rules (kinds, lines, names) change
 _KINDS = {k.value: k for k in ImportKind}
 
 

@@ -1,15 +1,20 @@
 """Turn the bytes of one file into FileFacts, or into an AnalysisError. Never raises for bad input.
 
-Order of checks: size limit, NUL bytes, encoding (coding cookie / BOM, as Python does it), then
-CPython's own parser as a guard — it rejects nesting that would overflow libcst's native parser
-(which would crash the process instead of raising) and gives precise syntax-error messages —
-then the one libcst pass. Parsing runs in a thread with a large stack (see `run_with_big_stack`).
+Order of checks: size limit, NUL bytes, encoding (coding cookie / BOM, as Python does it), token
+count, then a nesting guard — nesting that would blow up or overflow libcst's native parser
+(which would crash the process instead of raising) is refused — then the one libcst pass, whose
+grammar (3.0-3.14, whatever Python runs this) decides what is valid Python. The guard measures
+the tree of CPython's own parser; when the running Python rejects the file (syntax newer than
+itself, or a real error) it estimates the nesting without any grammar instead (parse.nesting),
+and a real error is then libcst's to report. Parsing runs in a thread with a large stack (see
+`run_with_big_stack`).
 """
 
 from __future__ import annotations
 
 import ast
 import io
+import re
 import sys
 import threading
 import tokenize
@@ -19,12 +24,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from auditor.domain import AnalysisError, FileFacts
-from auditor.parse.budget import depth_problem, token_budget_problem
+from auditor.parse.budget import depth_problem, estimated_depth_problem, token_budget_problem
 from auditor.parse.hashing import MAX_FILE_BYTES, content_hash
 
 STACK_BYTES = 256 * 1024 * 1024
 RECURSION_LIMIT = 20_000
 _DYNAMIC_MARKERS = (b"import_module", b"__import__")
+_AT_POSITION = re.compile(r"parser error: error at (\d+):\d+: (.*)", re.S)
 
 T = TypeVar("T")
 
@@ -45,9 +51,15 @@ def decode_source(source: bytes) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def _syntax_message(exc: SyntaxError) -> str:
-    where = f"line {exc.lineno}: " if exc.lineno else ""
-    return f"syntax error: {where}{exc.msg}"
+def _syntax_message(message: str, line: int, last_line: int) -> str:
+    """libcst's error as `syntax error: line N: what was expected`, on one line. Its parser
+    names the failing position itself ("parser error: error at 3:11: ..."), which is more
+    precise than the exception's line."""
+    found = _AT_POSITION.match(message)
+    if found is not None:
+        line, message = min(int(found[1]), last_line), found[2]
+    message = message.removeprefix("tokenizer error: ")
+    return f"syntax error: line {line}: {' '.join(message.split())}"
 
 
 def parse_source(source: bytes, *, path: str, module: str, is_package: bool) -> FileFacts | AnalysisError:
@@ -70,14 +82,16 @@ def parse_source(source: bytes, *, path: str, module: str, is_package: bool) -> 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes etc.
             problem = depth_problem(ast.parse(text, filename=path))
-        if problem is not None:
-            return AnalysisError(path, problem)
-    except SyntaxError as exc:
-        return AnalysisError(path, _syntax_message(exc))
+    except SyntaxError:
+        # syntax newer than this Python's (or a real error): libcst's grammar decides, once
+        # a guard that needs no grammar has bounded the nesting
+        problem = estimated_depth_problem(text)
     except (RecursionError, MemoryError):
         return AnalysisError(path, "nesting too deep to parse")
     except ValueError as exc:
         return AnalysisError(path, f"cannot parse: {exc}")
+    if problem is not None:
+        return AnalysisError(path, problem)
     import libcst as cst  # lazy: a run served from the cache never loads libcst
 
     from auditor.parse.collector import FactsCollector
@@ -87,7 +101,7 @@ def parse_source(source: bytes, *, path: str, module: str, is_package: bool) -> 
         collector = FactsCollector(tree, scan_calls=any(m in source for m in _DYNAMIC_MARKERS))
         tree._codegen(collector)
     except cst.ParserSyntaxError as exc:
-        return AnalysisError(path, f"syntax error: line {exc.raw_line}: {exc.message}")
+        return AnalysisError(path, _syntax_message(exc.message, exc.raw_line, text.count("\n") + 1))
     except (RecursionError, MemoryError):
         return AnalysisError(path, "nesting too deep to parse")
     except Exception as exc:  # a parser bug must not end the run

@@ -108,6 +108,9 @@ def analyse(
             raise_if_any(config_problems(config, graph.modules))
     errors = list(graph.errors)
     analysis = Analysis(config=config, graph=graph, findings=[], errors=errors, stages=stages)
+    unanalysed = unanalysed_reason(graph)
+    if unanalysed is not None:
+        analysis.incomplete_reasons.append(unanalysed)
 
     with _timed(stages, "contracts"):
         _run_contracts(analysis, opts.today)
@@ -124,6 +127,18 @@ def analyse(
         with _timed(stages, "owners"):
             analysis.findings[:] = tag_findings(analysis.findings, analysis.config, analysis.graph, root)
     return analysis
+
+
+def unanalysed_reason(graph: ImportGraph) -> str | None:
+    """One line for the files the graph could not analyse (unparseable, unreadable, skipped
+    symlinks, unlistable folders, ...), or None: their imports and findings are unknown, so the
+    run is incomplete. An error about a file that was analysed (a relative import beyond the
+    top-level package) does not count; files the config excludes are not modules at all."""
+    analysed = {m.path for m in graph.modules.values() if m.path}
+    count = len({e.path for e in graph.errors if e.path not in analysed})
+    if not count:
+        return None
+    return f"{count} file{'' if count == 1 else 's'} could not be analysed (see errors)"
 
 
 def runs_semgrep(opts: RunOptions, config: AuditorConfig) -> bool:

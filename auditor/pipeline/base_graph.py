@@ -8,9 +8,10 @@ parses at most one file per side.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from auditor.discover import is_module_part, walk_skips
 from auditor.discover.model import SourceFile
 from auditor.domain import FileFacts
 from auditor.graph import ImportGraph
@@ -32,8 +33,13 @@ def _source_roots(graph: ImportGraph) -> list[str]:
     return sorted(roots, key=len, reverse=True)
 
 
-def module_for_path(path: str, roots: Sequence[str], packages: set[str]) -> tuple[str, bool] | None:
-    """(module, is_package) of a file path below one of the audited packages, else None."""
+def module_for_path(
+    path: str, roots: Sequence[str], packages: set[str], skips: Callable[[str, str], bool] | None = None
+) -> tuple[str, bool] | None:
+    """(module, is_package) of a file path below one of the audited packages, else None.
+
+    Discovery's rules: its naming rule, and `skips` (discover.walk_skips: tool folders,
+    .gitignore, `exclude`), so REF's side has no module the working tree's walk would skip."""
     for root in roots:
         if not path.startswith(root):
             continue
@@ -41,8 +47,11 @@ def module_for_path(path: str, roots: Sequence[str], packages: set[str]) -> tupl
         for suffix, is_package in (("/__init__.py", True), (".py", False)):
             if rel.endswith(suffix):
                 parts = rel[: -len(suffix)].split("/")
-                if parts[0] in packages and all(p.isidentifier() for p in parts[:-1]):
-                    return ".".join(parts), is_package
+                if parts[0] not in packages or not all(is_module_part(p) for p in parts):
+                    continue
+                if skips is not None and skips(root + parts[0], path):
+                    return None
+                return ".".join(parts), is_package
     return None
 
 
@@ -54,6 +63,7 @@ def base_graph(
     scratch: Path,
     *,
     write_files: bool = True,
+    exclude: Sequence[str] = (),
 ) -> tuple[ImportGraph, list[str]]:
     """REF's import graph, and the repo paths of REF's changed files written below `scratch`.
 
@@ -64,7 +74,8 @@ def base_graph(
     wanted = sorted({c.old_path for c in changes if c.old_path and c.old_path.endswith(".py")})
     roots = _source_roots(head)
     packages = {name.split(".")[0] for name in head.modules}
-    located = {p: m for p in wanted if (m := module_for_path(p, roots, packages)) is not None}
+    skips = walk_skips(opts.root, exclude)  # `exclude`: the config's
+    located = {p: m for p in wanted if (m := module_for_path(p, roots, packages, skips)) is not None}
     blobs = read_blobs(base, sorted(located))
     files: list[SourceFile] = []
     for path, data in sorted(blobs.items()):

@@ -106,7 +106,13 @@ def check_against_base(
 
     with tempfile.TemporaryDirectory(prefix="auditor-base-") as tmp:
         graph_at_base, base_changed = base_graph(
-            opts, head.graph, base_ref, local_changes, Path(tmp), write_files=runs_semgrep(opts, head.config)
+            opts,
+            head.graph,
+            base_ref,
+            local_changes,
+            Path(tmp),
+            write_files=runs_semgrep(opts, head.config),
+            exclude=head.config.exclude,
         )
         base = analyse(
             opts,

@@ -41,7 +41,6 @@ SYNTAX_ERRORS: dict[str, bytes] = {
     "dedent_mismatch": b"if x:\n        a = 1\n    b = 2\n",
     "tabs_and_spaces": b"if x:\n\tpass\n        pass\n",
     "py2_print": b'print "hello"\n',
-    "py2_except": b"try:\n    pass\nexcept Exception, e:\n    pass\n",
     "py2_exec": b"exec 'x = 1'\n",
     "py2_backticks": b"x = `1`\n",
     "invalid_token_dollar": b"x = 1 $ 2\n",
@@ -53,7 +52,6 @@ SYNTAX_ERRORS: dict[str, bytes] = {
     "await_lambda": b"f = lambda: (await x)(\n",
     "fstring_unclosed": b'x = f"{a"\n',
     "fstring_empty_expr": b'x = f"{}"\n',
-    "fstring_backslash": b"x = f\"{'\\n'.join(a)}\"\n",
     "fstring_bad_conversion": b'x = f"{a!z}"\n',
     "unterminated_string": b"x = 'abc\n",
     "unterminated_triple": b'x = """abc\n\n',
@@ -93,6 +91,10 @@ VALID_SOURCES: dict[str, tuple[bytes, tuple[tuple[str, int], ...]]] = {
     "form_feed": (b"\x0cimport os\n", (("os", 1),)),
     "unicode_identifiers": ("\u00e9t\u00e9 = 1\nimport os\n".encode(), (("os", 2),)),
     "escape_sequences_in_strings": (b"x = '\\x1b[31m\\u202e<script>'\nimport os\n", (("os", 2),)),
+    # libcst's grammar, whatever Python runs the auditor: Python 2's `except E, e:` is 3.14's
+    # `except A, B:`, and a backslash inside an f-string field is 3.12's (PEP 701)
+    "py2_except_is_314_syntax": (b"try:\n    pass\nexcept Exception, e:\n    import os\n", (("os", 4),)),
+    "fstring_backslash": (b"x = f\"{'\\n'.join(a)}\"\nimport os\n", (("os", 2),)),
 }
 
 ENCODING_ERRORS: dict[str, tuple[bytes, str]] = {
@@ -207,7 +209,7 @@ def package_cases(pkg: Path) -> list[Case]:
     _write(pkg / "stubbed" / "__init__.pyi", b"from os import path as path\n")
     _write(pkg / "both.py", b"import os\n")
     _write(pkg / "both.pyi", b"import sys\n")  # ignored: both.py exists
-    _write(pkg / "ignored" / "not_a_package.py", b"import os\n")  # no __init__: not walked
+    _write(pkg / "no_init" / "in_a_folder_without_init.py", b"import os\n")  # a module all the same
     return [
         Case("empty_package", _rel(pkg, "empty", "__init__.py"), "ok", imports=()),
         Case("shadow_io", _rel(pkg, "io.py"), "ok", imports=(("io", 1), ("typing", 2))),
@@ -215,7 +217,7 @@ def package_cases(pkg: Path) -> list[Case]:
         Case("init_pyi_stub", _rel(pkg, "stubbed", "__init__.pyi"), "ok", imports=(("os", 1),)),
         Case("py_beside_pyi", _rel(pkg, "both.py"), "ok", imports=(("os", 1),)),
         Case("pyi_beside_py", _rel(pkg, "both.pyi"), "absent"),
-        Case("no_init_subdir", _rel(pkg, "ignored", "not_a_package.py"), "absent"),
+        Case("no_init_subdir", _rel(pkg, "no_init", "in_a_folder_without_init.py"), "ok", imports=(("os", 1),)),
     ]
 
 
