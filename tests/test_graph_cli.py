@@ -98,7 +98,7 @@ def test_file_errors_are_listed_and_exit_is_zero(tmp_path: Path, capsys: pytest.
     assert code == 0
     assert "\\u00fc" in out  # non-ASCII from the repo is escaped
     data = json.loads(out)
-    assert data["errors"] == [{"path": 'pkg/bad"ünï.py', "message": "syntax error: line 1: expected NAME"}]
+    assert data["errors"] == [{"path": 'pkg/bad"ünï.py', "message": "syntax error: line 1: invalid syntax"}]
     assert [(i["importer"], i["imported"]) for i in data["imports"]] == [
         ("pkg", "pkg.good"),
         ("pkg.good", "pkg"),

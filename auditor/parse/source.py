@@ -78,13 +78,15 @@ def parse_source(source: bytes, *, path: str, module: str, is_package: bool) -> 
     problem = token_budget_problem(text)
     if problem is not None:
         return AnalysisError(path, problem)
+    python_error: SyntaxError | None = None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes etc.
             problem = depth_problem(ast.parse(text, filename=path))
-    except SyntaxError:
+    except SyntaxError as exc:
         # syntax newer than this Python's (or a real error): libcst's grammar decides, once
         # a guard that needs no grammar has bounded the nesting
+        python_error = exc
         problem = estimated_depth_problem(text)
     except (RecursionError, MemoryError):
         return AnalysisError(path, "nesting too deep to parse")
@@ -101,7 +103,12 @@ def parse_source(source: bytes, *, path: str, module: str, is_package: bool) -> 
         collector = FactsCollector(tree, scan_calls=any(m in source for m in _DYNAMIC_MARKERS))
         tree._codegen(collector)
     except cst.ParserSyntaxError as exc:
-        return AnalysisError(path, _syntax_message(exc.message, exc.raw_line, text.count("\n") + 1))
+        message = _syntax_message(exc.message, exc.raw_line, text.count("\n") + 1)
+        if python_error is not None and message.startswith(f"syntax error: line {python_error.lineno}: "):
+            # both parsers fail on the same line: CPython's words are the clearer ("invalid
+            # syntax. Perhaps you forgot a comma?"); on another line, newer syntax misled it
+            message = f"syntax error: line {python_error.lineno}: {' '.join(str(python_error.msg).split())}"
+        return AnalysisError(path, message)
     except (RecursionError, MemoryError):
         return AnalysisError(path, "nesting too deep to parse")
     except Exception as exc:  # a parser bug must not end the run
