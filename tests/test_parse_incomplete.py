@@ -124,6 +124,7 @@ def test_check_base_with_a_file_broken_on_both_sides(tmp_path: Path, capsys: pyt
     capsys.readouterr()
     code = main(["check", str(repo.path), "--base", "main", "--no-semgrep", "--no-cache", "--format", "json"])
     doc = json.loads(capsys.readouterr().out)
-    assert (doc["findings"], doc["fixed"]) == ([], [])
+    assert [(f["path"], f["status"]) for f in doc["findings"]] == [("shop/domain/models.py", "persisting")]
+    assert doc["fixed"] == []
     assert [e["path"] for e in doc["errors"]] == ["shop/domain/broken.py"]
     assert code == 1 and doc["run"]["incomplete_reasons"] == ["1 file could not be analysed (see errors)"]
