@@ -148,3 +148,16 @@ def test_modules_no_pattern_can_name_stay_in_no_layer_and_are_counted(
     assert code == 0, err
     code, out, err = run_cli(capsys, "check", str(root), "--no-semgrep", "--no-cache")
     assert code == 0, out + err
+
+
+def test_init_baseline_records_the_commit_so_renames_are_followed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit(FILES, "main")
+    code, _, err = run_cli(capsys, "init", str(repo.path), "--no-semgrep", "--no-cache")
+    assert code == 0, err
+    baseline = json.loads((repo.path / "auditor-baseline.json").read_text())
+    assert baseline["commit"] == repo.head()

@@ -325,8 +325,12 @@ def write_initial_baseline(opts: RunOptions) -> tuple[Path, int]:
     into ROOT/auditor-baseline.json, so the first `auditor check` exits 0 (returns path, count)."""
     from auditor.drift.baseline import write_baseline
     from auditor.pipeline.analysis import analyse
+    from auditor.support.git import head_info
 
     analysis = analyse(opts, attribution="none")
     path = opts.root / BASELINE_FILE
-    write_baseline(path, analysis.findings, reason="accepted as-is by `auditor init`", today=opts.today)
+    commit, _ = head_info(opts.root)  # renames since this commit are followed, as for `auditor baseline`
+    write_baseline(
+        path, analysis.findings, reason="accepted as-is by `auditor init`", today=opts.today, commit=commit
+    )
     return path, len(analysis.findings)
