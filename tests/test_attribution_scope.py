@@ -7,23 +7,14 @@ from pathlib import Path
 
 import pytest
 from gitrepo import GitRepo, isolate
+from shop_config import layered_shop
 
 import auditor.attribution as attribution_module
 from auditor.domain import Finding, Origin, Status
 from auditor.pipeline.check import check_against_base, collect_findings
 from auditor.pipeline.options import RunOptions
 
-CONFIG = """\
-[tool.auditor]
-packages = ["shop"]
-[tool.auditor.layers]
-api = ["shop.api"]
-domain = ["shop.domain"]
-[[tool.auditor.contracts]]
-id = "layered"
-type = "layers"
-layers = ["api", "domain"]
-"""
+CONFIG = layered_shop()
 
 FILES = {
     "pyproject.toml": CONFIG,

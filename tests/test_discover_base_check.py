@@ -11,21 +11,10 @@ import json
 
 import pytest
 from gitrepo import GitRepo
+from shop_config import layered_shop
 
 from auditor.cli.main import main
 
-PYPROJECT = """\
-[tool.auditor]
-packages = ["shop"]
-{packs}
-[tool.auditor.layers]
-api = ["shop.api"]
-domain = ["shop.domain"]
-[[tool.auditor.contracts]]
-id = "layered"
-type = "layers"
-layers = ["api", "domain"]
-"""
 VIOLATION = "from shop.api import views\n\n\ndef f():\n    return views\n"
 EVAL = "def run(expression):\n    return eval(expression)\n"
 
@@ -33,7 +22,7 @@ EVAL = "def run(expression):\n    return eval(expression)\n"
 def make_repo(tmp_path, *, packs: str = "") -> GitRepo:  # type: ignore[no-untyped-def]
     repo = GitRepo(tmp_path / "repo")
     repo.commit(
-        {"pyproject.toml": PYPROJECT.format(packs=packs), "shop/__init__.py": "",
+        {"pyproject.toml": layered_shop(packs), "shop/__init__.py": "",
          "shop/api/__init__.py": "", "shop/api/views.py": "X = 1\n",
          "shop/domain/__init__.py": "",
          "shop/domain/sub_without_init/mod.py": VIOLATION,
@@ -99,7 +88,7 @@ def test_check_base_ignores_on_ref_s_side_what_the_walk_skips(tmp_path, capsys) 
     """Excluded, .gitignored and tool-folder files are not modules on either side: editing one
     that holds a finding flips nothing to fixed."""
     repo = GitRepo(tmp_path / "repo")
-    config = PYPROJECT.format(packs='exclude = ["shop/domain/legacy/"]')
+    config = layered_shop('exclude = ["shop/domain/legacy/"]')
     repo.commit(
         {"pyproject.toml": config, ".gitignore": "shop/domain/generated.py\n", "shop/__init__.py": "",
          "shop/api/__init__.py": "", "shop/api/views.py": "X = 1\n", "shop/domain/__init__.py": "",

@@ -9,20 +9,11 @@ import json
 
 import pytest
 from gitrepo import GitRepo
+from shop_config import layered_shop
 
 from auditor.cli.main import main
 
-PYPROJECT = """\
-[tool.auditor]
-packages = ["shop"]
-[tool.auditor.layers]
-api = ["shop.api"]
-domain = ["shop.domain"]
-[[tool.auditor.contracts]]
-id = "layered"
-type = "layers"
-layers = ["api", "domain"]
-"""
+PYPROJECT = layered_shop()
 CLEAN = "def f():\n    return 1\n\n\ndef g():\n    return 2\n"
 PAD = "# padding\n" * 50
 

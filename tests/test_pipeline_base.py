@@ -7,21 +7,12 @@ import json
 
 import pytest
 from gitrepo import GitRepo
+from shop_config import layered_shop
 
 import auditor.pipeline.base_graph as base_graph_module
 from auditor.cli.main import main
 
-CONFIG = """\
-[tool.auditor]
-packages = ["shop"]
-[tool.auditor.layers]
-api = ["shop.api"]
-domain = ["shop.domain"]
-[[tool.auditor.contracts]]
-id = "layered"
-type = "layers"
-layers = ["api", "domain"]
-"""
+CONFIG = layered_shop()
 
 FILES = {
     "shop/__init__.py": "",
