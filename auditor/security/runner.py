@@ -133,6 +133,11 @@ def _collect_faults(parsed: ParsedOutput, returncode: int | None, outcome: Secur
     problem = exit_problem(returncode, parsed)
     if problem:
         outcome.incomplete_reasons.append(problem)
+    if parsed.malformed:
+        outcome.incomplete_reasons.append(
+            f"semgrep's output had {parsed.malformed} malformed entr{'y' if parsed.malformed == 1 else 'ies'}"
+            " (dropped): security findings may be missing"
+        )
     if parsed.file_errors:
         outcome.errors.extend(parsed.file_errors)
         paths = sorted({e.path for e in parsed.file_errors})
