@@ -75,6 +75,16 @@ def test_results_and_errors_follow_the_documented_schema() -> None:
     )
 
 
+def test_entries_outside_the_schema_are_counted_not_silently_dropped() -> None:
+    assert parse_output(SAMPLE).malformed == 1  # its result without a span
+    good = SAMPLE["results"][0]
+    broken = {"check_id": "x", "path": "app/a.py"}  # no start / end
+    parsed = parse_output({"results": [good, broken, 42, None], "errors": ["text", {"level": "warn"}]})
+    assert [m.rule_id for m in parsed.matches] == ["eval-non-literal"]  # the good one is kept
+    assert parsed.malformed == 4
+    assert parse_output({"results": "not a list", "errors": {"a": 1}}).malformed == 2
+
+
 def test_matched_text_uses_byte_offsets_in_non_ascii_files() -> None:
     source = '# héllo wörld ✓\nx = "é"; eval(y)\n'.encode()
     match = parse_output(SAMPLE).matches[0]

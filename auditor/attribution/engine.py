@@ -52,6 +52,8 @@ from auditor.domain.errors import ConfigError, UsageError
 from auditor.domain.findings import Origin
 from auditor.domain.origin import FileAttribution, LineOrigin
 from auditor.domain.run import AttributionSummary
+from auditor.support.safe_files import WriteError
+from auditor.support.sqlitedb import DatabaseUnwritable
 
 if TYPE_CHECKING:
     import pathspec  # imported lazily: ~10 ms, needed only for globs
@@ -192,7 +194,7 @@ def attribute(
     top = Git(git, repo.toplevel)
     try:
         cache = BlameCache(cache_dir / "blame.sqlite" if cache_dir is not None else None)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sqlite3.Error, WriteError, DatabaseUnwritable) as exc:  # a symlink is refused, not this
         warnings.append(f"blame cache unusable, running without it: {exc}")
         cache = BlameCache(None)
     try:

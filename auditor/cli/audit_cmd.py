@@ -38,12 +38,13 @@ def run(args: argparse.Namespace) -> int:
     opts = options_from_args(args)
     config = load_config(opts.root, opts.config_file)
     hint_if_unconfigured(config, args.quiet)
-    out_dir = Path(args.out).resolve() if args.out else opts.root / "auditor-report"
+    # absolute, not resolved: a symlink at --out is refused, not followed
+    out_dir = Path(args.out).absolute() if args.out else opts.root / "auditor-report"
     result = run_audit(
         opts,
         config=config,
         out_dir=out_dir,
-        history_path=Path(args.history).resolve() if args.history else None,
+        history_path=Path(args.history).absolute() if args.history else None,
         record_history=not args.no_history,
     )
     if not args.quiet:

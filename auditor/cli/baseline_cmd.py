@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(opts.root, opts.config_file)
     hint_if_unconfigured(config, args.quiet)
     # -o is relative to the cwd (what the user typed); the default lives at the project root
-    target = Path(args.output).resolve() if args.output else opts.root / (config.baseline or DEFAULT_FILE)
+    target = Path(args.output).absolute() if args.output else opts.root / (config.baseline or DEFAULT_FILE)
     updating = args.update or args.accept_new
     if updating and not target.exists():
         raise UsageError(f"{target}: no baseline to update; run `auditor baseline` first to create it")
@@ -79,7 +79,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"auditor: warning: not analysed: {error.path}: {error.message}", file=sys.stderr)
 
     if old is None:
-        written = write_baseline(target, result.findings, reason=args.reason, commit=result.info.commit)
+        written = write_baseline(
+            target, result.findings, reason=args.reason, commit=result.info.commit, inside=opts.root
+        )
         print(f"auditor: wrote {target}: {len(written)} entries", file=sys.stderr)
         return 0
 
@@ -97,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     )
     from auditor.drift.baseline import save_baseline
 
-    save_baseline(target, change.baseline)
+    save_baseline(target, change.baseline, inside=opts.root)
     print(
         f"auditor: updated {target}: {len(change.baseline)} entries "
         f"({len(change.removed)} removed as fixed, {len(change.added)} added)",

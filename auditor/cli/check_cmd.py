@@ -52,5 +52,5 @@ def run(args: argparse.Namespace) -> int:
         text = write_text(result, color=color, verbose=args.verbose > 0)
     else:
         text = render(result, fmt)
-    emit(text, args.output)
+    emit(text, args.output, inside=opts.root)
     return exit_status(result)

@@ -37,8 +37,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from auditor.pipeline.demo_project import checkout, create_demo_project
+    from auditor.support.safe_files import ensure_dir
 
-    out = Path(args.out).resolve()
+    out = ensure_dir(Path(args.out).absolute())  # never through a symlink
     quiet = getattr(args, "quiet", 0) > 0
     project = create_demo_project(out / "shop")
     report_dir = out / "report"

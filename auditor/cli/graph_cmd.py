@@ -50,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from auditor.graph.export import export
     from auditor.pipeline.graph_build import build_graph
     from auditor.pipeline.options import project_root
+    from auditor.support.safe_files import write_file
 
     kinds = parse_kinds(args.kinds)
     if args.jobs is not None and args.jobs < 1:
@@ -69,10 +70,7 @@ def run(args: argparse.Namespace) -> int:
     )
     text = export(graph, args.format, kinds=kinds, include_external=args.include_external)
     if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+        write_file(Path(args.output), text, inside=project_root(args.path))
     else:
         sys.stdout.write(text)
     return 0

@@ -38,10 +38,10 @@ def run(args: argparse.Namespace) -> int:
     if not Path(args.path).is_dir():
         raise UsageError(f"{Path(args.path).resolve()}: not a directory")
     root = project_root(args.path)  # the history of the whole project, from any folder in it
-    db = Path(args.history).resolve() if args.history else default_history_path(root)
+    db = Path(args.history).absolute() if args.history else default_history_path(root)
     if not db.is_file():
         raise UsageError(f"{db}: no history yet; `auditor audit` records a run in it")
-    with History(db) as history:
+    with History(db, inside=root) as history:
         points = history.trend(args.last)
         open_rows = history.open_findings()
     text = write_json(points, open_rows) if args.format == "json" else write_text(points, open_rows)

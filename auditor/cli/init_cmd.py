@@ -116,6 +116,7 @@ def _inferred(args: argparse.Namespace, opts: Any) -> tuple[dict[str, Any], list
 def _write(root: Path, settings: dict[str, Any], notes: list[str], *, force: bool) -> Path:
     from auditor.config.pyproject_edit import append_section
     from auditor.config.toml_writer import render_table
+    from auditor.support.safe_files import write_file
 
     comments = [HEADER, *(f"note: {n}" for n in notes)]
     pyproject = root / "pyproject.toml"
@@ -132,13 +133,7 @@ def _write(root: Path, settings: dict[str, Any], notes: list[str], *, force: boo
             updated = append_section(text, section, replace=force, shown=str(pyproject))
         except ConfigError as exc:
             raise UsageError(exc.message) from None
-        _atomic_write(pyproject, updated)
+        write_file(pyproject, updated, inside=root)
         return pyproject
-    _atomic_write(auditor_toml, render_table("", settings, comments) + "\n")
+    write_file(auditor_toml, render_table("", settings, comments) + "\n", inside=root)
     return auditor_toml
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.auditor-init.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from pathlib import Path
 
 from auditor.config.model import AuditorConfig
-from auditor.domain.errors import UsageError
 from auditor.domain.run import RunResult
 from auditor.report import FORMATS
+from auditor.support.safe_files import write_file
 
 SEVERITIES = ("error", "warning", "info")
 __all__ = ["FORMATS", "SEVERITIES", "emit", "exit_status", "hint_if_unconfigured"]
@@ -27,19 +26,11 @@ def hint_if_unconfigured(config: AuditorConfig, quiet: int) -> None:
     )
 
 
-def emit(text: str, output: str | None) -> None:
-    """Write to -o FILE (atomically enough: whole text at once) or stdout."""
+def emit(text: str, output: str | None, *, inside: Path | None = None) -> None:
+    """Write to -o FILE (all at once, never through a symlink; see support.safe_files) or stdout.
+    `inside`: the project; no folder of FILE below it may be a symlink either."""
     if output and output != "-":
-        path = Path(output)
-        tmp = path.with_name(path.name + ".tmp")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(path)
-        except OSError as exc:  # a full disk, a read-only directory: one line, exit 2
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        write_file(Path(output), text, inside=inside)
     else:
         sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,6 +18,7 @@ from auditor.domain.errors import ConfigError, GitError, UsageError
 from auditor.domain.findings import Finding, FindingKind, Severity, Status
 from auditor.drift.classify import SEES_ALL, Classification, Unseen, classify_with_renames
 from auditor.drift.renames import rename_map
+from auditor.support.safe_files import write_file
 
 BASELINE_FILE = "auditor-baseline.json"
 FORMAT_VERSION = 1
@@ -132,17 +131,11 @@ def dumps_baseline(baseline: Baseline) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def save_baseline(path: Path, baseline: Baseline) -> Baseline:
-    """Write atomically (temp file + rename): an interrupted write leaves the old file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(dumps_baseline(baseline))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def save_baseline(path: Path, baseline: Baseline, *, inside: Path | None = None) -> Baseline:
+    """Write atomically (temp file + rename): an interrupted write leaves the old file. The
+    mode follows the umask (the team reads it from a shared checkout); a symlink at `path`, or
+    at a folder of it below `inside` (the project), is refused."""
+    write_file(path, dumps_baseline(baseline), inside=inside)
     return replace(baseline, path=path)
 
 
@@ -152,9 +145,11 @@ def write_baseline(
     reason: str | None = None,
     today: dt.date | None = None,
     commit: str | None = None,
+    *,
+    inside: Path | None = None,
 ) -> Baseline:
     """Freeze `findings` (suppressed ones excluded) into a new baseline file."""
-    return save_baseline(path, baseline_from_findings(findings, reason, today, commit))
+    return save_baseline(path, baseline_from_findings(findings, reason, today, commit), inside=inside)
 
 
 def _entry(item: Any, index: int, source: str) -> BaselineEntry:

@@ -1,7 +1,8 @@
 """The run history: an embedded SQLite database of past runs, their findings and module metrics.
 
 History is precious: an unreadable database is never rebuilt silently. Opening it fails with a
-HistoryError naming the file and the fix (move it aside, or run with --no-history). Each run
+HistoryError naming the file and the fix (move it aside, or run with --no-history); so is a
+damaged page found by any later read or write, and a database that cannot be written. Each run
 is recorded in one BEGIN IMMEDIATE transaction, so a run killed mid-write leaves the previous
 state intact, and concurrent runs wait for each other (busy timeout).
 """
@@ -14,15 +15,16 @@ import os
 import signal
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.domain.errors import AuditorError
 from auditor.domain.findings import Finding, FindingKind, Origin, Severity, Status
 from auditor.domain.run import HistoryPoint, ModuleMetrics, OriginCounts, RunResult
+from auditor.drift.history_errors import HistoryError, guarded, history_error
 from auditor.drift.history_schema import MIGRATIONS, SCHEMA_VERSION
-from auditor.support.sqlitedb import SqliteDb
+from auditor.support.safe_files import refuse_links_inside
+from auditor.support.sqlitedb import DatabaseUnwritable, SqliteDb
 
 HISTORY_FILE = Path(".auditor") / "history.sqlite"
 CRASH_ENV = "AUDITOR_TEST_CRASH_AT"  # test hook: "history-write" kills the process mid-write
@@ -34,10 +36,6 @@ FINDING_COLUMNS = (
     "run_id, fingerprint, rule, kind, severity, origin, agent, owner, status, path, line, message,"
     " first_seen, importer, imported, snippet, carried"
 )
-
-
-class HistoryError(AuditorError):
-    """The history database cannot be used (corrupt, locked, newer schema). Exit 2."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,29 +83,29 @@ def default_history_path(root: Path) -> Path:
     return root / HISTORY_FILE
 
 
-def _fix(path: Path) -> str:
-    return f"move {path} aside (or delete it) to start a new history, or run with --no-history"
-
-
 class History:
     """Open with `History(path)` or `History.open(path)` (creates and migrates); a context manager."""
 
     @classmethod
-    def open(cls, path: Path) -> History:
-        return cls(path)
+    def open(cls, path: Path, *, inside: Path | None = None) -> History:
+        return cls(path, inside=inside)
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, inside: Path | None = None) -> None:
+        """`inside`: the project; no folder of `path` below it may be a symlink."""
         self.path = path
+        refuse_links_inside(path, inside)
         try:
-            self._db = SqliteDb(path, "", recreate_if_corrupt=False)
+            self._db = SqliteDb(path, "", recreate_if_corrupt=False, owned_folder=False)
             self._db.conn.execute("PRAGMA foreign_keys=ON")
             self._migrate()
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise HistoryError(f"history database is locked by another run ({exc})", str(path)) from None
-            raise HistoryError(f"history database is unusable ({exc}); {_fix(path)}", str(path)) from None
         except sqlite3.DatabaseError as exc:
-            raise HistoryError(f"history database is unreadable ({exc}); {_fix(path)}", str(path)) from None
+            raise history_error(exc, path) from None
+        except DatabaseUnwritable as exc:
+            raise HistoryError(
+                f"cannot write the history database ({exc.reason}); make it and its folder writable,"
+                " or run with --no-history",
+                str(path),
+            ) from None
         except OSError as exc:
             raise HistoryError(f"cannot open history database: {exc}", str(path)) from None
 
@@ -136,10 +134,20 @@ class History:
 
     # ---- writing ----------------------------------------------------------------------------
 
+    @guarded
     def record_run(
-        self, result: RunResult, *, config_hash: str = "", api_snapshot: ApiSnapshot | None = None
+        self,
+        result: RunResult,
+        *,
+        config_hash: str = "",
+        api_snapshot: ApiSnapshot | None = None,
+        before_commit: Callable[[], None] | None = None,
     ) -> int:
-        """Store the run, its findings, module metrics and surface API in one transaction."""
+        """Store the run, its findings, module metrics and surface API in one transaction.
+
+        `before_commit` runs once everything is written, before COMMIT (e.g. swapping in the
+        report): if it raises, nothing is recorded; if COMMIT fails, its effect is undone by
+        the caller (the exception propagates)."""
         info = result.info
         totals = {
             "findings": len(result.findings),
@@ -214,20 +222,26 @@ class History:
                         for qualname, kind, signature in names
                     ],
                 )
-        except sqlite3.OperationalError as exc:
-            raise HistoryError(f"cannot record the run ({exc})", str(self.path)) from None
+                if before_commit is not None:
+                    before_commit()
+        except sqlite3.DatabaseError as exc:
+            error = history_error(exc, self.path)
+            raise HistoryError(f"cannot record the run: {error.message}", str(self.path)) from None
         return run_id
 
     # ---- reading ----------------------------------------------------------------------------
 
+    @guarded
     def last_run_id(self) -> int | None:
         row = self._db.conn.execute("SELECT MAX(id) FROM runs").fetchone()
         return int(row[0]) if row and row[0] is not None else None
 
+    @guarded
     def previous_findings(self, before_run: int | None = None) -> dict[str, Finding]:
         """Findings of the latest run (before `before_run` when given), for `classify`."""
         return {fp: row.to_finding() for fp, row in self.previous_rows(before_run).items()}
 
+    @guarded
     def previous_rows(self, before_run: int | None = None) -> dict[str, FindingRow]:
         """Findings of the latest run (before `before_run` when given): fingerprint -> row."""
         query = "SELECT MAX(id) FROM runs" + (" WHERE id < ?" if before_run is not None else "")
@@ -236,10 +250,12 @@ class History:
             return {}
         return {r.fingerprint: r for r in self._rows("WHERE run_id = ?", (int(row[0]),))}
 
+    @guarded
     def previous_commit(self) -> str | None:
         row = self._db.conn.execute('SELECT "commit" FROM runs ORDER BY id DESC LIMIT 1').fetchone()
         return row[0] if row else None
 
+    @guarded
     def previous_api_snapshot(self) -> dict[str, list[tuple[str, str, str]]]:
         """The surface API recorded with the latest run that has one ({} when none)."""
         conn = self._db.conn
@@ -255,9 +271,11 @@ class History:
             snapshot.setdefault(module, []).append((qualname, kind, signature))
         return snapshot
 
+    @guarded
     def first_seen(self, fingerprint: str) -> str | None:
         return self._first_seen_times([fingerprint]).get(fingerprint)
 
+    @guarded
     def first_seen_dates(self, fingerprints: Iterable[str]) -> dict[str, str]:
         """fingerprint -> ISO date (UTC) of the first recorded run it appeared in; fingerprints
         never recorded are left out."""
@@ -275,6 +293,7 @@ class History:
         )
         return dict(rows.fetchall())
 
+    @guarded
     def open_findings(self) -> list[FindingRow]:
         """The latest run's findings (each with its first-seen date), oldest first."""
         latest = self.last_run_id()
@@ -283,6 +302,7 @@ class History:
         rows = self._rows("WHERE run_id = ?", (latest,))
         return sorted(rows, key=lambda r: (r.first_seen, r.rule, r.path or "", r.fingerprint))
 
+    @guarded
     def trend(self, last_n: int = 10) -> list[HistoryPoint]:
         """The last `last_n` runs, oldest first, with counts per rule and per origin."""
         runs = self._db.conn.execute(

@@ -5,16 +5,14 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-import shutil
 import sys
-import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from auditor.config.model import AuditorConfig
 from auditor.domain import Finding, Status
-from auditor.domain.errors import GitError, UsageError
+from auditor.domain.errors import GitError
 from auditor.domain.run import RunResult
 from auditor.drift.classify import Classification, Unseen, classify, merge_statuses
 from auditor.drift.history import History, HistoryDb
@@ -23,6 +21,8 @@ from auditor.pipeline.analysis import analyse, to_result
 from auditor.pipeline.check import apply_baseline
 from auditor.pipeline.options import RunOptions
 from auditor.support.git import head_info
+from auditor.support.safe_files import WriteError
+from auditor.support.staged_folder import StagedFolder
 
 REPORT_FILES = ("index.html", "report.json", "report.sarif")
 # test hook (tests/test_faults_signals.py): pause at "before-report" or "report-staged"
@@ -50,13 +50,14 @@ def run_audit(
 ) -> RunResult:
     """Analyse, classify (baseline, previous run), write the report dir atomically, record the run."""
     started = time.perf_counter()
+    StagedFolder(out_dir, REPORT_FILES, inside=opts.root).check()  # a bad --out fails before the work
     analysis = analyse(opts, config=config)
     findings, fixed = apply_baseline(opts, analysis)
     commit, branch = head_info(opts.root)
 
     history = None
     if record_history:
-        history = HistoryDb.open(history_path or default_history_path(opts))
+        history = HistoryDb.open(history_path or default_history_path(opts), inside=opts.root)
     try:
         renamed: dict[str, str] = {}
         carried: list[Finding] = []
@@ -73,11 +74,14 @@ def run_audit(
             result = _with_first_seen(result, history, renamed)
             result = _with_api_changes(result, analysis, history)
         _test_pause("before-report")
-        write_report_dir(result, out_dir)
+        with staged_report_dir(result, out_dir, inside=opts.root) as staged:
+            _test_pause("report-staged")
+            if history is None:
+                staged.publish()
+            else:  # the report is swapped in only if the run is recorded, and stays only if it is
+                history.record_run(result, api_snapshot=_api_snapshot(analysis), before_commit=staged.publish)
         if history is not None:
-            run_id = history.record_run(result, api_snapshot=_api_snapshot(analysis))
             result = dataclasses.replace(result, history=tuple(history.trend(30)))
-            del run_id
     finally:
         if history is not None:
             history.close()
@@ -144,56 +148,27 @@ def _with_api_changes(result: RunResult, analysis: object, history: object) -> R
     return dataclasses.replace(result, api_changes=tuple(changes))
 
 
-def write_report_dir(result: RunResult, out_dir: Path) -> None:
-    """Write index.html, report.json and report.sarif into out_dir, all or nothing.
+@contextlib.contextmanager
+def staged_report_dir(
+    result: RunResult, out_dir: Path, *, inside: Path | None = None
+) -> Iterator[StagedFolder]:
+    """index.html, report.json and report.sarif staged beside out_dir, all or nothing.
 
-    Files are written into a sibling temporary directory, then swapped in by rename; a failure
-    (full disk, a writer error, a signal) leaves the previous report untouched.
+    The caller calls `publish()` to swap them in; an exception (full disk, a writer error, a
+    signal, a failed history write) before the block ends leaves the previous report untouched.
+    out_dir must be absent or a folder holding only report files (see StagedFolder).
     """
     from auditor.report import render
     from auditor.report.html import render_html
 
-    out_dir = out_dir.resolve()
-    if out_dir.exists():
-        foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in REPORT_FILES)
-        if foreign or not out_dir.is_dir():
-            raise UsageError(
-                f"--out {out_dir}: exists and is not an auditor report directory "
-                f"(holds {', '.join(foreign[:3]) or 'a file'}); choose an empty or report directory"
-            )
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o777 & ~umask)  # mkdtemp makes 0700; a report directory is as readable as any other
     try:
-        contents = {
-            "index.html": render_html(result),
-            "report.json": render(result, "json"),
-            "report.sarif": render(result, "sarif"),
-        }
-        for name, text in contents.items():
-            with open(tmp / name, "w", encoding="utf-8") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-        _test_pause("report-staged")
-        old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-        if out_dir.exists():
-            out_dir.rename(old)
-        try:
-            tmp.rename(out_dir)
-        except BaseException:
-            if old.exists():
-                old.rename(out_dir)
-            raise
-        if old.exists():
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            shutil.rmtree(tmp, ignore_errors=True)
-        if isinstance(exc, OSError):  # a full disk, a read-only directory: one line, exit 2
-            raise UsageError(
-                f"cannot write the report to {out_dir}: {exc.strerror or exc}; the previous report is unchanged"
-            ) from None
-        raise
+        with StagedFolder(out_dir, REPORT_FILES, inside=inside) as staged:
+            staged.write("index.html", render_html(result))
+            staged.write("report.json", render(result, "json"))
+            staged.write("report.sarif", render(result, "sarif"))
+            yield staged
+    except OSError as exc:  # a full disk, a read-only directory: one line, exit 2
+        raise WriteError(
+            f"cannot write the report to {out_dir}: {exc.strerror or exc}; the previous report is unchanged"
+        ) from None
+

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from auditor.domain.errors import GitError, UsageError
 from auditor.pipeline import demo_sources as src
+from auditor.support.safe_files import ensure_dir, refuse_link, write_file
 
 BRANCH = "main"
 MARKER = ".auditor-demo"  # marks a directory this module created (safe to recreate)
@@ -171,7 +172,7 @@ def create_demo_project(dest: Path) -> DemoProject:
     _prepare(dest)
     git = _Git(dest)
     git.run("init", "-q", "-b", BRANCH)
-    (dest / MARKER).write_text("created by `auditor demo`; safe to delete\n", encoding="utf-8")
+    write_file(dest / MARKER, "created by `auditor demo`; safe to delete\n")
     commits: list[DemoCommit] = []
     for step in _steps():
         sha = _commit(git, step)
@@ -205,14 +206,20 @@ def checkout(project: DemoProject, commit: str) -> None:
 
 
 def _prepare(dest: Path) -> None:
+    refuse_link(dest)
     if dest.exists():
         if not dest.is_dir():
             raise UsageError(f"{dest}: exists and is not a directory")
         entries = list(dest.iterdir())
-        if entries and not (dest / MARKER).exists():
+        if entries and not _is_marker(dest / MARKER):
             raise UsageError(f"{dest}: not empty and not an earlier demo project; choose another --out")
         _remove_tree(dest)
-    dest.mkdir(parents=True, exist_ok=True)
+    ensure_dir(dest)
+
+
+def _is_marker(path: Path) -> bool:
+    """The marker this module writes: a regular file (a symlink named like it is not)."""
+    return path.is_file() and not path.is_symlink()
 
 
 def _remove_tree(path: Path) -> None:
@@ -224,9 +231,7 @@ def _remove_tree(path: Path) -> None:
 
 def _commit(git: _Git, step: _Step) -> str:
     for rel, text in step.files.items():
-        target = git.root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8", newline="\n")
+        write_file(git.root / rel, text, inside=git.root)
     git.run("add", "-A")
     message = step.subject + (f"\n\n{step.body}" if step.body else "") + "\n"
     committer = step.committer or step.author

@@ -331,6 +331,11 @@ def write_initial_baseline(opts: RunOptions) -> tuple[Path, int]:
     path = opts.root / BASELINE_FILE
     commit, _ = head_info(opts.root)  # renames since this commit are followed, as for `auditor baseline`
     write_baseline(
-        path, analysis.findings, reason="accepted as-is by `auditor init`", today=opts.today, commit=commit
+        path,
+        analysis.findings,
+        reason="accepted as-is by `auditor init`",
+        today=opts.today,
+        commit=commit,
+        inside=opts.root,
     )
     return path, len(analysis.findings)

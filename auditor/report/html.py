@@ -11,8 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +20,7 @@ from markupsafe import Markup
 from auditor.domain.run import RunResult
 from auditor.report.html_view import build_view
 from auditor.support.resources import templates_dir
+from auditor.support.safe_files import write_file
 
 PAGE_TEMPLATE = "index.html.j2"
 STYLE_FILE = "report.css"
@@ -66,17 +65,8 @@ def render_html(result: RunResult, *, server_rows: int = 500, page_size: int = 1
 
 
 def write_html(result: RunResult, path: Path) -> None:
-    """Render and write atomically (a reader never sees half a report)."""
-    text = render_html(result)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".html", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", errors="replace", newline="\n") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Render and write atomically (a reader never sees half a report), never through a symlink."""
+    write_file(path, render_html(result).encode("utf-8", errors="replace"))
 
 
 def content_security_policy(style: str, script: str) -> str:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from auditor.support.safe_files import ensure_owned_dir, refuse_non_file
+
 # the semgrep versions this module is tested with (tell users when theirs is outside)
 SUPPORTED_VERSIONS = ">=1.185,<2"  # the range our rule tests ran on; see pyproject
 
@@ -91,8 +93,11 @@ def command(call: SemgrepCall) -> list[str]:
 
 
 def environment(cache_dir: Path) -> dict[str, str]:
-    home = cache_dir / "semgrep"
-    home.mkdir(parents=True, exist_ok=True)
+    """semgrep's environment: its settings, log and version cache in the cache folder, none of
+    them a symlink (semgrep would write through it: UnsafePathError)."""
+    home = ensure_owned_dir(cache_dir, "semgrep")
+    for name in ("settings.yml", "semgrep.log", "version-cache"):
+        refuse_non_file(home / name)
     env = dict(os.environ)
     env.update(
         SEMGREP_ENABLE_VERSION_CHECK="0",

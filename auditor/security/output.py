@@ -47,19 +47,35 @@ class ParsedOutput:
     file_errors: list[AnalysisError] = field(default_factory=list)
     rule_problems: list[RuleProblem] = field(default_factory=list)
     other_errors: list[str] = field(default_factory=list)  # fatal errors with no file or rule
+    malformed: int = 0  # results / errors entries not in semgrep's schema (dropped; the run is incomplete)
 
 
 def parse_output(output: Mapping[str, Any]) -> ParsedOutput:
     parsed = ParsedOutput()
-    for raw in output.get("results") or []:
+    for raw in _entries(output, "results", parsed):
         match = _match(raw)
         if match is not None:
             parsed.matches.append(match)
-    for raw in output.get("errors") or []:
+        else:
+            parsed.malformed += 1
+    for raw in _entries(output, "errors", parsed):
         if isinstance(raw, dict):
             _classify_error(raw, parsed)
+        else:
+            parsed.malformed += 1
     parsed.matches.sort(key=lambda m: (m.path, m.start_offset, m.rule_id))
     return parsed
+
+
+def _entries(output: Mapping[str, Any], key: str, parsed: ParsedOutput) -> list[Any]:
+    """The list under `key` (absent: none); anything else there counts as one malformed entry."""
+    value = output.get(key)
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    parsed.malformed += 1
+    return []
 
 
 def _match(raw: object) -> SemgrepMatch | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from auditor.config.model import AuditorConfig, SemgrepRuleRef
 from auditor.domain import RulePackError
 from auditor.security.rulefiles import RuleFile, apply_params, load_rule_file, rule_metadata, rule_paths
 from auditor.security.scope import Scope, inactive_reason, path_globs, scope_for
+from auditor.support.safe_files import ensure_dir, write_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,16 +142,23 @@ def _scoped(rule: dict[str, Any], scope: Scope, all_files: Sequence[str]) -> dic
 def _write(documents: list[tuple[str, str, dict[str, Any]]], out_dir: Path, rendered: RenderedRules) -> None:
     texts = [(src, stem, json.dumps(doc, sort_keys=True, indent=1)) for src, stem, doc in documents]
     digest = hashlib.sha256("\x00".join(t for _, _, t in texts).encode()).hexdigest()[:16]
-    folder = out_dir / digest
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = ensure_dir(out_dir / digest)
     for index, (source, stem, text) in enumerate(texts):
         target = folder / f"{index:03d}-{stem}.yaml"
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            tmp = target.with_suffix(f".tmp{os.getpid()}")
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, target)
+        if not _holds(target, text):
+            write_file(target, text)
         rendered.config_files.append(target)
         rendered.sources[str(target)] = source
+
+
+def _holds(path: Path, text: str) -> bool:
+    """Whether `path` is a regular file (not a symlink) with exactly `text` in it."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return False
+        return path.read_bytes() == text.encode("utf-8")
+    except OSError:
+        return False
 
 
 def metadata_strings(value: object) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from auditor.security.findings import to_findings
 from auditor.security.invoke import SUPPORTED_VERSIONS, SemgrepCall, resolve_executable, run_semgrep
 from auditor.security.output import ParsedOutput, RuleProblem, exit_problem, parse_output
 from auditor.security.render import RenderedRules, render_rules
+from auditor.support.safe_files import ensure_owned_dir
 
 
 @dataclass
@@ -64,7 +65,7 @@ def run_security(
     outcome = SecurityOutcome()
     if not config.semgrep_rules:
         return outcome
-    rendered = render_rules(config, modules=modules, out_dir=cache_dir / "semgrep" / "rules")
+    rendered = render_rules(config, modules=modules, out_dir=ensure_owned_dir(cache_dir, "semgrep", "rules"))
     inactive = {rule for rule, _ in rendered.inactive}
     outcome.rule_ids = tuple(r for r in rendered.rule_ids if r not in rendered.skipped and r not in inactive)
     outcome.inactive_rules = tuple(rendered.inactive)
@@ -132,6 +133,11 @@ def _collect_faults(parsed: ParsedOutput, returncode: int | None, outcome: Secur
     problem = exit_problem(returncode, parsed)
     if problem:
         outcome.incomplete_reasons.append(problem)
+    if parsed.malformed:
+        outcome.incomplete_reasons.append(
+            f"semgrep's output had {parsed.malformed} malformed entr{'y' if parsed.malformed == 1 else 'ies'}"
+            " (dropped): security findings may be missing"
+        )
     if parsed.file_errors:
         outcome.errors.extend(parsed.file_errors)
         paths = sorted({e.path for e in parsed.file_errors})
