@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.support.bounded import STRING_LIMIT, WarningLog, bound_messages, clip
-from auditor.support.jsonread import MAX_DEPTH, JsonTooDeep, RefusedInput, loads, read_bounded, read_json
+from auditor.support.inputs import MAX_DEPTH, JsonTooDeep, RefusedInput, loads, read_bounded, read_json
 
 
 def test_depth_limit_refuses_deep_documents_without_recursion_error() -> None:

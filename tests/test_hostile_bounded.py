@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from gitrepo import GitRepo
 from hostile.cli import run_cli
+from init_projects import write_files
 
 from auditor.attribution.agent_trace import TRACE_FILE, read_traces
 from auditor.attribution.gitai_notes import MAX_NOTE_BYTES
@@ -141,9 +142,7 @@ def _check_with_baseline(root: Path) -> str:
     ids=["dev-zero", "fifo", "deep-unterminated", "deep-valid"],
 )
 def test_hostile_baseline_is_one_line_and_exit_2(tmp_path: Path, make, expected: str) -> None:  # type: ignore[no-untyped-def]
-    for rel, text in {**FILES, "pyproject.toml": '[tool.auditor]\npackages = ["app"]\n'}.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(text)
+    write_files(tmp_path, {**FILES, "pyproject.toml": '[tool.auditor]\npackages = ["app"]\n'})
     make(tmp_path / "auditor-baseline.json")
     line = _check_with_baseline(tmp_path)
     assert line.startswith("auditor: error: ") and "auditor-baseline.json" in line

@@ -17,7 +17,7 @@ Malformed lines become warnings (file:line), never errors.
 
 The file is repository data: it is read only when it is a regular file of at most
 MAX_TRACE_BYTES, each record is refused past the JSON depth limit, quoted paths and names are
-clipped, and its warnings are capped (support.bounded, support.jsonread).
+clipped, and its warnings are capped (support.bounded, support.inputs).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.support.bounded import WarningLog, clip
-from auditor.support.jsonread import JsonTooDeep, RefusedInput, loads, read_bounded
+from auditor.support.inputs import JsonTooDeep, RefusedInput, loads, read_bounded
 
 TRACE_FILE = ".agent-trace/traces.jsonl"
 MAX_TRACE_BYTES = 32 << 20

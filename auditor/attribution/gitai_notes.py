@@ -12,7 +12,7 @@ All notes are read with three git calls: `git notes --ref=ai list`, one `git cat
 --batch-check` for their sizes, and one `git cat-file --batch` for the notes within the limits
 (MAX_NOTE_BYTES each, MAX_NOTES_BYTES in all; a note past them is skipped with a warning).
 Notes are repository data: metadata is read with the JSON depth limit, quoted keys and names
-are clipped, and the warnings of one ref are capped (support.bounded, support.jsonread).
+are clipped, and the warnings of one ref are capped (support.bounded, support.inputs).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from auditor.attribution.gitcmd import Git, GitCommandFailed
 from auditor.support.bounded import WarningLog, clip
-from auditor.support.jsonread import loads, megabytes
+from auditor.support.inputs import loads, megabytes
 
 _ENTRY = re.compile(r"^  (\S+) (\S+)\s*$")
 _RANGE = re.compile(r"^(\d+)(?:-(\d+))?$")

@@ -5,7 +5,7 @@ The file is sorted, indented and one entry per finding, so its diffs read well i
 `accept_new` is given together with a reason.
 
 The file is committed, so it is read as repository data: a regular file of at most
-MAX_BASELINE_BYTES, with the JSON depth limit (support.jsonread); a fifo, a device or a
+MAX_BASELINE_BYTES, with the JSON depth limit (support.inputs); a fifo, a device or a
 symlink to `/dev/zero` is refused before it is opened.
 """
 
@@ -25,7 +25,7 @@ from auditor.domain.findings import Finding, FindingKind, Severity, Status
 from auditor.drift.classify import SEES_ALL, Classification, Unseen, classify_with_renames
 from auditor.drift.renames import rename_map
 from auditor.support.bounded import MESSAGE_LIMIT, clip
-from auditor.support.jsonread import RefusedInput, loads, read_bounded
+from auditor.support.inputs import RefusedInput, loads, read_bounded
 
 BASELINE_FILE = "auditor-baseline.json"
 FORMAT_VERSION = 1

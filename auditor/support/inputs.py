@@ -1,7 +1,8 @@
-"""The one reader of JSON that comes from the audited repository, bounded.
+"""The one reader of files and JSON that come from the audited repository, bounded.
 
-Agent Trace records, git-ai note metadata, the baseline and the cache entries are all read
-here, because each is attacker-controlled when the repository is (a cache can be committed):
+Agent Trace records, git-ai note metadata, the baseline, the cache entries and the TOML
+configuration are all read here, because each is attacker-controlled when the repository is
+(a cache can be committed):
 - a file is stat-ed before it is opened: anything but a regular file (a fifo, a device,
   `/dev/zero` through a symlink, a directory) is refused without opening it, and so is a file
   larger than the caller's `max_bytes`; the read itself stops at `max_bytes` too (a file that
