@@ -22,6 +22,7 @@ from hostile.cli import run_cli
 from init_projects import write_files
 
 from auditor.discover import discover
+from auditor.security import scan_targets
 
 BASE = {
     "app/__init__.py": "",
@@ -113,3 +114,54 @@ def test_hidden_files_show_in_every_output(hidden_outputs: dict[str, tuple[int, 
 def test_allow_incomplete_still_lists_them(hidden_outputs: dict[str, tuple[int, str]]) -> None:
     code, text = hidden_outputs["allowed"]
     assert code == 0 and "my view.py" in text and "incomplete run (allowed)" in text
+
+
+# ---- what semgrep is handed: per-file and total size limits ---------------------------------
+
+
+def test_scan_targets_apply_the_file_and_total_limits(tmp_path: Path) -> None:
+    sizes = {"a.py": 500, "big.py": 2000, "c.py": 900, "d.py": 900, "e.py": 950}
+    write_files(tmp_path, {f"app/{name}": "#" * (size - 1) + "\n" for name, size in sizes.items()})
+    modules = {f"app.{name[:-3]}": f"app/{name}" for name in sizes}
+    targets, skipped = scan_targets(tmp_path, None, modules, max_file_bytes=1000, max_total_bytes=3000)
+    assert targets == ["app/a.py", "app/c.py", "app/d.py"]  # smallest first, then by path
+    reasons = {e.path: e.message for e in skipped}
+    assert set(reasons) == {"app/big.py", "app/e.py"}
+    assert reasons["app/big.py"] == (
+        "not scanned by semgrep: 2,000 bytes, over [semgrep] max_target_bytes = 1,000"
+    )
+    assert reasons["app/e.py"] == (
+        "not scanned by semgrep: the files before it total 2,300 bytes; "
+        "[semgrep] max_total_bytes = 3,000"
+    )
+
+
+SEMGREP_CONFIG = (
+    '[tool.auditor]\npackages = ["app"]\npacks = ["builtin:python-security"]\n\n'
+    "[tool.auditor.semgrep]\nmax_target_bytes = 4000\nmax_total_bytes = 6000\n"
+)
+SECRET = 'api_key = "0123456789abcdef0123"\n'
+
+
+def test_files_over_the_semgrep_limits_are_listed_and_the_run_is_incomplete(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": SEMGREP_CONFIG,
+        "app/__init__.py": "",
+        "app/small.py": SECRET,  # scanned: its finding is kept
+        "app/huge.py": SECRET + "x = 1\n" * 1000,  # 6 KB: over the per-file limit
+        "app/mid_a.py": SECRET + "y = 2\n" * 500,  # 3 KB each: the second is over the total
+        "app/mid_b.py": SECRET + "y = 2\n" * 500,
+    }
+    write_files(tmp_path, files)
+    run = run_cli(["check", "--no-cache", "--format", "json"], cwd=tmp_path, timeout=300)
+    run.assert_clean(codes=(1,))
+    doc = run.json()
+    errors = {e["path"]: e["message"] for e in doc["errors"]}
+    assert errors["app/huge.py"].startswith("not scanned by semgrep: ")
+    assert "max_target_bytes = 4,000" in errors["app/huge.py"]
+    assert "max_total_bytes = 6,000" in errors["app/mid_b.py"]
+    assert doc["run"]["incomplete"] is True
+    assert any("2 files not scanned by semgrep" in r for r in doc["run"]["incomplete_reasons"])
+    found = {f["path"] for f in doc["findings"] if f["kind"] == "security"}
+    assert found == {"app/small.py", "app/mid_a.py"}
+    assert "not scanned by semgrep" in run.stderr  # the reason the exit code is 1
