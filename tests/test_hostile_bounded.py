@@ -19,7 +19,12 @@ from hostile.cli import run_cli
 from init_projects import write_files
 
 from auditor.attribution.agent_trace import TRACE_FILE, read_traces
+from auditor.attribution.agents import CommitInfo, load_agent_table
 from auditor.attribution.gitai_notes import MAX_NOTE_BYTES
+from auditor.config.model import AttributionSettings
+from auditor.config.toml_source import read_toml
+from auditor.domain import ConfigError
+from auditor.support.bounded import STRING_LIMIT
 
 FILES = {
     "app/__init__.py": "",
@@ -120,8 +125,8 @@ def test_deep_json_in_trace_and_note_is_a_warning_not_a_crash(tmp_path: Path) ->
     assert any("metadata is not JSON (JSON nested deeper than 64 levels" in w for w in warnings), warnings
 
 
-def _check_with_baseline(root: Path) -> str:
-    run = run_cli(["check", "--no-semgrep", "--no-cache"], cwd=root, timeout=60)
+def _check_with_baseline(root: Path, *args: str) -> str:
+    run = run_cli(["check", "--no-semgrep", "--no-cache", *args], cwd=root, timeout=60)
     run.assert_clean(codes=(2,))
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and "internal error" not in lines[0], run.stderr
@@ -147,3 +152,25 @@ def test_hostile_baseline_is_one_line_and_exit_2(tmp_path: Path, make, expected:
     line = _check_with_baseline(tmp_path)
     assert line.startswith("auditor: error: ") and "auditor-baseline.json" in line
     assert expected in line, line
+
+
+def test_agent_and_model_names_from_trailers_are_clipped() -> None:
+    table = load_agent_table(AttributionSettings())
+    assert len(table.agent_for_tool("T" * 100_000)) <= STRING_LIMIT
+    info = CommitInfo("c" * 40, "Ann", "ann@example.com", "", "Ann", "ann@example.com",
+                      (("Assisted-by", "Tool:" + "m" * 100_000),), "msg")  # fmt: skip
+    match = table.classify(info)
+    assert match is not None and match.ai
+    assert len(match.agent or "") <= STRING_LIMIT and len(match.model or "") <= STRING_LIMIT
+
+
+@pytest.mark.parametrize("make", [lambda p: p.symlink_to("/dev/zero"), lambda p: os.mkfifo(p)], ids=["dev-zero", "fifo"])
+def test_special_toml_files_are_refused_not_read(tmp_path: Path, make) -> None:  # type: ignore[no-untyped-def]
+    # discovery and pack resolution already skip what is not a file; the reader refuses it too
+    # (a file swapped for a fifo after that check would otherwise block the run)
+    make(tmp_path / "auditor.toml")
+    with pytest.raises(ConfigError, match="not a regular file"):
+        read_toml(tmp_path / "auditor.toml")
+    write_files(tmp_path, FILES)
+    line = _check_with_baseline(tmp_path, "--config", "auditor.toml")  # exit 2, one line, no hang
+    assert "config file not found" in line, line
