@@ -57,6 +57,10 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], d
         out = base / f"out.{fmt}"
         runs[fmt] = run_cli(["check", "--format", fmt, "-o", str(out)], cwd=root, timeout=300)
         texts[fmt] = out.read_text(encoding="utf-8")
+    runs["history"] = run_cli(["history"], cwd=root, timeout=60)
+    texts["history"] = runs["history"].stdout
+    runs["stdout-text"] = run_cli(["check"], cwd=root, timeout=300)  # what a CI log shows
+    texts["stdout-text"] = runs["stdout-text"].stdout
     return texts, runs
 
 
@@ -64,8 +68,8 @@ def test_runs_are_clean_and_find_the_planted_problems(
     outputs: tuple[dict[str, str], dict[str, CliRun]],
 ) -> None:
     texts, runs = outputs
-    for run in runs.values():
-        run.assert_clean(codes=(1,))  # the upward imports and the secrets are findings
+    for name, run in runs.items():
+        run.assert_clean(codes=(0,) if name == "history" else (1,))  # upward imports, secrets
     doc = json.loads(texts["json"])
     rules = {f["rule"] for f in doc["findings"]}
     assert {"layered", "hardcoded-secret-assignment", "hardcoded-cloud-key"} <= rules, rules
@@ -143,3 +147,46 @@ def test_machine_formats_parse(outputs: tuple[dict[str, str], dict[str, CliRun]]
 def test_text_has_no_terminal_controls(outputs: tuple[dict[str, str], dict[str, CliRun]]) -> None:
     text = outputs[0]["text"]
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text)
+
+
+# ---- escaping for each medium: CI logs, fences, bidi, autolinks --------------------------------
+
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# GitHub Actions runs `::cmd` at the start of a line (after whitespace) and `##[cmd]` anywhere
+WORKFLOW_COMMAND = re.compile(r"^\s*::|##\[", re.MULTILINE)
+FENCE_CLOSER = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*$", re.MULTILINE)
+
+
+@pytest.mark.parametrize("name", ["text", "stdout-text", "history"])
+def test_text_outputs_cannot_start_workflow_commands(
+    outputs: tuple[dict[str, str], dict[str, CliRun]], name: str
+) -> None:
+    text = outputs[0][name]
+    assert not WORKFLOW_COMMAND.search(text), WORKFLOW_COMMAND.search(text)
+    assert not BIDI.search(text) and not CONTROLS.search(text)
+    assert not FENCE_CLOSER.search(text)
+    if name != "history":
+        assert "::error::guidance\\n::add-mask::guidance-nl \\u202e" in text  # shown, escaped
+        assert "x\\n::add-mask::trace-path \\u202e" in text  # the Agent Trace path, escaped
+
+
+def test_stderr_of_every_run_is_safe_for_a_ci_log(outputs: tuple[dict[str, str], dict[str, CliRun]]) -> None:
+    for name, run in outputs[1].items():
+        assert not WORKFLOW_COMMAND.search(run.stderr), (name, run.stderr)
+        assert not BIDI.search(run.stderr) and not CONTROLS.search(run.stderr), (name, run.stderr)
+
+
+def test_github_and_markdown_carry_no_bidi_or_controls(
+    outputs: tuple[dict[str, str], dict[str, CliRun]],
+) -> None:
+    for name in ("github", "markdown"):
+        text = outputs[0][name]
+        assert not BIDI.search(text) and not CONTROLS.search(text), name
+    assert "rlo\\u202eexe\\u2066" in outputs[0]["github"]
+
+
+def test_markdown_has_no_live_links_or_mentions(outputs: tuple[dict[str, str], dict[str, CliRun]]) -> None:
+    prose = re.sub(r"(?<!\\)`[^`]+`", "", outputs[0]["markdown"])  # code spans link nothing
+    assert "evil.test" in prose, "the guidance is not in the summary: vacuous"
+    assert not re.search(r"(?i)https?://|www\.|\w@\w|(?<![\w`])@\w|(?<![\w&])#\d", prose)

@@ -9,10 +9,14 @@ from drift_samples import HOSTILE, sample_result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.domain import Severity, Status
-from auditor.report.writers import github, markdown, text
+from auditor.cli.output import exit_status
+from auditor.domain import AnalysisError, Severity, Status
+from auditor.domain.run import HistoryPoint, RunResult
+from auditor.drift.history import FindingRow
+from auditor.report.writers import github, history, markdown, text
 from auditor.report.writers.github import escape_data, escape_property
 from auditor.report.writers.markdown import md_code, md_text
+from auditor.support.textsafe import visible
 
 
 def test_github_escaping_rules():
@@ -53,7 +57,7 @@ def test_markdown_neutralises_repo_strings():
     row = next(line for line in out.splitlines() if "pwned" in line)
     # the row keeps its 6 cells: no unescaped pipe from the message
     assert len(re.findall(r"(?<!\\)\|", row)) == 7
-    assert "\\[l\\]\\(http://e\\)" in row and "\\*b\\*" in row and "\\_i\\_" in row
+    assert "\\[l\\]\\(http:\u200b//e\\)" in row and "\\*b\\*" in row and "\\_i\\_" in row
     assert "\\`x\\`" in row
     assert "\n" not in row.replace("\n", "")
     assert "`@arch-team`" in out  # owners as code: no @-mention
@@ -133,7 +137,7 @@ def _unescape(value: str) -> str:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text())
+@given(st.text().filter(lambda v: not UNSAFE.search(v.replace("\n", "").replace("\r", ""))))
 def test_github_values_round_trip_and_stay_on_one_line(value):
     line = github.annotation("error", value, file=value, title=value)
     assert "\n" not in line and "\r" not in line
@@ -157,5 +161,121 @@ def test_markdown_cells_never_carry_markup(value):
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_text_output_has_no_control_characters(value):
-    out = text.plain(value)
-    assert all(ch in "\n\t" or (ord(ch) >= 0x20 and not 0x7F <= ord(ch) <= 0x9F) for ch in out)
+    out = visible(value)
+    assert all(ch == "\t" or (ord(ch) >= 0x20 and not 0x7F <= ord(ch) <= 0x9F) for ch in out)
+    assert not UNSAFE.search(out)
+
+
+# ---- workflow commands, bidi controls, fences, autolinks: every writer ---------------------------
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+UNSAFE = re.compile(f"[\\x00-\\x08\\x0a-\\x1f\\x7f-\\x9f\\u2028\\u2029{BIDI}]")
+# a line GitHub Actions runs as a workflow command: `::cmd` after leading whitespace (TrimStart),
+# or the legacy `##[cmd]` anywhere in the line (actions/runner ActionCommand.TryParse)
+WORKFLOW_COMMAND = re.compile(r"^\s*::|##\[", re.MULTILINE)
+FENCE_CLOSER = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*$", re.MULTILINE)
+# pieces of the hostile strings: newlines before commands, bidi, ESC, fences, links, mentions
+PIECES = st.sampled_from(
+    ["\n", "\r", "\r\n", "::", "::error::x", "::add-mask::", "##[error]", "##[stop-commands]t",
+     "\n```\n", "```", "~~~", "\u202e", "\u2066", "\x1b[31m", "\x85", "\u2028", "@alice",
+     "http://evil.test", "https://x.y/z", "www.evil.test", "mail@evil.test", "#12", " ", "\t", "a"]
+)  # fmt: skip
+HOSTILE_TEXT = st.lists(st.one_of(PIECES, st.text(max_size=5)), max_size=12).map("".join)
+
+
+def _hostile_result(value: str) -> RunResult:
+    finding = replace(
+        sample_result().findings[-1], message=value, guidance=value, owner=value, agent=value, rule=value, path=value
+    )
+    info = replace(
+        sample_result().info, warnings=(value,), incomplete=True, incomplete_reasons=(value,),
+        skipped_stages=(("semgrep", value),),
+    )  # fmt: skip
+    return replace(
+        sample_result(), findings=(*sample_result().findings, finding), info=info,
+        errors=(AnalysisError(value, value),), fixed=(replace(finding, status=Status.FIXED),),
+    )  # fmt: skip
+
+
+def test_sample_text_output_cannot_start_a_workflow_command():
+    out = text.write(sample_result(), verbose=True)
+    assert not WORKFLOW_COMMAND.search(out), out
+    assert "bad\\n::error::pwned" in out  # the newline from the repository is shown, not kept
+
+
+@settings(max_examples=150, deadline=None)
+@given(HOSTILE_TEXT)
+def test_text_output_any_repository_string(value):
+    out = text.write(_hostile_result(value), verbose=True)
+    assert not WORKFLOW_COMMAND.search(out), out
+    assert not UNSAFE.search(out.replace("\n", "")), repr(out)
+    assert not FENCE_CLOSER.search(out)
+
+
+def _history(value: str) -> str:
+    point = HistoryPoint(1, "2026-01-01T00:00:00Z", value, by_rule={value: 1}, by_origin={"ai": 1}, total=1)
+    row = FindingRow(
+        1, "fp", value, "contract", "error", "ai", value, value, "new", value, 3, value, "2026-01-01T00:00:00Z"
+    )
+    return history.write_text([point], [row])
+
+
+@settings(max_examples=150, deadline=None)
+@given(HOSTILE_TEXT)
+def test_history_text_stays_inside_its_markdown_fence(value):
+    out = _history(value)
+    assert not FENCE_CLOSER.search(out), out  # the nightly summary wraps it in ``` ... ```
+    assert not WORKFLOW_COMMAND.search(out), out
+    assert not UNSAFE.search(out.replace("\n", "")), repr(out)
+
+
+def test_history_fence_breakout_reproduction():
+    out = _history("\n```\n[click](http://evil.test)\n")
+    assert not FENCE_CLOSER.search(out) and "\\n```\\n" in out
+
+
+@settings(max_examples=300, deadline=None)
+@given(HOSTILE_TEXT)
+def test_github_annotations_carry_no_raw_controls_or_bidi(value):
+    out = github.write(_hostile_result(value))
+    assert not UNSAFE.search(out.replace("\n", "")), repr(out)
+    assert all(line.startswith("::") for line in out.splitlines())
+
+
+def test_github_escapes_esc_and_right_to_left_override():
+    line = github.annotation("error", "a\x1bb\u202ec", file="x\u2066.py")
+    assert "\x1b" not in line and "\u202e" not in line and "\u2066" not in line
+    assert "a\\x1bb\\u202ec" in line and "file=x\\u2066.py" in line
+
+
+# what GitHub turns into links or notifications in Markdown text: a scheme URL, a www. URL
+# (GFM's extended autolinks), an email address, an @mention, an issue reference
+LIVE_LINK = re.compile(r"(?i)[a-z][a-z0-9+.-]*://|www\.|[\w.+-]@[\w-]|(?<![\w`])@[\w-]|(?<![\w&])#\d")
+
+
+def test_markdown_neutralises_autolinks_and_mentions():
+    cell = md_text("see http://evil.test www.evil.test mail@evil.test @alice and #12")
+    assert not LIVE_LINK.search(cell), cell
+    assert "evil" in cell and "alice" in cell  # still readable
+    assert "\u202e" not in md_text("a\u202eb") and "\u202e" not in md_code("a\u202eb")
+
+
+@settings(max_examples=300, deadline=None)
+@given(HOSTILE_TEXT)
+def test_markdown_any_repository_string(value):
+    cell = md_text(value)
+    assert not LIVE_LINK.search(cell), cell
+    assert not UNSAFE.search(cell) and not UNSAFE.search(md_code(value))
+    out = markdown.write(_hostile_result(value))
+    assert not UNSAFE.search(out.replace("\n", "")), repr(out)
+    prose = re.sub(r"(?<!\\)`[^`]+`", "", out)  # code spans link and mention nothing
+    assert not LIVE_LINK.search(prose), out
+
+
+def test_cli_stderr_lines_escape_repository_strings(capsys):
+    value = "x\n::error::pwned \u202e ##[add-mask]y"
+    info = replace(sample_result().info, incomplete=True, incomplete_reasons=(value,))
+    exit_status(replace(sample_result(), info=info))
+    err = capsys.readouterr().err
+    assert not WORKFLOW_COMMAND.search(err) and "\u202e" not in err, err
+    assert err.count("\n") == 1

@@ -14,15 +14,22 @@ describe an uncommitted working tree that no commit may match exactly. Records w
 revision cannot be mapped and are skipped with a warning. Contributor `unknown` decides
 nothing (lower-precedence sources apply); `mixed` gives the line the origin `mixed`.
 Malformed lines become warnings (file:line), never errors.
+
+The file is repository data: it is read only when it is a regular file of at most
+MAX_TRACE_BYTES, each record is refused past the JSON depth limit, quoted paths and names are
+clipped, and its warnings are capped (support.bounded, support.inputs).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from auditor.support.bounded import WarningLog, clip
+from auditor.support.inputs import JsonTooDeep, RefusedInput, loads, read_bounded
+
 TRACE_FILE = ".agent-trace/traces.jsonl"
+MAX_TRACE_BYTES = 32 << 20
 _TYPES = ("human", "ai", "mixed", "unknown")
 
 
@@ -74,7 +81,7 @@ def _contributor(raw: object) -> tuple[str | None, str | None]:
     kind, model = raw.get("type"), raw.get("model_id")
     return (
         kind if isinstance(kind, str) and kind in _TYPES else None,
-        model if isinstance(model, str) and model else None,
+        clip(model) if isinstance(model, str) and model else None,
     )
 
 
@@ -83,23 +90,29 @@ def read_traces(toplevel: Path, warnings: list[str]) -> TraceIndex:
     index = TraceIndex()
     path = toplevel / TRACE_FILE
     try:
-        if not path.is_file():
-            return index
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = read_bounded(path, max_bytes=MAX_TRACE_BYTES).decode("utf-8", errors="replace")
+    except (FileNotFoundError, NotADirectoryError):
+        return index
+    except RefusedInput as exc:
+        warnings.append(f"{TRACE_FILE}: {exc}")
+        return index
     except OSError as exc:
         warnings.append(f"{TRACE_FILE}: unreadable ({exc.strerror or exc})")
         return index
+    log = WarningLog(TRACE_FILE)
     for number, line in enumerate(text.splitlines(), 1):
         if line.strip():
-            _read_record(line, f"{TRACE_FILE}:{number}", index, warnings)
+            _read_record(line, f"{TRACE_FILE}:{number}", index, log)
+    log.flush_into(warnings)
     return index
 
 
-def _read_record(line: str, where: str, index: TraceIndex, warnings: list[str]) -> None:
+def _read_record(line: str, where: str, index: TraceIndex, warnings: WarningLog) -> None:
     try:
-        record = json.loads(line)
+        record = loads(line)
     except ValueError as exc:
-        warnings.append(f"{where}: not JSON ({exc.__class__.__name__})")
+        detail = str(exc) if isinstance(exc, JsonTooDeep) else exc.__class__.__name__
+        warnings.append(f"{where}: not JSON ({detail})")
         return
     if not isinstance(record, dict):
         warnings.append(f"{where}: a record must be a JSON object")
@@ -116,7 +129,7 @@ def _read_record(line: str, where: str, index: TraceIndex, warnings: list[str]) 
     revision = revision.strip().lower()
     tool_raw = record.get("tool")
     tool = tool_raw.get("name") if isinstance(tool_raw, dict) else None
-    tool = tool if isinstance(tool, str) and tool else None
+    tool = clip(tool) if isinstance(tool, str) and tool else None
     files = record.get("files")
     if not isinstance(files, list):
         warnings.append(f"{where}: `files` must be a list")
@@ -126,32 +139,34 @@ def _read_record(line: str, where: str, index: TraceIndex, warnings: list[str]) 
             warnings.append(f"{where}: a file entry without a path")
             continue
         file_path = file["path"].removeprefix("./")
+        shown = clip(file_path)  # in warnings: a 100 KB path is quoted as 200 characters
         conversations = file.get("conversations")
         if not isinstance(conversations, list):
-            warnings.append(f"{where}: {file_path}: `conversations` must be a list")
+            warnings.append(f"{where}: {shown}: `conversations` must be a list")
             continue
         for conv in conversations:
             if not isinstance(conv, dict) or not isinstance(conv.get("ranges"), list):
-                warnings.append(f"{where}: {file_path}: a conversation without ranges")
+                warnings.append(f"{where}: {shown}: a conversation without ranges")
                 continue
             kind, model = _contributor(conv.get("contributor"))
             for rng in conv["ranges"]:
-                _read_range(rng, where, file_path, kind, model, tool, revision, index, warnings)
+                _read_range(rng, where, (file_path, shown), kind, model, tool, revision, index, warnings)
 
 
 def _read_range(
     rng: object,
     where: str,
-    file_path: str,
+    paths: tuple[str, str],  # the file's path, and how warnings quote it
     kind: str | None,
     model: str | None,
     tool: str | None,
     revision: str,
     index: TraceIndex,
-    warnings: list[str],
+    warnings: WarningLog,
 ) -> None:
+    file_path, shown = paths
     if not isinstance(rng, dict):
-        warnings.append(f"{where}: {file_path}: a range must be an object")
+        warnings.append(f"{where}: {shown}: a range must be an object")
         return
     start, end = rng.get("start_line"), rng.get("end_line")
     if (
@@ -160,13 +175,13 @@ def _read_range(
         or start < 1
         or end < start
     ):
-        warnings.append(f"{where}: {file_path}: bad range {start!r}-{end!r}")
+        warnings.append(f"{where}: {shown}: bad range {clip(repr(start), 40)}-{clip(repr(end), 40)}")
         return
     if "contributor" in rng:
         r_kind, r_model = _contributor(rng.get("contributor"))
         kind, model = r_kind or kind, r_model or model
     if kind is None:
-        warnings.append(f"{where}: {file_path}: range {start}-{end} has no contributor type")
+        warnings.append(f"{where}: {shown}: range {start}-{end} has no contributor type")
         return
     if kind == "unknown":
         return

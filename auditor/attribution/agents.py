@@ -16,6 +16,7 @@ from typing import Any
 
 from auditor.config.model import AttributionSettings
 from auditor.domain.errors import ConfigError
+from auditor.support.bounded import clip
 from auditor.support.resources import rules_dir
 
 if sys.version_info >= (3, 11):
@@ -77,7 +78,7 @@ class _Identity:
         if self.model_from_name is None:
             return None
         found = self.model_from_name.match(name.strip())
-        return found.group("model").strip() if found else None
+        return clip(found.group("model").strip()) if found else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +108,7 @@ class AgentTable:
             if re.match(re.escape(alias) + r"(\b|$)", key):
                 return agent
         slug = re.sub(r"[^a-z0-9.]+", "-", key).strip("-")
-        return slug or "unknown-agent"
+        return clip(slug) or "unknown-agent"  # a trailer is repository data: bounded in reports
 
     def classify(self, commit: CommitInfo) -> AgentMatch | None:
         """ai when any identity/trailer/marker names an agent; human for known non-AI bots;
@@ -146,7 +147,7 @@ class AgentTable:
         text = value.strip()
         head, sep, rest = text.partition(":")
         if sep and head.strip() and rest.strip() and "//" not in rest:
-            return self.agent_for_tool(head), rest.split()[0]
+            return self.agent_for_tool(head), clip(rest.split()[0])
         return self.agent_for_tool(text), None
 
 

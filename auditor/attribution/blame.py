@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from auditor.attribution.gitcmd import Git, GitCommandFailed
 from auditor.domain.errors import ConfigError
+from auditor.support import inputs
 from auditor.support.sqlitedb import SqliteDb
 
 _HEADER = re.compile(r"^([0-9a-f]{40}|[0-9a-f]{64}) (\d+) (\d+)(?: (\d+))?$")
@@ -163,7 +164,7 @@ def _encode(runs: Sequence[BlameRun]) -> str:
 
 
 def _decode(data: str) -> list[BlameRun]:
-    raw = json.loads(data)
+    raw = inputs.loads_cache_entry(data)
     commits, paths = raw["c"], raw["p"]
     if "l" in raw:  # one row per line, as written before runs
         return to_runs([BlamedLine(commits[c], o, paths[p]) for c, o, p in raw["l"]])

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from auditor.attribution.agents import CommitInfo, parse_trailers
 from auditor.attribution.blame import BlameCache
 from auditor.attribution.gitcmd import Git
+from auditor.support import inputs
 
 _FORMAT = "%H%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%(trailers:only,unfold,separator=%x1f)%x00%B%x00"
 _FIELDS = 9
@@ -35,7 +36,7 @@ def _to_json(info: CommitInfo, parents: tuple[str, ...]) -> str:
 
 
 def _from_json(sha: str, data: str) -> tuple[CommitInfo, tuple[str, ...]]:
-    raw = json.loads(data)
+    raw = inputs.loads_cache_entry(data)
     info = CommitInfo(
         sha,
         raw["an"],

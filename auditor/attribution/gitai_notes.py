@@ -8,20 +8,27 @@ Later entries win over earlier ones for the same line, as in git-ai. A key missi
 metadata still marks the line AI (the standard reserves non-`h_` keys for AI sessions), with a
 warning. Lines of C that no entry covers are not decided here (git-ai: "untracked").
 
-All notes are read with two git calls: `git notes --ref=ai list` and one `git cat-file --batch`.
+All notes are read with three git calls: `git notes --ref=ai list`, one `git cat-file
+--batch-check` for their sizes, and one `git cat-file --batch` for the notes within the limits
+(MAX_NOTE_BYTES each, MAX_NOTES_BYTES in all; a note past them is skipped with a warning).
+Notes are repository data: metadata is read with the JSON depth limit, quoted keys and names
+are clipped, and the warnings of one ref are capped (support.bounded, support.inputs).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from auditor.attribution.gitcmd import Git, GitCommandFailed
+from auditor.support.bounded import WarningLog, clip
+from auditor.support.inputs import loads, megabytes
 
 _ENTRY = re.compile(r"^  (\S+) (\S+)\s*$")
 _RANGE = re.compile(r"^(\d+)(?:-(\d+))?$")
+MAX_NOTE_BYTES = 8 << 20
+MAX_NOTES_BYTES = 128 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +57,11 @@ def parse_ranges(text: str) -> tuple[tuple[int, int], ...]:
     for part in text.split(","):
         found = _RANGE.match(part)
         if not found:
-            raise ValueError(f"bad line range {part!r}")
+            raise ValueError(f"bad line range {clip(repr(part), 60)}")
         start = int(found.group(1))
         end = int(found.group(2) or start)
         if start < 1 or end < start:
-            raise ValueError(f"bad line range {part!r}")
+            raise ValueError(f"bad line range {clip(repr(part), 60)}")
         out.append((start, end))
     return tuple(out)
 
@@ -67,12 +74,12 @@ def _agent(record: object) -> tuple[str | None, str | None]:
         return None, None
     tool, model = agent_id.get("tool"), agent_id.get("model")
     return (
-        tool if isinstance(tool, str) and tool else None,
-        model if isinstance(model, str) and model else None,
+        clip(tool) if isinstance(tool, str) and tool else None,
+        clip(model) if isinstance(model, str) and model else None,
     )
 
 
-def parse_note(text: str, where: str, warnings: list[str]) -> AuthorshipNote:
+def parse_note(text: str, where: str, warnings: list[str] | WarningLog) -> AuthorshipNote:
     """Parse one authorship log; problems become warnings naming `where`, never exceptions."""
     attestation, sep, meta_text = text.partition("\n---\n")
     if not sep and text.rstrip("\n").endswith("\n---"):
@@ -80,7 +87,7 @@ def parse_note(text: str, where: str, warnings: list[str]) -> AuthorshipNote:
     metadata: dict[str, object] = {}
     if meta_text.strip():
         try:
-            loaded = json.loads(meta_text)
+            loaded = loads(meta_text)
             metadata = loaded if isinstance(loaded, dict) else {}
         except ValueError as exc:
             warnings.append(f"{where}: metadata is not JSON ({exc})")
@@ -116,11 +123,11 @@ def parse_note(text: str, where: str, warnings: list[str]) -> AuthorshipNote:
         if key.startswith("h_"):
             human = humans.get(key)
             author = human.get("author") if isinstance(human, dict) else None
-            verdict = NoteVerdict(False, None, None, author if isinstance(author, str) else None)
+            verdict = NoteVerdict(False, None, None, clip(author) if isinstance(author, str) else None)
         else:
             record = prompts.get(key) or sessions.get(key.split("::", 1)[0])
             if record is None:
-                warnings.append(f"{where}:{number}: key {key} has no prompt/session record")
+                warnings.append(f"{where}:{number}: key {clip(key, 80)} has no prompt/session record")
             tool, model = _agent(record)
             verdict = NoteVerdict(True, tool, model)
         note.files[current].append((ranges, verdict))
@@ -146,23 +153,45 @@ def read_notes(
             blobs[parts[0]] = parts[1]
     if not blobs:
         return {}
-    order = sorted(blobs)
-    out = git.run("cat-file", "--batch", input="".join(b + "\n" for b in order).encode())
+    log = WarningLog(f"refs/notes/{ref}")
+    order = _within_limits(git, blobs, ref, log)
     notes: dict[str, AuthorshipNote] = {}
+    out = git.run("cat-file", "--batch", input="".join(b + "\n" for b in order).encode()) if order else b""
     pos = 0
     for blob in order:
         end = out.find(b"\n", pos)
         if end < 0:
-            warnings.append("git-ai notes: truncated `git cat-file --batch` output")
+            log.append("git-ai notes: truncated `git cat-file --batch` output")
             break
         header = out[pos:end].decode("ascii", "replace").split()
         pos = end + 1
         if len(header) != 3 or header[1] != "blob":
-            warnings.append(f"git-ai notes: note {blob} is not readable")
+            log.append(f"git-ai notes: note {blob} is not readable")
             continue
         size = int(header[2])
         text = out[pos : pos + size].decode("utf-8", "replace")
         pos += size + 1
         commit = blobs[blob]
-        notes[commit] = parse_note(text, f"refs/notes/{ref} note of {commit[:12]}", warnings)
+        notes[commit] = parse_note(text, f"refs/notes/{ref} note of {commit[:12]}", log)
+    log.flush_into(warnings)
     return notes
+
+
+def _within_limits(git: Git, blobs: dict[str, str], ref: str, log: WarningLog) -> list[str]:
+    """The note blobs to read, in order: each at most MAX_NOTE_BYTES, MAX_NOTES_BYTES in all."""
+    order = sorted(blobs)
+    sizes = git.run("cat-file", "--batch-check", input="".join(b + "\n" for b in order).encode())
+    chosen: list[str] = []
+    total = 0
+    for blob, row in zip(order, sizes.decode("ascii", "replace").splitlines(), strict=False):
+        header = row.split()
+        size = int(header[2]) if len(header) == 3 and header[2].isdigit() else 0
+        where = f"refs/notes/{ref} note of {blobs[blob][:12]}"
+        if size > MAX_NOTE_BYTES:
+            log.append(f"{where}: larger than {megabytes(MAX_NOTE_BYTES)} ({megabytes(size)}); not read")
+        elif total + size > MAX_NOTES_BYTES:
+            log.append(f"{where}: the notes read so far reach {megabytes(MAX_NOTES_BYTES)}; not read")
+        else:
+            chosen.append(blob)
+            total += size
+    return chosen

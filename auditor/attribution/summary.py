@@ -11,6 +11,7 @@ from typing import Any
 from auditor.domain.findings import Finding, FindingKind, Origin
 from auditor.domain.origin import FileAttribution
 from auditor.domain.run import AttributionSummary, OriginCounts
+from auditor.support.bounded import bound_messages
 
 UNNAMED_AGENT = "unknown-agent"
 _ORIGIN_OF = attrgetter("origin")
@@ -49,7 +50,7 @@ def summarize(
         by_model=dict(sorted(by_model.items())),
         shallow=shallow,
         available=available,
-        warnings=tuple(warnings),
+        warnings=tuple(bound_messages(warnings)),
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from auditor import __version__
 from auditor.domain.errors import UsageError
+from auditor.support.textsafe import guard_lines, visible
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -100,8 +101,8 @@ def render_json(outcome: Any, modules: Mapping[str, Any]) -> str:
 
 
 def _safe(text: str) -> str:
-    """Repository strings on a terminal: no control characters or escape sequences."""
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+    """Repository strings on a terminal: no control, separator or bidi characters."""
+    return visible(text, keep="")
 
 
 def _table(title: str, rows: Mapping[str, Any]) -> list[str]:
@@ -133,4 +134,4 @@ def render_text(outcome: Any, modules: Mapping[str, Any]) -> str:
         lines.append(f"warning: {_safe(warning)}")
     for error in outcome.errors:
         lines.append(f"error: {_safe(error.path)}: {_safe(error.message)}")
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return guard_lines("\n".join(lines).rstrip("\n") + "\n")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from auditor.cli.output import SEVERITIES, exit_status, hint_if_unconfigured
+from auditor.cli.output import SEVERITIES, exit_status, hint_if_unconfigured, say
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -52,9 +51,9 @@ def run(args: argparse.Namespace) -> int:
         for f in result.findings:
             counts[f.status.value] = counts.get(f.status.value, 0) + 1
         summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no findings"
-        print(f"auditor: {summary}; {len(result.fixed)} fixed", file=sys.stderr)
+        say(f"auditor: {summary}; {len(result.fixed)} fixed")
         for stage, why in result.info.skipped_stages:
-            print(f"auditor: not run: {stage}: {why}", file=sys.stderr)
-        print(f"auditor: {result.verdict.headline()}", file=sys.stderr)
+            say(f"auditor: not run: {stage}: {why}")
+        say(f"auditor: {result.verdict.headline()}")
         print(out_dir / "index.html")
     return exit_status(result)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
+from auditor.cli.output import say
 from auditor.domain.errors import UsageError
 from auditor.domain.findings import FindingKind
 
@@ -72,17 +72,17 @@ def run(args: argparse.Namespace) -> int:
     result = collect_findings(opts)
     if result.info.incomplete and not args.allow_incomplete:
         for reason in result.info.incomplete_reasons:
-            print(f"auditor: incomplete run: {reason}", file=sys.stderr)
-        print(f"auditor: baseline not written: the run was incomplete ({target})", file=sys.stderr)
+            say(f"auditor: incomplete run: {reason}")
+        say(f"auditor: baseline not written: the run was incomplete ({target})")
         return 1
     for error in result.errors:
-        print(f"auditor: warning: not analysed: {error.path}: {error.message}", file=sys.stderr)
+        say(f"auditor: warning: not analysed: {error.path}: {error.message}")
 
     if old is None:
         written = write_baseline(
             target, result.findings, reason=args.reason, commit=result.info.commit, inside=opts.root
         )
-        print(f"auditor: wrote {target}: {len(written)} entries", file=sys.stderr)
+        say(f"auditor: wrote {target}: {len(written)} entries")
         return 0
 
     unanalysed = {e.path for e in result.errors}
@@ -100,11 +100,10 @@ def run(args: argparse.Namespace) -> int:
     from auditor.drift.baseline import save_baseline
 
     save_baseline(target, change.baseline, inside=opts.root)
-    print(
+    say(
         f"auditor: updated {target}: {len(change.baseline)} entries "
-        f"({len(change.removed)} removed as fixed, {len(change.added)} added)",
-        file=sys.stderr,
+        f"({len(change.removed)} removed as fixed, {len(change.added)} added)"
     )
     for note in change.notes:
-        print(f"auditor: {note}", file=sys.stderr)
+        say(f"auditor: {note}")
     return 0

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import sys
 from pathlib import Path
 from typing import Any
 
+from auditor.cli.output import say
 from auditor.domain.errors import ConfigError, UsageError
 
 HEADER = "Written by `auditor init`; see docs/configuration.md for every key."
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     target = _write(root, settings, notes, force=args.force)
     _say(args, f"wrote {target}")
     for note in notes:
-        print(f"auditor: note: {note}", file=sys.stderr)
+        say(f"auditor: note: {note}")
 
     from auditor.config import load_config
 

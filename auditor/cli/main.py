@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from auditor import __version__
+from auditor.cli.output import say
 from auditor.domain.errors import AuditorError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -129,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with _sigterm_raises():
             return int(args.func(args))
     except AuditorError as exc:
-        print(f"auditor: error: {_one_line(str(exc))}", file=sys.stderr)
+        say(f"auditor: error: {_one_line(str(exc))}")
         return exc.exit_code
     except Terminated:
         print("auditor: terminated (SIGTERM); earlier results are intact", file=sys.stderr)
@@ -146,10 +147,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
         at = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
-        print(
+        say(
             f"auditor: internal error{at}: {type(exc).__name__}: {_one_line(str(exc))} "
-            "(please report it; -v shows the traceback)",
-            file=sys.stderr,
+            "(please report it; -v shows the traceback)"
         )
         return EXIT_USAGE
 

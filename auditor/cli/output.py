@@ -9,9 +9,15 @@ from auditor.config.model import AuditorConfig
 from auditor.domain.run import RunResult
 from auditor.report import FORMATS
 from auditor.support.safe_files import write_file
+from auditor.support.textsafe import terminal_line
 
 SEVERITIES = ("error", "warning", "info")
-__all__ = ["FORMATS", "SEVERITIES", "emit", "exit_status", "hint_if_unconfigured"]
+__all__ = ["FORMATS", "SEVERITIES", "emit", "exit_status", "hint_if_unconfigured", "say"]
+
+
+def say(message: str) -> None:
+    """One line on stderr; repository strings in it made safe for a terminal or CI log."""
+    print(terminal_line(message), file=sys.stderr)
 
 
 def hint_if_unconfigured(config: AuditorConfig, quiet: int) -> None:
@@ -19,11 +25,7 @@ def hint_if_unconfigured(config: AuditorConfig, quiet: int) -> None:
     if config.config_path is not None or quiet > 0:
         return
     packs = ", ".join(p.ref or p.name for p in config.packs) or "no rule pack"
-    print(
-        f"auditor: no configuration found; using discovered packages and {packs} "
-        "(run `auditor init` to write one)",
-        file=sys.stderr,
-    )
+    say(f"auditor: no configuration found; using discovered packages and {packs} (run `auditor init` to write one)")
 
 
 def emit(text: str, output: str | None, *, inside: Path | None = None) -> None:
@@ -40,5 +42,5 @@ def exit_status(result: RunResult) -> int:
     verdict = result.verdict
     if verdict.incomplete and not verdict.incomplete_allowed:
         for reason in result.info.incomplete_reasons:
-            print(f"auditor: incomplete run: {reason}", file=sys.stderr)
+            say(f"auditor: incomplete run: {reason}")
     return verdict.exit_code

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.domain import Finding
+from auditor.support.textsafe import guard_lines, visible
 
 EXIT_OK, EXIT_FINDINGS = 0, 1
 
@@ -62,8 +63,9 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def safe(text: object) -> str:
-    """Terminal-safe text: strings from the audited repo may carry control characters."""
-    return "".join(c if c.isprintable() or c == "\n" else f"\\x{ord(c):02x}" for c in str(text))
+    """Terminal-safe text: strings from the audited repo may carry control and bidi characters,
+    and no line may be a CI workflow command (support.textsafe); our own newlines are kept."""
+    return guard_lines(visible(str(text), keep="\n\t"))
 
 
 def _graph_options(args: argparse.Namespace) -> Any:

@@ -16,6 +16,7 @@ from typing import Any
 from auditor.config.toml_source import MAX_FILE_BYTES, read_toml
 from auditor.config.toml_writer import Commented
 from auditor.domain.errors import ConfigError
+from auditor.support.inputs import read_bounded
 
 SECTION = "importlinter"
 CANDIDATES = (".importlinter", "setup.cfg", "pyproject.toml")
@@ -93,8 +94,8 @@ def _read_text(path: Path) -> str:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise ConfigError(f"file is larger than {MAX_FILE_BYTES} bytes", path=str(path))
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        return read_bounded(path, max_bytes=MAX_FILE_BYTES).decode("utf-8")
+    except (OSError, ValueError) as exc:  # RefusedInput (a fifo, a device), UnicodeDecodeError
         raise ConfigError(f"cannot read import-linter config: {exc}", path=str(path)) from None
 
 

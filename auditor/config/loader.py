@@ -242,4 +242,5 @@ def _semgrep(reader: FieldReader, settings: Mapping[str, Any], base: KeyPath) ->
         timeout_s=reader.positive_int(table, path, "timeout_s", defaults.timeout_s),
         max_target_bytes=reader.positive_int(table, path, "max_target_bytes", defaults.max_target_bytes),
         total_timeout_s=reader.positive_int(table, path, "total_timeout_s", defaults.total_timeout_s),
+        max_total_bytes=reader.positive_int(table, path, "max_total_bytes", defaults.max_total_bytes),
     )

@@ -111,8 +111,9 @@ class AttributionSettings:
 class SemgrepSettings:
     enabled: bool = True
     timeout_s: int = 30  # per rule per file (semgrep --timeout)
-    max_target_bytes: int = 1_000_000
+    max_target_bytes: int = 1_000_000  # a larger file is not handed to semgrep (listed as not scanned)
     total_timeout_s: int = 1800  # whole semgrep process
+    max_total_bytes: int = 200_000_000  # the files handed to semgrep in all (smallest first)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.domain.errors import ConfigError
+from auditor.support.inputs import RefusedInput, read_bounded
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -65,7 +66,9 @@ def read_toml(path: Path, shown_as: str | None = None) -> TomlDocument:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ConfigError(f"file is {size} bytes; the limit is {MAX_FILE_BYTES}", path=shown)
-        raw = path.read_bytes()
+        raw = read_bounded(path, max_bytes=MAX_FILE_BYTES)  # a fifo or /dev/zero: refused
+    except RefusedInput as exc:
+        raise ConfigError(str(exc), path=shown) from None
     except OSError as exc:
         raise ConfigError(f"cannot read file: {exc.strerror or exc}", path=shown) from None
     try:

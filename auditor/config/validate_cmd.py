@@ -19,6 +19,7 @@ from auditor.config.model import AuditorConfig
 from auditor.config.packs import BUILTIN_PREFIX, PackLoader, resolve_pack_ref
 from auditor.config.toml_source import printable
 from auditor.domain.errors import AuditorError, ConfigError
+from auditor.support.textsafe import guard_lines
 
 ExtraCheck = Callable[[AuditorConfig], list[ConfigError]]
 EXIT_OK, EXIT_CONFIG = 0, 2
@@ -85,7 +86,7 @@ def run_validate(args: argparse.Namespace, extra_checks: Sequence[ExtraCheck] = 
     seen = {str(e) for e in shown}
     shown += [e for e in ordered(later) if str(e) not in seen]
     for error in shown:
-        print(printable(str(error)), file=sys.stderr)
+        print(guard_lines(printable(str(error))), file=sys.stderr)
     if shown:
         return EXIT_CONFIG
     source = f" ({config.config_path})" if config.config_path and not packs else ""

@@ -21,9 +21,9 @@ from typing import Any, Protocol
 from auditor.discover.model import Discovery, SourceFile
 from auditor.discover.walk import discover
 from auditor.domain import AnalysisError
-from auditor.support import filestat
+from auditor.support import filestat, inputs
 
-SNAPSHOT_VERSION = 2  # bump when the walk's rules change (2: folders without __init__)
+SNAPSHOT_VERSION = 3  # bump when the walk's rules change (2: folders without __init__; 3: unnamed .py listed)
 
 
 class DiscoveryStore(Protocol):
@@ -67,7 +67,7 @@ def _still_valid(data: dict[str, Any]) -> bool:
 
 def _decode(root: Path, text: str) -> Discovery | None:
     try:
-        data = json.loads(text)
+        data = inputs.loads_cache_entry(text)
         if not _still_valid(data):
             return None
         return Discovery(

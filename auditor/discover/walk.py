@@ -11,7 +11,11 @@ Rules (docs/graph-semantics.md has the reasons):
   environment directories are always skipped;
 - symlinks: a file symlink inside the tree is read, one pointing out of it is reported and
   skipped; directory symlinks are never followed (so no loops, no escape);
-- `x.pyi` is ignored when `x.py` exists; a lone `__init__.pyi` makes a package.
+- `x.pyi` is ignored when `x.py` exists; a lone `__init__.pyi` makes a package;
+- a `.py` file whose name is no module name (`my view.py`, `settings.local.py`), and every
+  `.py` file below a folder whose name is none (`some dir/`, `v1.0/`), cannot be imported by
+  name but can be loaded by path (importlib): each is listed as not analysed, never skipped in
+  silence. Folders starting with a dot (`.ipynb_checkpoints`) are tool folders, skipped.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from auditor.discover.model import Discovery, SourceFile
 from auditor.domain import AnalysisError, UsageError
+from auditor.support.inputs import RefusedInput, read_bounded
 
 if TYPE_CHECKING:
     import pathspec  # imported lazily: ~10 ms, needed only for globs
@@ -34,6 +39,7 @@ SKIPPED_DIRS = frozenset(
      "site-packages", ".auditor", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hg", ".eggs"}
 )  # fmt: skip
 _INIT_NAMES = ("__init__.py", "__init__.pyi")
+MAX_GITIGNORE_BYTES = 4 << 20  # larger, or not a regular file: read as if absent
 
 
 def _spec(lines: Sequence[str]) -> pathspec.GitIgnoreSpec:
@@ -70,12 +76,11 @@ class _Walker:
             directory = os.path.join(self.root_text, rel_dir) if rel_dir else self.root_text
             self.watched_dirs.add(directory)
             path = os.path.join(directory, ".gitignore")
-            try:
-                with open(path, encoding="utf-8", errors="replace") as handle:
-                    lines = handle.read().splitlines()
+            try:  # a fifo or a device named .gitignore is not opened (it would block the walk)
+                lines = read_bounded(path, max_bytes=MAX_GITIGNORE_BYTES).decode("utf-8", "replace")
                 self.watched_files.add(path)
-                self.ignores[rel_dir] = _spec(lines)
-            except OSError:
+                self.ignores[rel_dir] = _spec(lines.splitlines())
+            except (OSError, RefusedInput):
                 self.ignores[rel_dir] = None
         return self.ignores[rel_dir]
 
@@ -135,8 +140,12 @@ class _Walker:
                 found = self._enter_dir(name, entry.path, rel, module) or found
                 continue
             stem, dot, suffix = name.rpartition(".")
-            if not dot or suffix not in ("py", "pyi") or not is_module_part(stem):
+            if not dot or suffix not in ("py", "pyi"):
                 continue
+            if not is_module_part(stem):
+                if suffix == "py" and not self.ignored(rel, False):
+                    self.errors.append(AnalysisError(rel, unnamed_reason(f"not a module name ({_why(stem)})")))
+                continue  # a stub runs nothing
             if suffix == "pyi" and f"{stem}.py" in names:
                 continue
             if self.ignored(rel, False):
@@ -179,12 +188,51 @@ class _Walker:
             self.errors.append(AnalysisError(rel, "a directory named like a module; skipped"))
             return False
         if not is_module_part(name):
+            if not name.startswith("."):  # a hidden folder is a tool's
+                why = f"inside folder {name!r}, which is not a module name ({_why(name)})"
+                self._list_unnamed(path, rel, unnamed_reason(why))
             return False
         self.watched_dirs.add(path)
         found = self.walk_package(path, f"{module}.{name}", rel_dir=rel)
         if found and not _is_package_dir(path):
             self.namespaces.append(f"{module}.{name}")  # a namespace sub-package
         return found
+
+    def _list_unnamed(self, directory: str, rel_dir: str, reason: str) -> None:
+        """Every `.py` file below a folder that is no module name, as not analysed (`reason`)."""
+        self.watched_dirs.add(directory)
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            self.errors.append(AnalysisError(rel_dir, f"cannot list directory: {exc.strerror}"))
+            return
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}"
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                if not (entry.name in SKIPPED_DIRS or entry.name.startswith(".") or self.ignored(rel, True)):
+                    self._list_unnamed(entry.path, rel, reason)
+            elif entry.name.endswith(".py") and not self.ignored(rel, False):
+                self.errors.append(AnalysisError(rel, reason))
+
+
+def unnamed_reason(why: str) -> str:
+    """Why a `.py` file that is no module was not analysed, and what to do about it."""
+    return (
+        f"{why}; not analysed: code in it can still be loaded by path (importlib), "
+        "so rename it, or list it in `exclude`"
+    )
+
+
+def _why(name: str) -> str:
+    if not name:
+        return "an empty name"
+    if any(c.isspace() for c in name):
+        return "it has whitespace"
+    return "it has a dot"
 
 
 def _link_problem(path: Path) -> str:

@@ -3,6 +3,10 @@
 The file is sorted, indented and one entry per finding, so its diffs read well in review.
 `update_baseline` drops entries that no longer occur; it adds new findings only when
 `accept_new` is given together with a reason.
+
+The file is committed, so it is read as repository data: a regular file of at most
+MAX_BASELINE_BYTES, with the JSON depth limit (support.inputs); a fifo, a device or a
+symlink to `/dev/zero` is refused before it is opened.
 """
 
 from __future__ import annotations
@@ -18,10 +22,13 @@ from auditor.domain.errors import ConfigError, GitError, UsageError
 from auditor.domain.findings import Finding, FindingKind, Severity, Status
 from auditor.drift.classify import SEES_ALL, Classification, Unseen, classify_with_renames
 from auditor.drift.renames import rename_map
+from auditor.support.bounded import MESSAGE_LIMIT, clip
+from auditor.support.inputs import RefusedInput, loads, read_bounded
 from auditor.support.safe_files import write_file
 
 BASELINE_FILE = "auditor-baseline.json"
 FORMAT_VERSION = 1
+MAX_BASELINE_BYTES = 64 << 20  # about 150,000 entries
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +177,8 @@ def _entry(item: Any, index: int, source: str) -> BaselineEntry:
         kind=kind,
         severity=severity,
         path=item.get("path") if isinstance(item.get("path"), str) else None,
-        message=str(item.get("message", "")),
-        reason=item.get("reason") if isinstance(item.get("reason"), str) else None,
+        message=clip(str(item.get("message", "")), MESSAGE_LIMIT),
+        reason=clip(item["reason"], MESSAGE_LIMIT) if isinstance(item.get("reason"), str) else None,
         added=str(item.get("added", "")),
         importer=item.get("importer") if isinstance(item.get("importer"), str) else None,
         imported=item.get("imported") if isinstance(item.get("imported"), str) else None,
@@ -180,9 +187,11 @@ def _entry(item: Any, index: int, source: str) -> BaselineEntry:
 
 def parse_baseline(text: str, source: str = BASELINE_FILE) -> Baseline:
     try:
-        doc = json.loads(text)
+        doc = loads(text)
     except json.JSONDecodeError as exc:
         raise ConfigError(f"baseline is not valid JSON: {exc.msg}", source, exc.lineno, exc.colno) from None
+    except ValueError as exc:  # nested too deeply, an integer too long
+        raise ConfigError(f"baseline is not valid JSON: {exc}", source) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
         raise ConfigError("baseline must be an object with a 'findings' list", source, 1)
     version = doc.get("version", FORMAT_VERSION)
@@ -197,9 +206,11 @@ def parse_baseline(text: str, source: str = BASELINE_FILE) -> Baseline:
 def load_baseline(path: Path) -> Baseline:
     """Read a baseline file; unreadable or malformed -> ConfigError naming file (and line)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path, max_bytes=MAX_BASELINE_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise ConfigError("baseline file not found (create it with `auditor baseline`)", str(path)) from None
+    except RefusedInput as exc:
+        raise ConfigError(f"baseline refused: {exc}", str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read baseline: {exc}", str(path)) from None
     return replace(parse_baseline(text, str(path)), path=path)

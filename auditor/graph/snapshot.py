@@ -22,6 +22,7 @@ from auditor.discover.model import SourceFile
 from auditor.domain import AnalysisError, FileFacts, Import, ImportKind, Module
 from auditor.graph.model import ImportGraph
 from auditor.parse import PARSER_VERSION, serialize
+from auditor.support import inputs
 
 SNAPSHOT_VERSION = 2  # bump when the entry's layout changes
 _KINDS = {k.value: k for k in ImportKind}
@@ -110,7 +111,7 @@ def encode(
 def decode(text: str) -> Snapshot | None:
     """The graph of a snapshot and the state it was built from, or None when the entry is damaged."""
     try:
-        data = json.loads(text)
+        data = inputs.loads_cache_entry(text)
         modules = [Module(str(name), str(path), bool(pkg)) for name, path, pkg in data["modules"]]
         imports = [
             Import(importer, imported, line, _KINDS[kind], external, tuple(names))

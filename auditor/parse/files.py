@@ -17,6 +17,7 @@ from auditor.domain import AnalysisError, FileFacts
 from auditor.parse import serialize
 from auditor.parse.cache import ParseCache
 from auditor.parse.hashing import HashedFiles, content_hash, hash_files, read_source
+from auditor.support import inputs
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -166,7 +167,7 @@ def _decode_texts(
         f = by_rel[rel]
         try:
             if text.startswith("{"):
-                errors.append(AnalysisError(rel, str(json.loads(text)[_ERROR_KEY])))
+                errors.append(AnalysisError(rel, str(inputs.loads_cache_entry(text)[_ERROR_KEY])))
             else:
                 facts[rel] = serialize.loads(text, path=rel, module=f.module, is_package=f.is_package)
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from auditor.domain import Definition, FileFacts, ImportKind, RawImport
+from auditor.support import inputs
 
 FORMAT_VERSION = 4  # bump when the layout OR the extraction rules (kinds, lines, names) change
 _KINDS = {k.value: k for k in ImportKind}
@@ -32,7 +33,7 @@ def dumps(facts: FileFacts) -> str:
 
 def loads(text: str, *, path: str, module: str, is_package: bool) -> FileFacts:
     """Rebuild FileFacts; path/module come from the current discovery (same content, new place)."""
-    data = json.loads(text)
+    data = inputs.loads_cache_entry(text)
     all_names = data[6]
     return FileFacts(
         path=path,

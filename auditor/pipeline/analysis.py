@@ -28,6 +28,7 @@ from auditor.pipeline.graph_build import config_graph
 from auditor.pipeline.metrics import layer_rows, package_view
 from auditor.pipeline.options import RunOptions
 from auditor.pipeline.validation import config_problems, raise_if_any
+from auditor.support.bounded import MESSAGE_LIMIT, bound_messages, clip
 
 
 @dataclass
@@ -311,9 +312,9 @@ def to_result(
         duration_s=round(time.perf_counter() - started, 3) if started else 0.0,
         stages=dict(analysis.stages),
         incomplete=bool(analysis.incomplete_reasons),
-        incomplete_reasons=tuple(analysis.incomplete_reasons),
+        incomplete_reasons=tuple(clip(r, MESSAGE_LIMIT) for r in analysis.incomplete_reasons),
         packs=tuple((p.name, p.version) for p in analysis.config.packs),
-        warnings=tuple(analysis.warnings),
+        warnings=tuple(bound_messages(analysis.warnings)),  # clipped, de-duplicated, capped
         skipped_stages=tuple(analysis.skipped_stages),
         unchecked_kinds=tuple(sorted(analysis.unchecked_kinds)),
     )

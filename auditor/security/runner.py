@@ -7,6 +7,7 @@ the report. Only a broken rule pack raises (RulePackError / ConfigError: exit 2 
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,11 +42,46 @@ class SecurityOutcome:
         return 1 if self.incomplete_reasons else 0
 
 
-def scan_targets(root: Path, files: Sequence[str] | None, modules: Mapping[str, str]) -> list[str]:
-    """Repo-relative .py files to scan: every module file, or those of `files` that are modules."""
+def scan_targets(
+    root: Path,
+    files: Sequence[str] | None,
+    modules: Mapping[str, str],
+    *,
+    max_file_bytes: int,
+    max_total_bytes: int,
+) -> tuple[list[str], list[AnalysisError]]:
+    """Repo-relative .py files to scan (every module file, or those of `files` that are modules),
+    and the ones not handed to semgrep because of their size, each with why.
+
+    semgrep applies --max-target-bytes only to files it finds itself, never to targets named
+    on its command line, so the limits are applied here: a file over `max_file_bytes` is not
+    scanned, and past `max_total_bytes` in all (smallest files first, so as many as possible
+    are scanned) the rest is not either. Unscanned code is reported, never dropped in silence.
+    """
     module_paths = {p for p in modules.values() if p and p.endswith(".py")}
     chosen = module_paths if files is None else module_paths & {f.replace("\\", "/") for f in files}
-    return sorted(p for p in chosen if (root / p).is_file())
+    sized = []
+    for path in chosen:
+        try:
+            st = (root / path).stat()
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode):
+            sized.append((st.st_size, path))
+    targets: list[str] = []
+    skipped: list[AnalysisError] = []
+    total = 0
+    for size, path in sorted(sized):
+        if size > max_file_bytes:
+            why = f"{size:,} bytes, over [semgrep] max_target_bytes = {max_file_bytes:,}"
+        elif total + size > max_total_bytes:
+            why = f"the files before it total {total:,} bytes; [semgrep] max_total_bytes = {max_total_bytes:,}"
+        else:
+            targets.append(path)
+            total += size
+            continue
+        skipped.append(AnalysisError(path, f"not scanned by semgrep: {why}"))
+    return sorted(targets), sorted(skipped, key=lambda e: e.path)
 
 
 def run_security(
@@ -69,7 +105,21 @@ def run_security(
     inactive = {rule for rule, _ in rendered.inactive}
     outcome.rule_ids = tuple(r for r in rendered.rule_ids if r not in rendered.skipped and r not in inactive)
     outcome.inactive_rules = tuple(rendered.inactive)
-    targets = scan_targets(root, files, modules)
+    settings = config.semgrep
+    targets, too_large = scan_targets(
+        root,
+        files,
+        modules,
+        max_file_bytes=settings.max_target_bytes,
+        max_total_bytes=settings.max_total_bytes,
+    )
+    if too_large and rendered.config_files:
+        outcome.errors.extend(too_large)
+        count = len(too_large)
+        outcome.incomplete_reasons.append(
+            f"{count} file{'' if count == 1 else 's'} not scanned by semgrep: over [semgrep] "
+            "max_target_bytes or max_total_bytes (see errors)"
+        )
     if not targets or not rendered.config_files:
         return outcome
     executable = resolve_executable(semgrep)
@@ -80,7 +130,6 @@ def run_security(
         )
         outcome.failed = True
         return outcome
-    settings = config.semgrep
     reply = run_semgrep(
         SemgrepCall(
             executable=executable,

@@ -15,7 +15,11 @@ HOSTILE_NAMES = (
     "m%0A::error::owned%25",
     "md|[x](javascript:alert(7))`",
     "esc\x1b[31mred\x07bell",
+    "rlo\u202eexe\u2066",  # bidi controls: reorder what a reviewer sees
 )
+# an Agent Trace path and a contract guidance whose newlines start workflow commands in CI logs
+TRACE_PATH = "app/x\n::add-mask::trace-path \u202e\n```\nhttp://evil.test www.evil.test a@evil.test @alice #12"
+GUIDANCE_TAIL = "\\n::add-mask::guidance-nl \\u202e\\n```\\nsee http://evil.test www.evil.test a@evil.test @alice #12"
 EVIL_AUTHOR = ('<script>alert("author")</script>', "evil@example.com")
 EVIL_MESSAGE = '<script>alert("commit")</script>\n::error::injected%0A\n'
 EVIL_TRAILERS = [
@@ -50,7 +54,7 @@ def write_report_repo(root: Path) -> GitRepo:
             '[tool.auditor]\npackages = ["app"]\npacks = ["builtin:python-security"]\n\n'
             '[tool.auditor.layers]\napi = ["app.api.**"]\ndomain = ["app.domain.**"]\n\n'
             '[[tool.auditor.contracts]]\nid = "layered"\ntype = "layers"\nlayers = ["api", "domain"]\n'
-            'guidance = "<script>alert(8)</script> | ::error::guidance"\n'
+            f'guidance = "<script>alert(8)</script> | ::error::guidance{GUIDANCE_TAIL}"\n'
         ),
         ".github/CODEOWNERS": "* @evil-<script>alert(9)</script>\n",
         "app/__init__.py": "",
@@ -69,4 +73,10 @@ def write_report_repo(root: Path) -> GitRepo:
     repo = GitRepo(root)
     sha = repo.commit(files, EVIL_MESSAGE, author=EVIL_AUTHOR, trailers=EVIL_TRAILERS)
     repo.add_note("refs/notes/ai", sha, note_text(sorted(p for p in files if p.endswith(".py"))))
+    trace = {
+        "vcs": {"type": "git", "revision": sha},
+        "files": [{"path": TRACE_PATH, "conversations": [{"ranges": [{"start_line": 0}]}]}],
+    }
+    (root / ".agent-trace").mkdir()
+    (root / ".agent-trace" / "traces.jsonl").write_text(json.dumps(trace) + "\n")
     return repo

@@ -1,7 +1,9 @@
 """GitHub Actions workflow commands: one annotation per new finding, then a summary notice.
 
 Values are escaped as the Actions toolkit does (`%`, CR, LF; in properties also `:` and `,`),
-so nothing from the repository can end the command line or start another command.
+so nothing from the repository can end the command line or start another command; before that,
+other control characters (ESC, ...) and bidi controls (U+202E, ...) become visible escapes
+(support.textsafe.visible), so an annotation cannot recolour the log or reorder its text.
 """
 
 from __future__ import annotations
@@ -9,6 +11,9 @@ from __future__ import annotations
 from auditor.domain.findings import Finding, Severity
 from auditor.domain.run import RunResult
 from auditor.report.writers._common import counts, persisting_word, sorted_findings, unchanged_at_base
+from auditor.support.textsafe import visible
+
+_ENCODED = "\r\n\t"  # percent-encoded below (CR, LF) or harmless (tab): kept as they are
 
 
 def escape_data(value: str) -> str:
@@ -21,10 +26,12 @@ def escape_property(value: str) -> str:
 
 def annotation(command: str, message: str, **properties: str | int | None) -> str:
     props = ",".join(
-        f"{key}={escape_property(str(value))}" for key, value in properties.items() if value is not None
+        f"{key}={escape_property(visible(str(value), _ENCODED))}"
+        for key, value in properties.items()
+        if value is not None
     )
     head = f"::{command} {props}" if props else f"::{command}"
-    return f"{head}::{escape_data(message)}"
+    return f"{head}::{escape_data(visible(message, _ENCODED))}"
 
 
 def _finding_line(f: Finding, fails: bool) -> str:

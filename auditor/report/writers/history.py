@@ -1,4 +1,8 @@
-"""`auditor history` output: per-rule and per-origin counts over the last runs, open findings."""
+"""`auditor history` output: per-rule and per-origin counts over the last runs, open findings.
+
+The text is printed in CI logs and put inside a Markdown fence by the nightly summary: every
+repository string is made visible (no newline, control or bidi character) and no line can be a
+workflow command or close the fence (support.textsafe)."""
 
 from __future__ import annotations
 
@@ -8,7 +12,11 @@ from typing import Any
 
 from auditor.domain.run import HistoryPoint
 from auditor.drift.history import FindingRow
-from auditor.report.writers.text import plain
+from auditor.support.bounded import clip
+from auditor.support.textsafe import guard_lines
+from auditor.support.textsafe import visible as plain
+
+NAME_WIDTH = 80
 
 
 def history_dict(points: Sequence[HistoryPoint], open_rows: Sequence[FindingRow]) -> dict[str, Any]:
@@ -52,8 +60,13 @@ def _table(title: str, rows: dict[str, list[int]], width: int) -> list[str]:
     lines = [f"{title:<{width}}"]
     for name in sorted(rows):
         counts = "".join(f"{n:>8}" for n in rows[name])
-        lines.append(f"  {plain(name):<{width - 2}}{counts}")
+        lines.append(f"  {_name(name):<{width - 2}}{counts}")
     return lines
+
+
+def _name(value: str) -> str:
+    """A rule or origin as the table shows it: visible, and clipped (it sets the column width)."""
+    return clip(plain(value), NAME_WIDTH)
 
 
 def write_text(points: Sequence[HistoryPoint], open_rows: Sequence[FindingRow]) -> str:
@@ -61,7 +74,7 @@ def write_text(points: Sequence[HistoryPoint], open_rows: Sequence[FindingRow]) 
         return "no runs recorded yet (`auditor audit` records one per run)\n"
     rules = sorted({r for p in points for r in p.by_rule})
     origins = sorted({o for p in points for o in p.by_origin})
-    width = max([len(r) for r in rules] + [len("by origin"), 20]) + 4
+    width = max([len(_name(r)) for r in rules] + [len("by origin"), 20]) + 4
     out = [f"last {len(points)} run(s), oldest first"]
     out.append(f"{'run':<{width}}" + "".join(f"{'#' + str(p.run_id):>8}" for p in points))
     out.append(f"{'date':<{width}}" + "".join(f"{p.started_at[5:10]:>8}" for p in points))
@@ -78,4 +91,4 @@ def write_text(points: Sequence[HistoryPoint], open_rows: Sequence[FindingRow]) 
             f"  {r.first_seen[:10]}  {plain(r.rule)}  {where}  [{r.severity}, {who}, "
             f"owner {plain(r.owner or 'unowned')}]"
         )
-    return "\n".join(out) + "\n"
+    return guard_lines("\n".join(out) + "\n")

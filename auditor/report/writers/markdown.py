@@ -2,7 +2,11 @@
 
 Verdict, new/fixed/persisting counts, the AI/human split of new findings, and a table of new
 findings (truncated with "and N more"). Repository strings are neutralised: markdown and HTML
-metacharacters escaped, newlines flattened, owners shown as code so they do not @-mention.
+metacharacters escaped, newlines flattened, control and bidi characters shown as escapes,
+owners shown as code so they do not @-mention, and in plain text what GitHub would turn into
+a link or a notification (a URL with a scheme, `www.`, an email address, an @mention, an issue
+reference `#12`) broken by a zero-width space: GFM's autolinks and GitHub's mentions need
+those characters side by side, and inside code spans there are none.
 """
 
 from __future__ import annotations
@@ -11,24 +15,34 @@ import re
 
 from auditor.domain.run import RunResult
 from auditor.report.writers._common import counts, is_new, persisting_word, sorted_findings
+from auditor.support.textsafe import visible
 
 MAX_ROWS = 50
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~-])")
+_LINKISH = re.compile(r"(?i)@|:(?=//)|(?<=www)\.|#(?=\d)")
+_ZWSP = "\u200b"
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+def _one_line(value: str) -> str:
+    return visible(re.sub(r"[\r\n]+", " ", value))
 
 
 def md_text(value: str) -> str:
-    """Inline text safe in a table cell: no HTML, no markdown markup, one line."""
-    value = _CONTROL.sub("\ufffd", re.sub(r"[\r\n]+", " ", value))
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", value)
+    """Inline text safe in a table cell: no HTML, no markdown markup, one line, no live link."""
+    value = _one_line(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = _MD_SPECIAL.sub(r"\\\1", value)
+    return _LINKISH.sub(_unlink, value)
+
+
+def _unlink(match: re.Match[str]) -> str:
+    """A zero-width space after `@`, `#` and the `:` of `://`; before the `.` of `www.`."""
+    mark = match.group()
+    return _ZWSP + mark if mark == "." else mark + _ZWSP
 
 
 def md_code(value: str) -> str:
     """A code span (no mention, no link, no markup); backticks, pipes and angle brackets replaced."""
-    value = _CONTROL.sub("\ufffd", re.sub(r"[\r\n]+", " ", value))
+    value = _one_line(value)
     for raw, safe in (("`", "'"), ("|", "\u2223"), ("<", "\u2039"), (">", "\u203a")):
         value = value.replace(raw, safe)
     return f"`{value}`" if value.strip() else ""

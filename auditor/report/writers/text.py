@@ -1,35 +1,21 @@
 """Plain-text report for terminals: findings grouped by rule, then a summary line.
 
-Colour (ANSI) only when the caller asks for it. Control characters from the repository are
-made visible, so a message cannot move the cursor or recolour the terminal.
+Colour (ANSI) only when the caller asks for it. Text output is often printed in CI logs, so
+every repository string goes through `plain` (support.textsafe.visible): control characters,
+newlines included, and bidi controls become visible escapes, so a message stays on its line
+and cannot move the cursor, recolour the terminal or reorder what is shown; and the whole
+output through `guard_lines`, so no line can be a GitHub Actions workflow command.
 """
 
 from __future__ import annotations
 
-import re
-
 from auditor.domain.findings import Finding
 from auditor.domain.run import RunResult
 from auditor.report.writers._common import counts, persisting_word, sorted_findings, unchanged_at_base
+from auditor.support.textsafe import guard_lines
+from auditor.support.textsafe import visible as plain
 
 _ANSI = {"error": "31", "warning": "33", "info": "36", "dim": "2", "bold": "1", "good": "32"}
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def plain(value: str) -> str:
-    """Escape C0/C1 control characters (ESC, CR, ...) except newline and tab."""
-    if not _CONTROL.search(value):
-        return value
-    out = []
-    for ch in value:
-        code = ord(ch)
-        if ch in "\n\t" or (code >= 0x20 and not 0x7F <= code <= 0x9F):
-            out.append(ch)
-        else:
-            out.append(f"\\x{code:02x}")
-    return "".join(out)
 
 
 class _Style:
@@ -99,7 +85,7 @@ def write(result: RunResult, color: bool = False, verbose: bool = False) -> str:
     out.append(summary)
     verdict = result.verdict
     out.append(style(f"auditor: {verdict.headline()}", "good" if verdict.passed else "error"))
-    return "\n".join(out) + "\n"
+    return guard_lines("\n".join(out) + "\n")
 
 
 def _completeness(result: RunResult, style: _Style) -> list[str]:
