@@ -2,7 +2,8 @@
 (archives, shared checkouts, CI caches) defines, per test, one configuration key that makes git
 run a command (fsmonitor, textconv, filters, external diff, hooks, pager, gpg, a lazy fetch's
 transport), with `.gitattributes` routing every file to it. `check`, `baseline`, `audit`,
-`attribution` and `check --base` run in it, cleanly, and no marker appears."""
+`attribution` and `check --base` run in it, cleanly, and no marker appears (semgrep, which
+runs no git of ours, once with every trap set)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from hostile.git_traps import KEYS, PROMISOR_KEYS, ran, trap_repo
 
 def _commands(work: Path, base: str) -> dict[str, list[str]]:
     return {
-        "check": ["check", "--format", "json"],  # with semgrep: it must not run git either
+        "check": ["check", "--format", "json", "--no-semgrep"],
         "baseline": ["baseline", "--no-semgrep"],
         "audit": ["audit", "--out", str(work / "report"), "--no-semgrep"],
         "attribution": ["attribution", "--format", "json"],
@@ -48,6 +49,15 @@ def test_the_repository_git_config_runs_nothing(tmp_path: Path, key: str) -> Non
     assert "layered" in {f["rule"] for f in runs["check"].json()["findings"]}
     changed = {f["path"] for f in runs["check --base"].json()["findings"]}
     assert "app/domain/bad.py" in changed
+
+
+def test_semgrep_runs_nothing_of_the_git_config_either(tmp_path: Path) -> None:
+    """Every trap at once, with the security stage on (semgrep is told not to ask git)."""
+    repo, markers, _ = trap_repo(tmp_path, "all")
+    run = run_cli(["check", "--format", "json"], cwd=repo)
+    run.assert_clean(codes=(1,))
+    assert ran(markers) == [], f"the repository's git config ran {ran(markers)}"
+    assert {f["kind"] for f in run.json()["findings"]} >= {"security", "contract"}
 
 
 @pytest.mark.parametrize("key", PROMISOR_KEYS)

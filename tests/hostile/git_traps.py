@@ -156,7 +156,7 @@ def _project(path: Path) -> tuple[GitRepo, str]:
 
 
 def trap_repo(work: Path, key: str) -> tuple[Path, Path, str]:
-    """(repository, markers folder, base commit) with the trap for `key` set."""
+    """(repository, markers folder, base commit) with the trap for `key` set ("all": KEYS')."""
     markers = work / "markers"
     markers.mkdir(parents=True)
     if key in PROMISOR_KEYS:
@@ -170,6 +170,9 @@ def trap_repo(work: Path, key: str) -> tuple[Path, Path, str]:
         _config(repo, _promisor(markers)[key])
     else:
         repo, base = _project(work / "repo")
-        _local(markers)[key](repo)
+        traps = _local(markers)
+        # "all": every trap of KEYS at once, hooks last (setting the others runs git here)
+        for name in sorted(KEYS, key=lambda k: k == "core.hooksPath") if key == "all" else (key,):
+            traps[name](repo)
     repo.write(WORKTREE)
     return repo.path, markers, base
