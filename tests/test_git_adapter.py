@@ -126,3 +126,22 @@ def test_a_revisions_file_named_by_the_config_is_not_read(tmp_path: Path, monkey
     outcome = attribute(repo.path, ["a.py"], AttributionSettings(), cache_dir=None)
     assert outcome.errors == []
     assert [o.origin.value for o in outcome.files["a.py"].lines] == ["human"]
+
+
+def test_a_submodule_and_its_own_config_are_not_entered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`git diff` would run `git status` inside a submodule, under the submodule's config."""
+    isolate(monkeypatch)
+    inner = GitRepo(tmp_path / "inner")
+    inner.commit({".gitattributes": "* filter=trap\n", "b.py": "y = 1\n"}, "inner")
+    outer = GitRepo(tmp_path / "outer")
+    outer.commit({"a.py": "x = 1\n"}, "outer")
+    outer.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(inner.path), "sub")
+    outer.commit({}, "add the submodule")
+    marker = tmp_path / "marker"
+    sub = GitRepo(outer.path / "sub", init=False)
+    sub.git("config", "filter.trap.clean", f"touch {marker}; cat")
+    sub.git("config", "core.fsmonitor", f"touch {marker}; false")
+    sub.write({"b.py": "y = 2\n"})
+    out = Git("git", outer.path).run("diff", "--name-status", "HEAD", "--")
+    assert not marker.exists()
+    assert out == b""  # a submodule is a commit id here; its working tree is not looked at
