@@ -2,8 +2,8 @@
 side by side with the peer `lint-imports` (import-linter, same layers contract).
 
 For each size the monorepo comes from benchmarks/gen_monorepo.py (cached in .cache/monorepo/).
-Cold = no parse cache (`.auditor/` removed; `.grimp_cache/` for the peer); warm = caches filled
-by the previous run. Each figure is the median of `--repeats` whole-process runs; peak memory is
+Cold = no parse cache (the project's folder in the user's cache folder removed; `.grimp_cache/`
+for the peer); warm = caches filled by the previous run. Each figure is the median of `--repeats` whole-process runs; peak memory is
 the ru_maxrss of the process tree (os.wait4 of that one child). The table prints the cost per 1k
 modules and its growth relative to the smallest size (target: warm per-1k cost at the largest
 size within 1.5x of the smallest; 50k warm peak < 2 GB).
@@ -27,6 +27,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from gen_monorepo import generate  # noqa: E402
+
+from auditor.support.cache_home import project_cache_dir  # noqa: E402
 
 BIN = Path(sys.executable).parent
 CACHE = REPO / ".cache" / "monorepo"
@@ -97,7 +99,7 @@ def main() -> None:
     rows = []
     for size in sizes:
         root = project(size, args.seed)
-        cold, warm = measure(auditor, root, [".auditor"], args.repeats, {0, 1})
+        cold, warm = measure(auditor, root, [str(project_cache_dir(root))], args.repeats, {0, 1})
         peer_cold = peer_warm = None
         if not args.no_peer:
             peer_cold, peer_warm = measure(

@@ -14,6 +14,8 @@ import pytest
 from hostile.cli import CliRun, run_cli
 from hostile.project import write_project
 
+from auditor.support.cache_home import project_cache_dir
+
 AUDIT = ["audit", "--no-semgrep", "--out", "report"]
 
 
@@ -37,12 +39,13 @@ def _garble(path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["cache.sqlite", "blame.sqlite"])
 def test_corrupt_cache_is_rebuilt_with_a_warning(audited: Path, name: str) -> None:
-    _garble(audited / ".auditor" / name)
+    cache = project_cache_dir(audited)  # the default cache folder (outside the tree)
+    _garble(cache / name)
     run = run_cli(["check", "--no-semgrep", "--format", "json"], cwd=audited)
     run.assert_clean(codes=(1,))
-    assert f".auditor/{name}: unreadable database (file is not a database); rebuilt it" in run.stderr
+    assert f"{cache / name}: unreadable database (file is not a database); rebuilt it" in run.stderr
     assert [f["path"] for f in run.json()["findings"] if f["severity"] == "error"] == ["app/domain/bad.py"]
-    assert (audited / ".auditor" / f"{name}.corrupt").exists()
+    assert (cache / f"{name}.corrupt").exists()
     again = run_cli(["check", "--no-semgrep"], cwd=audited)
     again.assert_clean(codes=(1,))
     assert "unreadable" not in again.stderr, "the rebuilt cache should be healthy"

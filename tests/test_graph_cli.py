@@ -14,6 +14,7 @@ from auditor.cli.main import main
 from auditor.domain import Import, ImportKind, Module
 from auditor.graph.export import to_dot, to_graphml
 from auditor.graph.model import ImportGraph
+from auditor.support.cache_home import project_cache_dir
 
 SHOP = Path(__file__).resolve().parents[1] / "examples" / "shop"
 
@@ -140,5 +141,6 @@ def test_python_dash_m_with_default_cache_dir(tmp_path: Path) -> None:
             [sys.executable, "-m", "auditor", "graph", str(project)], capture_output=True, text=True
         )
         assert done.returncode == 0, done.stderr
-    assert (project / ".auditor" / "cache.sqlite").exists()
+    assert (project_cache_dir(project) / "cache.sqlite").exists()
+    assert not (project / ".auditor").exists()
     assert json.loads(done.stdout)["modules"][0]["name"] == "shop"

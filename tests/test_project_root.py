@@ -13,6 +13,7 @@ from gitrepo import GitRepo
 
 from auditor.cli.main import main
 from auditor.config.project_root import locate_project
+from auditor.support.cache_home import project_cache_dir
 
 CONFIG = """
 [tool.auditor]
@@ -109,7 +110,8 @@ def test_check_from_a_subfolder_equals_check_at_the_root(
     monkeypatch.chdir(root / "shop" / "domain" / "sub")
     assert _findings(capsys, ["check", "--format", "json"]) == at_root
     assert _findings(capsys, ["check", ".", "--format", "json"]) == at_root
-    assert _auditor_dirs(root) == [Path(".auditor")]
+    assert _auditor_dirs(root) == []  # the cache is the root's, in the user's cache folder
+    assert (project_cache_dir(root) / "cache.sqlite").is_file()
 
 
 def test_config_less_check_from_a_subfolder_uses_the_marker_folder(
@@ -119,7 +121,9 @@ def test_config_less_check_from_a_subfolder_uses_the_marker_folder(
     at_root = _findings(capsys, ["check", str(root), "--format", "json", "--no-semgrep"])
     monkeypatch.chdir(root / "shop" / "domain")
     assert _findings(capsys, ["check", "--format", "json", "--no-semgrep"]) == at_root
-    assert _auditor_dirs(root) == [Path(".auditor")]
+    assert _auditor_dirs(root) == []
+    assert (project_cache_dir(root) / "cache.sqlite").is_file()
+    assert not project_cache_dir(root / "shop" / "domain").exists()
 
 
 def test_baseline_and_audit_from_a_subfolder_live_at_the_root(
@@ -164,4 +168,6 @@ def test_with_config_given_a_config_file_above_path_does_not_move_the_root(
     assert locate_project(copy, find_config=False).root == copy
     code = main(["check", str(copy), "--config", str(work / "auditor.toml"), "--format", "json"])
     assert code == 0, capsys.readouterr().err
-    assert _auditor_dirs(work) == [Path("copy/.auditor")]
+    assert _auditor_dirs(work) == []
+    assert (project_cache_dir(copy) / "cache.sqlite").is_file()
+    assert not project_cache_dir(work).exists()

@@ -1,7 +1,9 @@
 """Which commit each line comes from: `git blame --porcelain`, in parallel, cached in SQLite.
 
-The working-tree content is blamed (`--contents -`), so lines not committed yet come out with
-the all-zero commit. Results are cached in `<cache_dir>/blame.sqlite` under the key
+The working-tree content is blamed, so lines not committed yet come out with the all-zero
+commit. A file whose content is its HEAD blob is blamed at HEAD (`git blame HEAD -- path`:
+committed content, no working-tree file read, so no `.gitattributes` filter can run); only a
+modified file is blamed with `--contents -` (its filters switched off by support.git). Results are cached in `<cache_dir>/blame.sqlite` under the key
 (path, id of the blamed content, id of the HEAD blob of the path, blame options + shallow state).
 
 Assumption, documented: for a given path, the same HEAD blob means the same history. That
@@ -89,6 +91,13 @@ class BlameRequest:
 
     def key(self, options: str) -> tuple[str, str, str, str]:
         return (self.path, self.content_id, self.head_blob, options)
+
+    def blame_args(self, options: Sequence[str], head: str) -> tuple[list[str], bytes | None]:
+        """`git blame` arguments and stdin: committed content at `head` when the working tree
+        has it unchanged, else the working-tree bytes."""
+        if self.content_id == self.head_blob:
+            return ["blame", "--porcelain", *options, head, "--", self.path], None
+        return ["blame", "--porcelain", *options, "--contents", "-", "--", self.path], self.content
 
 
 def validate_options(options: Sequence[str]) -> tuple[str, ...]:
@@ -227,8 +236,10 @@ def blame_files(
     cache: BlameCache,
     options_key: str,
     jobs: int,
+    head: str,
 ) -> BlameResult:
-    """Blame every request not in the cache, `jobs` git processes at a time."""
+    """Blame every request not in the cache, `jobs` git processes at a time (`head`: the
+    commit the requests' head blobs come from)."""
     keyed = {req.key(options_key): req for req in requests}
     cached = cache.get_many(keyed)
     todo = [req for key, req in keyed.items() if key not in cached]
@@ -236,11 +247,9 @@ def blame_files(
     errors: dict[str, str] = {}
 
     def one(req: BlameRequest) -> tuple[BlameRequest, list[BlameRun] | str]:
+        args, stdin = req.blame_args(options, head)
         try:
-            out = git.run(
-                "blame", "--porcelain", *options, "--contents", "-", "--", req.path, input=req.content
-            )
-            return req, to_runs(parse_porcelain(out))
+            return req, to_runs(parse_porcelain(git.run(*args, input=stdin)))
         except (GitCommandFailed, ValueError) as exc:
             return req, str(exc)
 

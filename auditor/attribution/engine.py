@@ -245,7 +245,9 @@ def _attribute_in_repo(
         hashlib.sha1("\n".join(sorted(repo.shallow)).encode()).hexdigest()[:12] if repo.shallow else ""
     )
     options_key = " ".join(options) + (f" shallow:{shallow_key}" if shallow_key else "")
-    result = blame_files(git, requests, options, cache, options_key, jobs or os.cpu_count() or 1)
+    result = blame_files(
+        git, requests, options, cache, options_key, jobs or os.cpu_count() or 1, head=repo.head
+    )
     for gpath, reason in sorted(result.errors.items()):
         errors.append(AnalysisError(gpath[len(repo.prefix) :], f"git blame failed: {reason}"))
     shas = {r.commit for runs in result.lines.values() for r in runs if r.commit not in ZERO_SHAS}

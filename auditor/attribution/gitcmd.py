@@ -1,56 +1,21 @@
-"""Running git for attribution: one small runner, and what we learn about the repository.
-
-Git is treated like the audited code: its output is data. Every call goes through `Git.run`, so
-tests can count calls by pointing `executable` at a wrapper script.
-"""
+"""What attribution learns about the repository from git (runs go through support.git.Git, which
+neutralises the repository's command-running config; tests count calls by pointing `executable`
+at a wrapper script)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from auditor.support.git import Git, GitCommandFailed, GitUnavailable
+
+__all__ = [
+    "ZERO_SHAS", "Git", "GitCommandFailed", "GitUnavailable", "RepoInfo", "discover_repo", "head_blobs",
+    "tracked_files",
+]  # fmt: skip
+
 ZERO_SHAS = ("0" * 40, "0" * 64)
-
-
-class GitUnavailable(Exception):
-    """git cannot be used here (executable missing, not a repository, no commit yet)."""
-
-
-class GitCommandFailed(Exception):
-    def __init__(self, args: Sequence[str], returncode: int, stderr: str) -> None:
-        first = stderr.strip().splitlines()[0] if stderr.strip() else f"exit status {returncode}"
-        super().__init__(f"git {' '.join(args[:3])}: {first}")
-        self.returncode = returncode
-
-
-@dataclass(frozen=True, slots=True)
-class Git:
-    executable: str
-    cwd: Path
-
-    def run(self, *args: str, input: bytes | None = None) -> bytes:
-        """Run `git -c core.quotepath=off ARGS` in cwd; stdout bytes, or GitCommandFailed."""
-        env = dict(os.environ)
-        env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "GIT_PAGER": "cat"})
-        try:
-            done = subprocess.run(
-                [self.executable, "-c", "core.quotepath=off", *args],
-                cwd=self.cwd,
-                input=input,
-                capture_output=True,
-                env=env,
-                check=False,
-            )
-        except FileNotFoundError:
-            raise GitUnavailable(f"git executable not found: {self.executable}") from None
-        except PermissionError:
-            raise GitUnavailable(f"git executable not runnable: {self.executable}") from None
-        if done.returncode != 0:
-            raise GitCommandFailed(args, done.returncode, done.stderr.decode("utf-8", "replace"))
-        return done.stdout
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,7 @@ def _files(root: Path, packages: list[str], config: Any) -> dict[str, str | None
 def run(args: argparse.Namespace) -> int:
     from auditor.attribution import attribute, by_module
     from auditor.config import load_config
+    from auditor.pipeline.cache_location import chosen_cache_dir
     from auditor.pipeline.options import project_root
 
     if not Path(args.path).is_dir():
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(root, Path(args.config) if args.config else None)
     packages = list(args.package or config.packages)
     paths = _files(root, packages, config)
-    cache_dir = None if args.no_cache else (Path(args.cache_dir) if args.cache_dir else root / ".auditor")
+    cache_dir = None if args.no_cache else chosen_cache_dir(root, args.cache_dir)
     outcome = attribute(root, list(paths), config.attribution, cache_dir=cache_dir, jobs=args.jobs)
     modules = by_module(outcome.summary, {p: m for p, m in paths.items() if m})
     if args.format == "json":

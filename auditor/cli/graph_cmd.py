@@ -48,6 +48,7 @@ def parse_kinds(text: str | None) -> set[ImportKind] | None:
 
 def run(args: argparse.Namespace) -> int:
     from auditor.graph.export import export
+    from auditor.pipeline.cache_location import chosen_cache_dir
     from auditor.pipeline.graph_build import build_graph
     from auditor.pipeline.options import project_root
     from auditor.support.safe_files import write_file
@@ -57,14 +58,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--jobs must be at least 1")
     if not Path(args.path).is_dir():
         raise UsageError(f"{args.path}: not a directory")
-    # graph reads no configuration: it draws the folder it is given, but keeps its cache at the
-    # project root (no .auditor/ in a source folder)
-    cache_dir = Path(args.cache_dir) if args.cache_dir else project_root(args.path) / ".auditor"
+    # graph reads no configuration: it draws the folder it is given, but its cache is the
+    # project's (the same folder whichever of its folders is drawn)
+    cache_dir = None if args.no_cache else chosen_cache_dir(project_root(args.path), args.cache_dir)
     graph = build_graph(
         Path(args.path),
         packages=tuple(args.package or ()),
         cache_dir=cache_dir,
-        use_cache=not args.no_cache,
+        use_cache=cache_dir is not None,
         jobs=args.jobs,
         include_external=args.include_external,
     )

@@ -80,7 +80,10 @@ def common_options() -> argparse.ArgumentParser:
         help="root package to audit (repeatable); default: from config, else discovered",
     )
     group.add_argument(
-        "--cache-dir", metavar="DIR", help="cache directory (default: ROOT/.auditor, ROOT = the project root)"
+        "--cache-dir",
+        metavar="DIR",
+        help="cache directory (default: one per project in your user cache folder, "
+        "~/.cache/auditor/projects/; a folder git tracks files in is not used)",
     )
     group.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     group.add_argument(

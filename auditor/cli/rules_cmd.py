@@ -69,13 +69,15 @@ def safe(text: object) -> str:
 
 
 def _graph_options(args: argparse.Namespace) -> Any:
+    from auditor.pipeline.cache_location import chosen_cache_dir
     from auditor.pipeline.rules_ops import GraphOptions
 
-    cache = getattr(args, "cache_dir", None)
+    given = getattr(args, "cache_dir", None)
+    cache = chosen_cache_dir(Path.cwd(), given) if given and not args.no_cache else None
     return GraphOptions(
         packages=tuple(args.package or ()),
-        cache_dir=Path(cache).resolve() if cache else None,
-        use_cache=not args.no_cache,
+        cache_dir=cache,
+        use_cache=not args.no_cache and (cache is not None or not given),
         jobs=args.jobs,
     )
 

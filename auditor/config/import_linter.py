@@ -64,7 +64,7 @@ ALERTING = ("error", "warn", "none")
 # session options auditor has no use for, and why (each still gets a note)
 SESSION_NOTES = {
     "include_external_packages": "auditor always records imports of external packages",
-    "cache_dir": "auditor keeps its cache in .auditor/ at the project root (or --cache-dir)",
+    "cache_dir": "auditor keeps its cache in your user cache folder (or --cache-dir)",
     "contract_types": "custom contract types have no auditor equivalent",
 }
 _ID = re.compile(r"[^A-Za-z0-9_.:-]+")

@@ -9,12 +9,12 @@ compared on rule, kind, path, import ends and the (normalised) snippet or messag
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from auditor.domain.errors import GitError
 from auditor.domain.findings import Finding
+from auditor.support.git import Git, GitCommandFailed, GitUnavailable
 
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
@@ -25,21 +25,21 @@ def rename_map(root: Path, old_ref: str, new_ref: str | None = None) -> dict[str
 
     `new_ref=None` compares with the working tree (tracked and staged files).
     """
-    args = ["git", "diff", "-M", "--name-status", "-z", "--no-color", "--no-ext-diff", old_ref]
+    args = ["diff", "-M", "--name-status", "-z", "--no-color", old_ref]
     if new_ref:
         args.append(new_ref)
     args.append("--")
     try:
-        done = subprocess.run(args, cwd=root, capture_output=True, check=False, timeout=300)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        out = Git("git", root).run(*args, timeout=300)
+    except GitUnavailable as exc:
         raise GitError(f"cannot run git diff for renames: {exc}", str(root)) from None
-    if done.returncode != 0:
-        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    except GitCommandFailed as exc:
+        reason = exc.stderr.strip().splitlines()
         raise GitError(
-            f"git diff {old_ref} failed: {reason[-1] if reason else 'exit ' + str(done.returncode)}",
+            f"git diff {old_ref} failed: {reason[-1] if reason else 'exit ' + str(exc.returncode)}",
             str(root),
-        )
-    return parse_name_status(done.stdout.decode("utf-8", "surrogateescape"))
+        ) from None
+    return parse_name_status(out.decode("utf-8", "surrogateescape"))
 
 
 def parse_name_status(output: str) -> dict[str, str]:

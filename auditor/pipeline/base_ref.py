@@ -7,12 +7,19 @@ same as in the working tree. Those versions come from git's object store in one
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.domain.errors import GitError
-from auditor.support.git import GitUnavailable, PendingGit, head_info, repo_toplevel, run_git
+from auditor.support.git import (
+    Git,
+    GitCommandFailed,
+    GitUnavailable,
+    PendingGit,
+    head_info,
+    repo_toplevel,
+    run_git,
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,7 @@ def open_base(root: Path, ref: str) -> BaseRef:
             "--abbrev-ref", "HEAD", "--", check=False,
         )  # fmt: skip
     except GitUnavailable as exc:
-        raise GitError(f"--base {ref}: {exc}") from exc
+        raise GitError(f"--base {ref}: {_unavailable(exc)}") from exc
     lines = out.decode("utf-8", "surrogateescape").split("\n")
     if len(lines) >= 6 and lines[5] == "--":
         branch = None if lines[4] == "HEAD" else lines[4]
@@ -65,13 +72,17 @@ def open_base(root: Path, ref: str) -> BaseRef:
     return BaseRef(commit, top, "" if prefix == "." else prefix, head, branch)
 
 
+def _unavailable(exc: GitUnavailable) -> str:
+    return "git is not installed (not found on PATH)" if exc.missing else str(exc)
+
+
 def _resolve_ref(root: Path, ref: str) -> str:
     """The commit id REF names, or GitError with the fix (exit 2). `ref` was checked by
     open_base not to look like an option."""
     try:
         out = run_git(root, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}", check=False)
     except GitUnavailable as exc:
-        raise GitError(f"--base {ref}: {exc}") from exc
+        raise GitError(f"--base {ref}: {_unavailable(exc)}") from exc
     commit = out.decode().strip()
     if not commit:
         if repo_toplevel(root) is None:
@@ -94,7 +105,10 @@ def read_blobs(base: BaseRef, paths: list[str]) -> dict[str, bytes]:
         return {}
     names = [f"{base.prefix}/{p}" if base.prefix else p for p in paths]
     request = b"".join(f"{base.commit}:{name}\n".encode("utf-8", "surrogateescape") for name in names)
-    data = run_git(base.toplevel, "cat-file", "--batch", input=request)
+    try:
+        data = run_git(base.toplevel, "cat-file", "--batch", input=request)
+    except GitCommandFailed as exc:
+        raise GitError(f"cannot read {base.commit[:12]}'s files: {exc}") from exc
     found: dict[str, bytes] = {}
     offset = 0
     for path in paths:
@@ -118,7 +132,7 @@ class PendingChanges:
         diff_cmd = ("diff", "-M", "--name-status", "-z", base.commit, "--")
         # untracked files below the audited root only (a monorepo's other trees are not listed)
         untracked_cmd = ("ls-files", "--others", "--exclude-standard", "--full-name", "-z")
-        self.git = PendingGit((base.toplevel, diff_cmd), (root, untracked_cmd))
+        self.git = PendingGit((Git("git", base.toplevel), diff_cmd), (Git("git", root), untracked_cmd))
 
     def cancel(self) -> None:
         self.git.cancel()
@@ -128,10 +142,8 @@ class PendingChanges:
         detected; toplevel-relative paths."""
         try:
             diff, untracked = self.git.results()
-        except subprocess.CalledProcessError as exc:
-            raise GitError(
-                f"git diff against {self.base.commit[:12]} failed: {exc.stderr.decode().strip()}"
-            ) from exc
+        except GitCommandFailed as exc:
+            raise GitError(f"git diff against {self.base.commit[:12]} failed: {exc.stderr.strip()}") from exc
         fields = [f.decode("utf-8", "surrogateescape") for f in diff.split(b"\0") if f]
         changes: list[Change] = []
         i = 0

@@ -13,13 +13,13 @@ import difflib
 import itertools
 import json
 import os
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.domain.errors import GitError, UsageError
 from auditor.pipeline import demo_sources as src
+from auditor.support.git import Git, GitCommandFailed, GitUnavailable
 from auditor.support.safe_files import ensure_dir, refuse_link, write_file
 
 BRANCH = "main"
@@ -333,33 +333,20 @@ class _Git:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("GIT_")},
-            "GIT_CONFIG_GLOBAL": os.devnull,
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_TERMINAL_PROMPT": "0",
-            "LC_ALL": "C",
-            "TZ": "UTC",
-        }
+        env = {"GIT_CONFIG_GLOBAL": os.devnull, "TZ": "UTC"}
+        config = (("commit.gpgsign", "false"), ("core.autocrlf", "false"))
+        self.git = Git("git", root, env, isolated=True, config=config)
 
     def run(self, *args: str, env: Mapping[str, str] | None = None, stdin: str | None = None) -> str:
-        command = ["git", "-c", "commit.gpgsign=false", "-c", "core.autocrlf=false", *args]
+        git = self.git.with_env(env) if env else self.git
+        data = stdin.encode("utf-8") if stdin is not None else None
         try:
-            done = subprocess.run(
-                command,
-                cwd=self.root,
-                env={**self.env, **(env or {})},
-                input=stdin,
-                capture_output=True,
-                text=True,
-                encoding="utf-8",
-                check=False,
-            )
-        except FileNotFoundError as exc:
+            out = git.run(*args, input=data)
+        except GitUnavailable as exc:
             raise GitError("git is not installed; the demo needs it to build its history") from exc
-        if done.returncode != 0:
-            detail = (done.stderr or done.stdout).strip().splitlines()
+        except GitCommandFailed as exc:
+            detail = (exc.stderr or exc.stdout.decode("utf-8", "replace")).strip().splitlines()
             raise GitError(
-                f"git {args[0]} failed in {self.root}: {detail[-1] if detail else done.returncode}"
-            )
-        return done.stdout
+                f"git {args[0]} failed in {self.root}: {detail[-1] if detail else exc.returncode}"
+            ) from None
+        return out.decode("utf-8")

@@ -21,8 +21,7 @@ from auditor.graph.model import ImportGraph
 from auditor.graph.resolve import build_import_graph, replace_files
 from auditor.parse import HashedFiles, ParseCache, hash_files
 from auditor.parse.files import load_facts
-
-DEFAULT_CACHE_DIR = ".auditor"
+from auditor.support.cache_home import project_cache_dir
 
 
 def build_graph(
@@ -44,9 +43,7 @@ def build_graph(
     if use_cache:
         if not Path(root).is_dir():
             raise UsageError(f"{Path(root).absolute()} is not a directory")
-        cache = ParseCache(
-            Path(cache_dir) if cache_dir is not None else Path(root).absolute() / DEFAULT_CACHE_DIR
-        )
+        cache = ParseCache(Path(cache_dir) if cache_dir is not None else project_cache_dir(Path(root)))
     try:
         found = discover_cached(root, cache, packages=packages, source_roots=source_roots, exclude=exclude)
         hashed = hash_files(str(found.root), found.files, cache)

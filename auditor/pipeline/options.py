@@ -10,6 +10,8 @@ from pathlib import Path
 
 from auditor.domain import Severity
 from auditor.domain.errors import UsageError
+from auditor.pipeline.cache_location import chosen_cache_dir
+from auditor.support.cache_home import project_cache_dir
 
 
 @dataclass(frozen=True)
@@ -17,7 +19,7 @@ class RunOptions:
     root: Path  # the project root (the folder of its configuration), not necessarily PATH
     config_file: Path | None = None
     packages: tuple[str, ...] = ()
-    cache_dir: Path | None = None
+    cache_dir: Path | None = None  # --cache-dir, checked (pipeline.cache_location); None: default
     use_cache: bool = True
     jobs: int | None = None
     semgrep: bool = True
@@ -30,7 +32,8 @@ class RunOptions:
 
     @property
     def effective_cache_dir(self) -> Path:
-        return self.cache_dir if self.cache_dir is not None else self.root / ".auditor"
+        """--cache-dir, else the project's folder in the user's cache folder (never the tree)."""
+        return self.cache_dir if self.cache_dir is not None else project_cache_dir(self.root)
 
 
 def project_root(path: str | None, *, config_given: bool = False) -> Path:
@@ -51,14 +54,16 @@ def options_from_args(args: argparse.Namespace) -> RunOptions:
     config = getattr(args, "config", None)
     root = project_root(getattr(args, "path", None), config_given=bool(config))
     baseline = getattr(args, "baseline", None)
-    cache_dir = getattr(args, "cache_dir", None)
+    given = getattr(args, "cache_dir", None)
+    no_cache = getattr(args, "no_cache", False)
+    cache_dir = chosen_cache_dir(root, given) if given and not no_cache else None
     today = os.environ.get("AUDITOR_TODAY")  # tests pin the date that exceptions expire against
     return RunOptions(
         root=root,
         config_file=Path(config).resolve() if config else None,
         packages=tuple(getattr(args, "package", None) or ()),
-        cache_dir=Path(cache_dir).resolve() if cache_dir else None,
-        use_cache=not getattr(args, "no_cache", False),
+        cache_dir=cache_dir,
+        use_cache=not no_cache and (cache_dir is not None or not given),
         jobs=getattr(args, "jobs", None),
         semgrep=not getattr(args, "no_semgrep", False),
         semgrep_binary=os.environ.get("AUDITOR_SEMGREP", "semgrep"),
