@@ -61,10 +61,6 @@ def test_output_folder_inside_the_project_that_is_a_symlink_is_refused(
 @pytest.mark.parametrize(
     ("link", "aim", "command"),
     [
-        (".auditor", "folder", CHECK),
-        (".auditor/cache.sqlite", "database", CHECK),
-        (".auditor/cache.sqlite-wal", "file", CHECK),
-        (".auditor/blame.sqlite", "database", CHECK),
         (".auditor/history.sqlite", "database", ["audit", "--no-semgrep"]),
         (".auditor", "folder", ["audit", "--no-semgrep", "--no-cache"]),
         ("auditor-report", "folder", ["audit", "--no-semgrep"]),
@@ -81,6 +77,47 @@ def test_auditor_folders_and_databases_that_are_symlinks_are_refused(
     run.assert_clean(codes=(2,))
     line = one_error_line(run.stderr)
     assert line == f"auditor: error: {repo / link} is a symlink (to {target}); refusing to write through it"
+
+
+@pytest.mark.parametrize(
+    ("link", "aim"),
+    [
+        (".auditor", "folder"),
+        (".auditor/cache.sqlite", "database"),
+        (".auditor/cache.sqlite-wal", "file"),
+        (".auditor/blame.sqlite", "database"),
+    ],
+)
+@pytest.mark.parametrize("named", [False, True], ids=["default cache", "--cache-dir .auditor"])
+def test_committed_cache_symlinks_are_never_written_through(
+    tmp_path: Path, victims: Victims, link: str, aim: str, named: bool
+) -> None:
+    """The cache lives in the user's cache folder, and a `--cache-dir` git tracks files in is
+    not used: a link committed where the cache used to be is never followed."""
+    repo = attacking_clone(tmp_path, {link: getattr(victims, aim)})
+    run = run_cli([*CHECK, *(["--cache-dir", ".auditor"] if named else [])], cwd=repo)
+    victims.assert_untouched()
+    run.assert_clean(codes=(1,))
+    assert ("git tracks files in it" in run.stderr) == named
+
+
+@pytest.mark.parametrize(
+    ("link", "aim"), [("mine", "folder"), ("mine/cache.sqlite", "database"), ("mine/blame.sqlite", "database")]
+)
+def test_a_named_cache_folder_that_is_or_holds_an_untracked_symlink_is_refused(
+    tmp_path: Path, victims: Victims, link: str, aim: str
+) -> None:
+    """The user's own (untracked) `--cache-dir`: a symlink there is refused, not followed."""
+    repo = attacking_clone(tmp_path, {})
+    target = getattr(victims, aim)
+    (repo / link).parent.mkdir(parents=True, exist_ok=True)
+    (repo / link).symlink_to(target)
+    run = run_cli([*CHECK, "--cache-dir", "mine"], cwd=repo)
+    victims.assert_untouched()
+    run.assert_clean(codes=(2,))
+    assert one_error_line(run.stderr) == (
+        f"auditor: error: {repo / link} is a symlink (to {target}); refusing to write through it"
+    )
 
 
 FAKE_SEMGREP = """#!/bin/sh
@@ -107,11 +144,21 @@ def test_semgrep_files_under_the_cache_that_are_symlinks_are_refused(
     semgrep.chmod(0o755)
     target = getattr(victims, aim)
     repo = attacking_clone(tmp_path, {link: target})
-    run = run_cli(["check"], cwd=repo, env=cli_env({"AUDITOR_SEMGREP": str(semgrep)}))
+    env = cli_env({"AUDITOR_SEMGREP": str(semgrep)})
+    for named in ([], ["--cache-dir", ".auditor"]):  # the default cache, then a tracked one (unused)
+        run = run_cli(["check", *named], cwd=repo, env=env)
+        victims.assert_untouched()
+        run.assert_clean(codes=(0, 1))
+    # the user's own cache folder holding such a link: refused
+    mine = tmp_path / "mine"
+    (mine / link.removeprefix(".auditor/")).parent.mkdir(parents=True, exist_ok=True)
+    (mine / link.removeprefix(".auditor/")).symlink_to(target)
+    run = run_cli(["check", "--cache-dir", str(mine)], cwd=repo, env=env)
     victims.assert_untouched()
     run.assert_clean(codes=(2,))
     assert one_error_line(run.stderr) == (
-        f"auditor: error: {repo / link} is a symlink (to {target}); refusing to write through it"
+        f"auditor: error: {mine / link.removeprefix('.auditor/')} is a symlink (to {target}); "
+        "refusing to write through it"
     )
 
 

@@ -130,9 +130,11 @@ def test_read_only_history_database_does_not_replace_the_report(audited: Path) -
 
 def test_read_only_auditor_folder_is_one_line(audited: Path) -> None:
     folder = audited / ".auditor"
+    cache = ["--cache-dir", ".auditor/cache"]  # a cache the user keeps there (git tracks none of it)
+    run_cli(["check", "--no-semgrep", *cache], cwd=audited).assert_clean(codes=(1,))
     before = _report(audited)
     with read_only(folder):
-        check = run_cli(["check", "--no-semgrep"], cwd=audited)
+        check = run_cli(["check", "--no-semgrep", *cache], cwd=audited)
         audit = run_cli([*AUDIT, "--no-cache"], cwd=audited)
     check.assert_clean(codes=(2,))
     line = one_error_line(check.stderr)
@@ -143,7 +145,18 @@ def test_read_only_auditor_folder_is_one_line(audited: Path) -> None:
     assert _report(audited) == before
 
 
-@pytest.mark.parametrize("command", [["check", "--no-semgrep"], ["audit", "--no-semgrep"]], ids=" ".join)
+def test_auditor_folder_that_is_a_file_is_harmless_to_check(tmp_path: Path) -> None:
+    """`check` keeps its cache in the user's cache folder; a `--cache-dir` git tracks files in
+    (here: the file itself) is not used, with one warning."""
+    repo = attacking_clone(tmp_path, {}, files={".auditor": "a file where auditor keeps its folder\n"})
+    run_cli(["check", "--no-semgrep"], cwd=repo).assert_clean(codes=(1,))
+    named = run_cli(["check", "--no-semgrep", "--cache-dir", ".auditor"], cwd=repo)
+    named.assert_clean(codes=(1,))
+    assert "git tracks files in it" in named.stderr
+    assert (repo / ".auditor").read_text() == "a file where auditor keeps its folder\n"
+
+
+@pytest.mark.parametrize("command", [["audit", "--no-semgrep"]], ids=" ".join)
 def test_auditor_folder_that_is_a_file_is_one_line(tmp_path: Path, command: list[str]) -> None:
     repo = attacking_clone(tmp_path, {}, files={".auditor": "a file where auditor keeps its folder\n"})
     run = run_cli(command, cwd=repo)

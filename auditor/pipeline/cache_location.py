@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -16,11 +17,13 @@ from auditor.support.cache_home import project_cache_dir
 
 
 def chosen_cache_dir(root: Path, given: str | Path | None) -> Path | None:
-    """The cache folder to use: `given` (resolved) when it can be trusted, None when it cannot
-    (after one warning on stderr), the project's default folder when nothing is given."""
+    """The cache folder to use: `given` (made absolute, symlinks NOT resolved: a link the
+    repository commits at DIR is then seen, and refused by the safe writers, not followed) when
+    it can be trusted, None when it cannot (after one warning on stderr), the project's default
+    folder when nothing is given."""
     if not given:
         return project_cache_dir(root)
-    directory = Path(given).resolve()
+    directory = Path(os.path.abspath(given))
     reason = _tracked_reason(directory)
     if reason is None:
         return directory
