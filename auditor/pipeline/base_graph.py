@@ -72,10 +72,16 @@ def base_graph(
     from memory either way.
     """
     wanted = sorted({c.old_path for c in changes if c.old_path and c.old_path.endswith(".py")})
-    roots = _source_roots(head)
-    packages = {name.split(".")[0] for name in head.modules}
-    skips = walk_skips(opts.root, exclude)  # `exclude`: the config's
-    located = {p: m for p in wanted if (m := module_for_path(p, roots, packages, skips)) is not None}
+    # a path the working tree's walk made a module is one at REF too (same naming and skip
+    # rules); only the others (deleted or moved away since REF) need the rules themselves
+    at_head = {m.path: (name, m.is_package) for name, m in head.modules.items() if m.path}
+    located = {p: at_head[p] for p in wanted if p in at_head}
+    others = [p for p in wanted if p not in at_head]
+    if others:
+        roots = _source_roots(head)
+        packages = {name.split(".")[0] for name in head.modules}
+        skips = walk_skips(opts.root, exclude)  # `exclude`: the config's
+        located.update({p: m for p in others if (m := module_for_path(p, roots, packages, skips)) is not None})
     blobs = read_blobs(base, sorted(located))
     files: list[SourceFile] = []
     for path, data in sorted(blobs.items()):
