@@ -240,3 +240,23 @@ def test_pack_unknown_keys_and_missing_pack_table(tmp_path: Path) -> None:
     messages = sorted(e.message for e in errors)
     assert messages[0].startswith("missing [pack] table")
     assert messages[1].startswith("unknown key 'contract' in a rule pack; expected one of: contracts,")
+
+
+def test_every_builtin_pack_admits_this_auditor_so_the_run_need_not_check_it():
+    """The loader skips the `requires` check of built-in packs (they ship in the same wheel):
+    this test is that check, once, for every built-in pack."""
+    import tomli as tomllib
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
+
+    from auditor import __version__
+    from auditor.support.resources import rules_dir
+
+    packs = sorted(rules_dir().glob("*.toml"))
+    checked = 0
+    for path in packs:
+        meta = tomllib.loads(path.read_text(encoding="utf-8")).get("pack", {})
+        if "requires" in meta:
+            assert SpecifierSet(meta["requires"]).contains(Version(__version__), prereleases=True), path
+            checked += 1
+    assert checked >= 2
