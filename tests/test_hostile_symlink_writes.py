@@ -221,3 +221,17 @@ def test_demo_folder_that_is_a_symlink_is_refused(tmp_path: Path, victims: Victi
     victims.assert_untouched()
     run.assert_clean(codes=(2,))
     assert "auditor-demo is a symlink" in one_error_line(run.stderr)
+
+
+def test_what_the_user_names_outside_the_project_is_written_as_typed(tmp_path: Path, victims: Victims) -> None:
+    """`-o /dev/null`, or a symlink the user made outside the project: written through, as a
+    shell redirection would (only the repository's own paths are held to the rules above)."""
+    repo = attacking_clone(tmp_path, {})
+    run_cli([*CHECK, "--format", "json", "-o", "/dev/null"], cwd=repo).assert_clean(codes=(1,))
+    mine = tmp_path / "my-reports"
+    mine.mkdir()
+    (mine / "latest.json").symlink_to(mine / "2026-11-30.json")
+    run_cli([*CHECK, "--format", "json", "-o", str(mine / "latest.json")], cwd=repo).assert_clean(codes=(1,))
+    assert '"schema_version"' in (mine / "2026-11-30.json").read_text()
+    assert (mine / "latest.json").is_symlink()
+    victims.assert_untouched()

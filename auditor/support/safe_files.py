@@ -108,12 +108,25 @@ def refuse_non_file(path: Path) -> None:
 
 def write_file(path: Path, data: str | bytes, *, inside: Path | None = None) -> None:
     """Write `data` (str: UTF-8) to `path` all at once: an exclusive temporary file beside it,
-    fsync, rename over it. A failure leaves the previous file and no temporary file."""
+    fsync, rename over it. A failure leaves the previous file and no temporary file.
+
+    Outside the project (`inside` given, `path` not below it) a symlink, device or fifo at
+    `path` is what the user typed (`-o /dev/null`, `-o /dev/stdout`): written through, as a
+    shell redirection would. The repository cannot put one there; inside it, they are refused."""
     path = Path(path).absolute()
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if inside is not None and not path.is_relative_to(inside) and _named_stream(path):
+        try:
+            with open(path, "wb") as out:
+                out.write(raw)
+        except BrokenPipeError:
+            raise  # a reader that stopped early (`-o /dev/stdout | head`): not an error of ours
+        except OSError as exc:
+            raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+        return
     refuse_links_inside(path, inside)
     refuse_non_file(path)
     make_dirs(path.parent)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
     tmp = temporary_name(path)
     try:
         fd = os.open(tmp, CREATE_FLAGS, 0o666)
@@ -132,6 +145,15 @@ def write_file(path: Path, data: str | bytes, *, inside: Path | None = None) -> 
             raise
     except OSError as exc:
         raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _named_stream(path: Path) -> bool:
+    """A symlink, character device or fifo at `path` (not a regular file, not a folder)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISLNK(mode) or stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
 def create_file(path: Path) -> int:
