@@ -1,5 +1,6 @@
 """Test-session settings: auditor's default caches go to a folder of this session, not the
-user's cache folder (each test project still gets its own folder there, as in real use)."""
+user's cache folder (each test project still gets its own folder there, as in real use), and
+property tests are repeatable."""
 
 from __future__ import annotations
 
@@ -7,6 +8,13 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
+
+# Property tests run the same examples on every run: a test run must not pass or fail by luck.
+# `pytest --hypothesis-profile=explore` (or benchmarks/fuzz_imports.py) searches afresh.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("AUDITOR_HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -147,7 +147,7 @@ class _Scan:
                 if name == "lambda":
                     level.lambdas += 1
             return end
-        if c.isdigit() or (c == "." and text[i + 1 : i + 2].isdigit()):
+        if c.isdecimal() or (c == "." and text[i + 1 : i + 2].isdecimal()):  # as `\d` (not `²`)
             return _NUMBER.match(text, i).end()  # type: ignore[union-attr]
         return self.punctuation(i, c, level)
 
