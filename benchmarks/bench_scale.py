@@ -2,8 +2,8 @@
 side by side with the peer `lint-imports` (import-linter, same layers contract).
 
 For each size the monorepo comes from benchmarks/gen_monorepo.py (cached in .cache/monorepo/).
-Cold = no parse cache (the project's folder in the user's cache folder removed; `.grimp_cache/`
-for the peer); warm = caches filled by the previous run. Each figure is the median of `--repeats` whole-process runs; peak memory is
+Cold = no parse cache (the project's folder in the user's cache folder removed; import-linter's
+`.import_linter_cache/` (and a stray `.grimp_cache/`) for the peer); warm = caches filled by the previous run. Each figure is the median of `--repeats` whole-process runs; peak memory is
 the ru_maxrss of the process tree (os.wait4 of that one child). The table prints the cost per 1k
 modules and its growth relative to the smallest size (target: warm per-1k cost at the largest
 size within 1.5x of the smallest; 50k warm peak < 2 GB).
@@ -103,7 +103,7 @@ def main() -> None:
         peer_cold = peer_warm = None
         if not args.no_peer:
             peer_cold, peer_warm = measure(
-                [str(BIN / "lint-imports")], root, [".grimp_cache"], args.repeats, {0, 1}
+                [str(BIN / "lint-imports")], root, [".import_linter_cache", ".grimp_cache"], args.repeats, {0, 1}
             )
         rows.append((size, cold, warm, peer_cold, peer_warm))
         print(f"  measured {size} modules", file=sys.stderr, flush=True)
