@@ -20,7 +20,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("path", nargs="?", default=".", help="the project, or any folder in it (default: .)")
     parser.add_argument(
-        "--history", metavar="DB", help="history database (default: ROOT/.auditor/history.sqlite)"
+        "--history",
+        metavar="DB",
+        help="a SQLite file or a postgresql:// URL (default: config's `history`, else ROOT/.auditor/history.sqlite)",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     parser.add_argument("--last", type=int, default=10, metavar="N", help="number of runs (default: 10)")
@@ -28,7 +30,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from auditor.drift.history import History, default_history_path
+    from auditor.config import load_config
+    from auditor.drift.history import History
+    from auditor.pipeline.history_target import resolve_history
     from auditor.report.writers.history import write_json, write_text
 
     if args.last < 1:
@@ -38,10 +42,11 @@ def run(args: argparse.Namespace) -> int:
     if not Path(args.path).is_dir():
         raise UsageError(f"{Path(args.path).resolve()}: not a directory")
     root = project_root(args.path)  # the history of the whole project, from any folder in it
-    db = Path(args.history).absolute() if args.history else default_history_path(root)
-    if not db.is_file():
-        raise UsageError(f"{db}: no history yet; `auditor audit` records a run in it")
-    with History(db, inside=root) as history:
+    config = load_config(root, Path(args.config).resolve() if args.config else None)
+    target = resolve_history(root, args.history, config)
+    if isinstance(target.location, Path) and not target.location.is_file():
+        raise UsageError(f"{target.location}: no history yet; `auditor audit` records a run in it")
+    with History(target.location, inside=root, repository=target.repository) as history:
         points = history.trend(args.last)
         open_rows = history.open_findings()
     text = write_json(points, open_rows) if args.format == "json" else write_text(points, open_rows)
