@@ -194,6 +194,11 @@ def test_six_concurrent_audits_of_three_repositories_are_all_recorded_once(locat
     for i in range(6):
         report = json.loads((tmp_path / f"out{i}" / "report.json").read_text())
         assert report["run"]["recorded"] is True
+    trend = subprocess.run(
+        [sys.executable, "-m", "auditor", "history", str(roots[1]), "--history", str(location), "--format", "json"],
+        capture_output=True, text=True, env=env, check=True,
+    )  # `auditor history` reads its own repository's runs
+    assert len(json.loads(trend.stdout)["runs"]) == 2
 
 
 def _closed_port() -> int:

@@ -91,6 +91,8 @@ class History:
     @guarded
     def _adopt_unnamed_runs(self, repository: str) -> None:
         """A file written before runs had a repository holds that repository's runs."""
+        if not self._store.fetch("SELECT 1 FROM runs WHERE repository = '' LIMIT 1"):
+            return
         with self._store.transaction() as tx:
             tx.execute("UPDATE runs SET repository = ? WHERE repository = ''", (repository,))
 
@@ -110,7 +112,6 @@ class History:
 
     # ---- writing ----------------------------------------------------------------------------
 
-    @guarded
     def record_run(
         self,
         result: RunResult,
@@ -138,6 +139,23 @@ class History:
         started = info.started_at or _now()
         key = run_key or new_run_key(info)
         repository = self.repository or ""
+        try:
+            return self._record(result, started, key, repository, totals, config_hash, api_snapshot, before_commit)
+        except self._store.errors as exc:
+            raise self._store.error(exc, "cannot record the run") from None
+
+    def _record(
+        self,
+        result: RunResult,
+        started: str,
+        key: str,
+        repository: str,
+        totals: dict[str, object],
+        config_hash: str,
+        api_snapshot: ApiSnapshot | None,
+        before_commit: Callable[[], None] | None,
+    ) -> int:
+        info = result.info
         values = (
             repository, key, started, info.commit, info.branch, info.base, config_hash, info.tool_version,
             json.dumps([list(p) for p in info.packs]), json.dumps(dict(sorted(info.stages.items()))),
