@@ -251,3 +251,37 @@ def test_a_server_that_refuses_the_login_costs_the_recording_not_the_report(pg_u
     done = _audit_with_history(root, tmp_path / "out", pg_url, {"AUDITOR_HISTORY_PASSWORD": wrong})
     _assert_not_recorded(done, tmp_path / "out", wrong)
     assert "password authentication failed" in done.stderr
+
+
+@pytest.mark.parametrize("when", ["reading the previous run", "recording the run"])
+def test_a_server_that_goes_away_mid_run_costs_the_recording_not_the_report(pg_url, tmp_path, monkeypatch, capsys, when):
+    """The audit's own connection is cut (pg_terminate_backend) just before it reads the
+    previous run, or just before it records this one."""
+    from hostile.project import write_project
+
+    from auditor.cli.main import main
+
+    root = write_project(tmp_path / "repo")
+    out = tmp_path / "out"
+    audit = ["audit", str(root), "--no-semgrep", "--history", pg_url, "--out", str(out)]
+    assert main(audit) == 1  # one run recorded, so the next one reads it
+    name = "previous_findings" if when.startswith("reading") else "record_run"
+    original = getattr(History, name)
+
+    def cut_then_call(self, *args, **kwargs):
+        try:
+            self.store.conn.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+        except Exception:  # the server ends this very connection
+            pass
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(History, name, cut_then_call)
+    capsys.readouterr()
+    assert main(audit) == 1  # the verdict, not an error
+    err = capsys.readouterr().err
+    assert len([line for line in err.splitlines() if "run not recorded" in line]) == 1, err
+    report = json.loads((out / "report.json").read_text())
+    assert report["run"]["recorded"] is False
+    monkeypatch.setattr(History, name, original)
+    with History(pg_url) as history:
+        assert history.run_count() == 1

@@ -69,19 +69,27 @@ def run_audit(
         renamed: dict[str, str] = {}
         carried: list[Finding] = []
         if history is not None:
-            findings, fixed, renamed, carried = _against_previous(
-                opts.root, findings, fixed, history, analysis.unseen()
-            )
+            try:
+                findings, fixed, renamed, carried = _against_previous(
+                    opts.root, findings, fixed, history, analysis.unseen()
+                )
+            except HistoryUnavailable as exc:  # the server went away: as if it was down from the start
+                history.close()
+                history, unavailable = None, exc
         result = to_result(
             analysis, opts, findings=findings, fixed=fixed, commit=commit, branch=branch, started=started
         )
         result = dataclasses.replace(result, carried=tuple(carried))
         if history is not None:
-            result = dataclasses.replace(result, history=tuple(history.trend(30)))
-            result = _with_first_seen(result, history, renamed)
-            result = _with_api_changes(result, analysis, history)
-            result = _marked(result, recorded=True)
-        elif unavailable is not None:
+            try:
+                result = dataclasses.replace(result, history=tuple(history.trend(30)))
+                result = _with_first_seen(result, history, renamed)
+                result = _with_api_changes(result, analysis, history)
+                result = _marked(result, recorded=True)
+            except HistoryUnavailable as exc:
+                history.close()
+                history, unavailable = None, exc
+        if unavailable is not None:
             result = _not_recorded(result, unavailable)
         _test_pause("before-report")
         run_key = new_run_key(result.info)
