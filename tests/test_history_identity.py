@@ -59,3 +59,14 @@ def test_config_history_and_project_are_read_and_checked(tmp_path):
     (tmp_path / "auditor.toml").write_text('history = "../elsewhere.sqlite"\n')
     with pytest.raises(ConfigError, match=r"auditor.toml:1.*history path"):
         load_config(tmp_path)
+
+
+def test_a_url_without_the_postgresql_driver_says_what_to_install(monkeypatch):
+    import sys
+
+    from auditor.drift.history import History, HistoryError
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if drift-auditor[postgres] was not installed
+    with pytest.raises(HistoryError) as err:
+        History("postgresql://ci:s3cr3t@db/h")
+    assert "drift-auditor[postgres]" in str(err.value) and "s3cr3t" not in str(err.value)
