@@ -17,3 +17,4 @@ echo "== security (issue 4)";     $PY benchmarks/bench_security.py --repeats 3
 echo "== attribution (issue 5)";  $PY benchmarks/bench_attribution.py --repeats 3
 echo "== report (issue 7)";       $PY benchmarks/bench_report.py --repeats 3
 echo "== scale (issue 8)";        $PY benchmarks/bench_scale.py --sizes 1000,10000,50000 --repeats 2
+echo "== org report (issue 18)";  $PY benchmarks/bench_org.py --repeats 5

@@ -13,6 +13,23 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
   apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
+# PostgreSQL for the shared-history tests (Debian package): tests/pgserver.py starts a throwaway
+# cluster of its own on a private port; AUDITOR_PG_BIN tells it where the server binaries are.
+if [ -z "${AUDITOR_PG_BIN:-}" ]; then
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  if [ ! -x "$pg_bin/initdb" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== installing postgresql (Debian)"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null || true
+    pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  fi
+  if [ -x "$pg_bin/initdb" ]; then
+    export AUDITOR_PG_BIN="$pg_bin"
+    echo "== postgresql server binaries: $AUDITOR_PG_BIN"
+  else
+    echo "== no postgresql server: its tests will be skipped (see the skip reasons)"
+  fi
+fi
+
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   echo "== creating .venv"

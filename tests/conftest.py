@@ -26,3 +26,26 @@ def _session_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[No
         os.environ.pop("XDG_CACHE_HOME", None)
     else:
         os.environ["XDG_CACHE_HOME"] = before
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[object]:
+    """A throwaway PostgreSQL cluster for this test session (tests/pgserver.py); skipped, with
+    the reason, where no server can be had."""
+    from pgserver import session_cluster
+
+    with session_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def pg_url(pg_cluster: object, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The URL of a fresh database on the session's cluster; its password in the environment
+    (AUDITOR_HISTORY_PASSWORD), as a CI job would have it, never in the URL."""
+    import re
+
+    from pgserver import PASSWORD, create_database
+
+    monkeypatch.setenv("AUDITOR_HISTORY_PASSWORD", PASSWORD)
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
+    return create_database(pg_cluster, name)  # type: ignore[arg-type]

@@ -63,10 +63,10 @@ def test_first_seen_dates_of_many_fingerprints_come_from_one_query(tmp_path):
         for day, fs in enumerate([[a], [a, b], [b, c]], start=1):
             history.record_run(run_at(day, fs))
         statements: list[str] = []
-        history._db.conn.set_trace_callback(statements.append)
+        history.store.conn.set_trace_callback(statements.append)
         wanted = ["a", "b", "c", "never"] + [f"x{i}" for i in range(40_000)]
         dates = history.first_seen_dates(wanted)
-        history._db.conn.set_trace_callback(None)
+        history.store.conn.set_trace_callback(None)
         assert dates == {"a": "2026-11-01", "b": "2026-11-02", "c": "2026-11-03"}
         assert len(statements) == 1, statements
         assert history.first_seen_dates([]) == {}

@@ -21,7 +21,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--baseline", metavar="FILE", help="baseline file (default: auditor-baseline.json)")
     history = parser.add_mutually_exclusive_group()
     history.add_argument(
-        "--history", metavar="DB", help="history database (default: ROOT/.auditor/history.sqlite)"
+        "--history",
+        metavar="DB",
+        help="history: a SQLite file or a postgresql://user@host/db URL, password from "
+        "AUDITOR_HISTORY_PASSWORD or PGPASSWORD (default: config's `history`, else ROOT/.auditor/history.sqlite)",
     )
     history.add_argument("--no-history", action="store_true", help="do not read or record run history")
     parser.add_argument("--no-semgrep", action="store_true", help="skip the semgrep security rules")
@@ -43,9 +46,12 @@ def run(args: argparse.Namespace) -> int:
         opts,
         config=config,
         out_dir=out_dir,
-        history_path=Path(args.history).absolute() if args.history else None,
+        history_location=args.history,
         record_history=not args.no_history,
     )
+    for warning in result.info.warnings if result.info.recorded is False else ():
+        if warning.startswith("run not recorded"):
+            say(f"auditor: warning: {warning}")  # even with -q: nothing is skipped in silence
     if not args.quiet:
         counts: dict[str, int] = {}
         for f in result.findings:

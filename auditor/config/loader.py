@@ -26,6 +26,8 @@ CONFIG_KEYS = (
     "packs",
     "fail_on",
     "baseline",
+    "history",
+    "project",
     "layers",
     "surfaces",
     "contracts",
@@ -159,6 +161,10 @@ def read_config_document(
     baseline = reader.string(settings, base, "baseline")
     if baseline is not None:
         _check_relative(reader, (*base, "baseline"), baseline, "baseline path")
+    history = reader.string(settings, base, "history")
+    if history is not None and not history.lower().startswith(("postgresql://", "postgres://")):
+        _check_relative(reader, (*base, "history"), history, "history path (or a postgresql:// URL)")
+    project = reader.string(settings, base, "project")
     config = AuditorConfig(
         root=root,
         config_path=path,
@@ -170,6 +176,8 @@ def read_config_document(
         surface_locations=surface_locations,
         fail_on=fail_on,
         baseline=baseline,
+        history=history,
+        project=project,
         attribution=_attribution(reader, settings, base),
         semgrep=_semgrep(reader, settings, base),
     )

@@ -131,6 +131,8 @@ class AuditorConfig:
     semgrep_rules: tuple[SemgrepRuleRef, ...] = ()
     fail_on: Severity = Severity.ERROR
     baseline: str | None = None  # repo-relative path of the baseline file
+    history: str | None = None  # the run history: a postgresql:// URL or a repo-relative file
+    project: str | None = None  # the repository's name in a shared history when it has no remote
     attribution: AttributionSettings = AttributionSettings()
     semgrep: SemgrepSettings = SemgrepSettings()
     # where each layer was defined (a pack's default layer or the local config), for errors

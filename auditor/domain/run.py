@@ -29,6 +29,9 @@ class RunInfo:
     # finding kinds no stage checked this run (semgrep skipped or failed: "security"); their
     # absence is not a fix, and their known findings are carried, not dropped
     unchecked_kinds: tuple[str, ...] = ()
+    # the run in the history: None (not asked: --no-history, `check`), True (recorded), False
+    # (the history could not be reached: the reason is also one of `warnings`)
+    recorded: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,15 @@
-"""The run history: an embedded SQLite database of past runs, their findings and module metrics.
+"""The run history: past runs, their findings and module metrics, in one database.
+
+Two backends behind one port (history_store.py): the embedded SQLite file (the default, one per
+repository) and a PostgreSQL server shared by many repositories. Runs are keyed by repository
+identity (`repository`: the normalised remote URL, else the configured `project`) and a run key
+(commit, time, nonce) that is unique, so a retried upload records a run once; every read is of
+one repository's runs when a repository is given.
 
 History is precious: an unreadable database is never rebuilt silently. Opening it fails with a
-HistoryError naming the file and the fix (move it aside, or run with --no-history); so is a
-damaged page found by any later read or write, and a database that cannot be written. Each run
-is recorded in one BEGIN IMMEDIATE transaction, so a run killed mid-write leaves the previous
-state intact, and concurrent runs wait for each other (busy timeout).
+HistoryError naming the database and the fix; so is a fault found by any later read or write.
+Each run is recorded in one transaction, so a run killed mid-write leaves the previous state
+intact, and concurrent runs do not lose each other's work.
 """
 
 from __future__ import annotations
@@ -13,18 +18,20 @@ import datetime as dt
 import json
 import os
 import signal
-import sqlite3
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.domain.findings import Finding, FindingKind, Origin, Severity, Status
-from auditor.domain.run import HistoryPoint, ModuleMetrics, OriginCounts, RunResult
-from auditor.drift.history_errors import HistoryError, guarded, history_error
+from auditor.domain.findings import Finding
+from auditor.domain.run import HistoryPoint, ModuleMetrics, OriginCounts, RunInfo, RunResult
+from auditor.drift.history_backends import open_store
+from auditor.drift.history_errors import HistoryError, HistoryUnavailable, guarded
+from auditor.drift.history_rows import FINDING_COLUMNS, FindingRow, finding_row
 from auditor.drift.history_schema import MIGRATIONS, SCHEMA_VERSION
-from auditor.support.safe_files import refuse_links_inside
-from auditor.support.sqlitedb import DatabaseUnwritable, SqliteDb
+from auditor.drift.history_store import HistoryStore, is_url
+
+__all__ = ["SCHEMA_VERSION", "FindingRow", "History", "HistoryError", "HistoryUnavailable"]
 
 HISTORY_FILE = Path(".auditor") / "history.sqlite"
 CRASH_ENV = "AUDITOR_TEST_CRASH_AT"  # test hook: "history-write" kills the process mid-write
@@ -32,99 +39,70 @@ CRASH_ENV = "AUDITOR_TEST_CRASH_AT"  # test hook: "history-write" kills the proc
 ApiSnapshot = Mapping[str, Sequence[tuple[str, str, str]]]  # module -> (qualname, kind, signature)
 
 
-FINDING_COLUMNS = (
-    "run_id, fingerprint, rule, kind, severity, origin, agent, owner, status, path, line, message,"
-    " first_seen, importer, imported, snippet, carried"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class FindingRow:
-    """One finding of a past run, as stored."""
-
-    run_id: int
-    fingerprint: str
-    rule: str
-    kind: str
-    severity: str
-    origin: str
-    agent: str | None
-    owner: str | None
-    status: str
-    path: str | None
-    line: int | None
-    message: str
-    first_seen: str
-    importer: str | None = None
-    imported: str | None = None
-    snippet: str | None = None
-    carried: bool = False  # not checked by its run (its stage did not run): carried from the run before
-
-    def to_finding(self) -> Finding:
-        return Finding(
-            fingerprint=self.fingerprint,
-            rule=self.rule,
-            kind=FindingKind(self.kind),
-            severity=Severity(self.severity),
-            message=self.message,
-            path=self.path,
-            line=self.line,
-            status=Status(self.status),
-            origin=Origin(self.origin),
-            agent=self.agent,
-            owner=self.owner,
-            importer=self.importer,
-            imported=self.imported,
-            snippet=self.snippet,
-        )
+RUN_COLUMNS = (
+    "repository", "run_key", "started_at", '"commit"', "branch", "base", "config_hash", "tool_version",
+    "packs", "stages", "totals", "duration_s", "incomplete",
+)  # fmt: skip
 
 
 def default_history_path(root: Path) -> Path:
     return root / HISTORY_FILE
 
 
+def new_run_key(info: RunInfo) -> str:
+    """A run's unique key: its commit and start time, and a nonce (two runs of one commit in
+    one second are two runs; one run uploaded twice is one)."""
+    return f"{info.commit or '-'}@{info.started_at or _now()}#{uuid.uuid4().hex[:12]}"
+
+
 class History:
-    """Open with `History(path)` or `History.open(path)` (creates and migrates); a context manager."""
+    """Open with `History(location)` or `History.open(location)` (creates and migrates); a
+    context manager. `location`: a SQLite file path or a `postgresql://` URL. `repository`:
+    the identity whose runs this History records and reads (None: every run, recorded as '')."""
 
     @classmethod
-    def open(cls, path: Path, *, inside: Path | None = None) -> History:
-        return cls(path, inside=inside)
+    def open(cls, location: Path | str, *, inside: Path | None = None, repository: str | None = None) -> History:
+        return cls(location, inside=inside, repository=repository)
 
-    def __init__(self, path: Path, *, inside: Path | None = None) -> None:
-        """`inside`: the project; no folder of `path` below it may be a symlink."""
-        self.path = path
-        refuse_links_inside(path, inside)
+    def __init__(
+        self, location: Path | str, *, inside: Path | None = None, repository: str | None = None
+    ) -> None:
+        """`inside`: the project; no folder of a SQLite `location` below it may be a symlink."""
+        self.path = location if is_url(location) else Path(location)
+        self.repository = repository
+        self._store: HistoryStore = open_store(location, inside=inside)
         try:
-            self._db = SqliteDb(path, "", recreate_if_corrupt=False, owned_folder=False)
-            self._db.conn.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise history_error(exc, path) from None
-        except DatabaseUnwritable as exc:
-            raise HistoryError(
-                f"cannot write the history database ({exc.reason}); make it and its folder writable,"
-                " or run with --no-history",
-                str(path),
-            ) from None
-        except OSError as exc:
-            raise HistoryError(f"cannot open history database: {exc}", str(path)) from None
+            self._store.migrate(MIGRATIONS)
+            if repository and self._store.dialect == "sqlite":
+                self._adopt_unnamed_runs(repository)
+        except BaseException:
+            self._store.close()
+            raise
 
-    def _migrate(self) -> None:
-        with self._db.transaction() as conn:
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if version > SCHEMA_VERSION:
-                raise HistoryError(
-                    f"history schema {version} is newer than this auditor's ({SCHEMA_VERSION}); upgrade auditor",
-                    str(self.path),
-                )
-            for steps in MIGRATIONS[version:]:
-                for statement in steps:
-                    conn.execute(statement)
-            if version != SCHEMA_VERSION:
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    @property
+    def location(self) -> str:
+        """Where the history is, fit to print (a URL without its password)."""
+        return self._store.location
+
+    @property
+    def store(self) -> HistoryStore:
+        return self._store
+
+    @guarded
+    def _adopt_unnamed_runs(self, repository: str) -> None:
+        """A file written before runs had a repository holds that repository's runs."""
+        if not self._store.fetch("SELECT 1 FROM runs WHERE repository = '' LIMIT 1"):
+            return
+        with self._store.transaction() as tx:
+            tx.execute("UPDATE runs SET repository = ? WHERE repository = ''", (repository,))
+
+    def _scope(self, column: str = "repository") -> tuple[str, tuple[object, ...]]:
+        if self.repository is None:
+            return "1 = 1", ()
+        return f"{column} = ?", (self.repository,)
 
     def close(self) -> None:
-        self._db.close()
+        self._store.close()
 
     def __enter__(self) -> History:
         return self
@@ -134,7 +112,6 @@ class History:
 
     # ---- writing ----------------------------------------------------------------------------
 
-    @guarded
     def record_run(
         self,
         result: RunResult,
@@ -142,9 +119,12 @@ class History:
         config_hash: str = "",
         api_snapshot: ApiSnapshot | None = None,
         before_commit: Callable[[], None] | None = None,
+        run_key: str | None = None,
     ) -> int:
-        """Store the run, its findings, module metrics and surface API in one transaction.
+        """Store the run, its findings, module metrics and surface API in one transaction; its id.
 
+        `run_key` identifies the run (default: a new one): recording a run whose key this
+        repository already has records nothing and returns that run's id (a retried upload).
         `before_commit` runs once everything is written, before COMMIT (e.g. swapping in the
         report): if it raises, nothing is recorded; if COMMIT fails, its effect is undone by
         the caller (the exception propagates)."""
@@ -157,84 +137,87 @@ class History:
             "by_severity": _count(f.severity.value for f in result.findings),
         }
         started = info.started_at or _now()
+        key = run_key or new_run_key(info)
+        repository = self.repository or ""
         try:
-            with self._db.transaction() as conn:
-                cur = conn.execute(
-                    'INSERT INTO runs (started_at, "commit", branch, base, config_hash, tool_version,'
-                    " packs, stages, totals, duration_s, incomplete) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        started,
-                        info.commit,
-                        info.branch,
-                        info.base,
-                        config_hash,
-                        info.tool_version,
-                        json.dumps([list(p) for p in info.packs]),
-                        json.dumps(dict(sorted(info.stages.items()))),
-                        json.dumps(totals, sort_keys=True),
-                        info.duration_s,
-                        int(info.incomplete),
-                    ),
-                )
-                run_id = int(cur.lastrowid or 0)
-                unique = {f.fingerprint: f for f in result.findings}
-                carried = {f.fingerprint: f for f in result.carried if f.fingerprint not in unique}
-                earlier = self._first_seen_times([*unique, *carried])
-                rows = [(f, False) for f in unique.values()] + [(f, True) for f in carried.values()]
-                for n, (f, was_carried) in enumerate(sorted(rows, key=lambda row: row[0].fingerprint)):
-                    if n == 1:
-                        _maybe_crash("history-write")
-                    conn.execute(
-                        f"INSERT INTO findings ({FINDING_COLUMNS}) VALUES ({', '.join('?' * 17)})",
-                        (
-                            run_id,
-                            f.fingerprint,
-                            f.rule,
-                            f.kind.value,
-                            f.severity.value,
-                            f.origin.value,
-                            f.agent,
-                            f.owner,
-                            f.status.value,
-                            f.path,
-                            f.line,
-                            f.message,
-                            _stored_first_seen(earlier.get(f.fingerprint), f.first_seen, started),
-                            f.importer,
-                            f.imported,
-                            f.snippet,
-                            int(was_carried),
-                        ),
-                    )
-                lines = _lines_by_module(result.modules, result.attribution.files)
-                for m in result.modules:
-                    c = lines.get(m.name, OriginCounts())
-                    conn.execute(
-                        "INSERT INTO module_metrics VALUES (?,?,?,?,?,?,?,?,?,?)",
-                        (run_id, m.name, m.fan_in, m.fan_out, m.instability, int(m.in_cycle),
-                         c.ai, c.human, c.mixed, c.unknown),
-                    )  # fmt: skip
-                conn.executemany(
-                    "INSERT OR REPLACE INTO api_snapshots VALUES (?,?,?,?,?)",
-                    [
-                        (run_id, module, qualname, kind, signature)
-                        for module, names in sorted((api_snapshot or {}).items())
-                        for qualname, kind, signature in names
-                    ],
-                )
+            return self._record(result, started, key, repository, totals, config_hash, api_snapshot, before_commit)
+        except self._store.errors as exc:
+            raise self._store.error(exc, "cannot record the run") from None
+
+    def _record(
+        self,
+        result: RunResult,
+        started: str,
+        key: str,
+        repository: str,
+        totals: dict[str, object],
+        config_hash: str,
+        api_snapshot: ApiSnapshot | None,
+        before_commit: Callable[[], None] | None,
+    ) -> int:
+        info = result.info
+        values = (
+            repository, key, started, info.commit, info.branch, info.base, config_hash, info.tool_version,
+            json.dumps([list(p) for p in info.packs]), json.dumps(dict(sorted(info.stages.items()))),
+            json.dumps(totals, sort_keys=True), info.duration_s, int(info.incomplete),
+        )  # fmt: skip
+        with self._store.transaction() as tx:
+            inserted = self._store.insert_run(tx, RUN_COLUMNS, values)
+            if inserted is None:  # this run is recorded already
+                found = tx.execute("SELECT id FROM runs WHERE repository = ? AND run_key = ?", (repository, key))
                 if before_commit is not None:
                     before_commit()
-        except sqlite3.DatabaseError as exc:
-            error = history_error(exc, self.path)
-            raise HistoryError(f"cannot record the run: {error.message}", str(self.path)) from None
+                return int(found[0][0])
+            run_id = inserted
+            unique = {f.fingerprint: f for f in result.findings}
+            carried = {f.fingerprint: f for f in result.carried if f.fingerprint not in unique}
+            earlier = self._first_seen_times([*unique, *carried])
+            rows = [(f, False) for f in unique.values()] + [(f, True) for f in carried.values()]
+            finding_rows = []
+            for f, was_carried in sorted(rows, key=lambda row: row[0].fingerprint):
+                finding_rows.append((
+                    run_id, f.fingerprint, f.rule, f.kind.value, f.severity.value, f.origin.value, f.agent,
+                    f.owner, f.status.value, f.path, f.line, f.message,
+                    _stored_first_seen(earlier.get(f.fingerprint), f.first_seen, started),
+                    f.importer, f.imported, f.snippet, int(was_carried), f.model,
+                ))  # fmt: skip
+            if finding_rows:
+                tx.executemany(
+                    f"INSERT INTO findings ({FINDING_COLUMNS}) VALUES ({', '.join('?' * 18)})", finding_rows[:1]
+                )
+                _maybe_crash("history-write")
+                tx.executemany(
+                    f"INSERT INTO findings ({FINDING_COLUMNS}) VALUES ({', '.join('?' * 18)})", finding_rows[1:]
+                )
+            lines = _lines_by_module(result.modules, result.attribution.files)
+            metrics = []
+            for m in result.modules:
+                c = lines.get(m.name, OriginCounts())
+                metrics.append((run_id, m.name, m.fan_in, m.fan_out, m.instability, int(m.in_cycle),
+                                c.ai, c.human, c.mixed, c.unknown))  # fmt: skip
+            tx.executemany("INSERT INTO module_metrics VALUES (?,?,?,?,?,?,?,?,?,?)", metrics)
+            snapshot = {
+                (module, qualname): (run_id, module, qualname, kind, signature)
+                for module, names in sorted((api_snapshot or {}).items())
+                for qualname, kind, signature in names
+            }  # the last of a repeated name wins, as before
+            tx.executemany("INSERT INTO api_snapshots VALUES (?,?,?,?,?)", list(snapshot.values()))
+            if before_commit is not None:
+                before_commit()
         return run_id
 
     # ---- reading ----------------------------------------------------------------------------
 
     @guarded
     def last_run_id(self) -> int | None:
-        row = self._db.conn.execute("SELECT MAX(id) FROM runs").fetchone()
-        return int(row[0]) if row and row[0] is not None else None
+        where, params = self._scope()
+        rows = self._store.fetch(f"SELECT MAX(id) FROM runs WHERE {where}", params)
+        return int(rows[0][0]) if rows and rows[0][0] is not None else None
+
+    @guarded
+    def run_count(self) -> int:
+        where, params = self._scope()
+        return int(self._store.fetch(f"SELECT COUNT(*) FROM runs WHERE {where}", params)[0][0])
 
     @guarded
     def previous_findings(self, before_run: int | None = None) -> dict[str, Finding]:
@@ -244,29 +227,34 @@ class History:
     @guarded
     def previous_rows(self, before_run: int | None = None) -> dict[str, FindingRow]:
         """Findings of the latest run (before `before_run` when given): fingerprint -> row."""
-        query = "SELECT MAX(id) FROM runs" + (" WHERE id < ?" if before_run is not None else "")
-        row = self._db.conn.execute(query, () if before_run is None else (before_run,)).fetchone()
-        if not row or row[0] is None:
+        where, params = self._scope()
+        if before_run is not None:
+            where, params = f"{where} AND id < ?", (*params, before_run)
+        rows = self._store.fetch(f"SELECT MAX(id) FROM runs WHERE {where}", params)
+        if not rows or rows[0][0] is None:
             return {}
-        return {r.fingerprint: r for r in self._rows("WHERE run_id = ?", (int(row[0]),))}
+        return {r.fingerprint: r for r in self._rows("WHERE run_id = ?", (int(rows[0][0]),))}
 
     @guarded
     def previous_commit(self) -> str | None:
-        row = self._db.conn.execute('SELECT "commit" FROM runs ORDER BY id DESC LIMIT 1').fetchone()
-        return row[0] if row else None
+        where, params = self._scope()
+        rows = self._store.fetch(f'SELECT "commit" FROM runs WHERE {where} ORDER BY id DESC LIMIT 1', params)
+        return rows[0][0] if rows else None
 
     @guarded
     def previous_api_snapshot(self) -> dict[str, list[tuple[str, str, str]]]:
         """The surface API recorded with the latest run that has one ({} when none)."""
-        conn = self._db.conn
-        row = conn.execute("SELECT MAX(run_id) FROM api_snapshots").fetchone()
-        if not row or row[0] is None:
+        where, params = self._scope("r.repository")
+        rows = self._store.fetch(
+            f"SELECT MAX(a.run_id) FROM api_snapshots a JOIN runs r ON r.id = a.run_id WHERE {where}", params
+        )
+        if not rows or rows[0][0] is None:
             return {}
         snapshot: dict[str, list[tuple[str, str, str]]] = {}
-        for module, qualname, kind, signature in conn.execute(
+        for module, qualname, kind, signature in self._store.fetch(
             "SELECT module, qualname, kind, signature FROM api_snapshots WHERE run_id = ?"
             " ORDER BY module, qualname",
-            (row[0],),
+            (rows[0][0],),
         ):
             snapshot.setdefault(module, []).append((qualname, kind, signature))
         return snapshot
@@ -283,15 +271,17 @@ class History:
 
     def _first_seen_times(self, fingerprints: Iterable[str]) -> dict[str, str]:
         """fingerprint -> start time of its first recorded run, in one query for any number."""
-        wanted = json.dumps(sorted(set(fingerprints)))
-        if wanted == "[]":
+        wanted = sorted(set(fingerprints))
+        if not wanted:
             return {}
-        rows = self._db.conn.execute(
-            "SELECT fingerprint, MIN(first_seen) FROM findings"
-            " WHERE fingerprint IN (SELECT value FROM json_each(?)) GROUP BY fingerprint",
-            (wanted,),
+        among, values = self._store.any_of("f.fingerprint", wanted)
+        where, params = self._scope("r.repository")
+        rows = self._store.fetch(
+            "SELECT f.fingerprint, MIN(f.first_seen) FROM findings f JOIN runs r ON r.id = f.run_id"
+            f" WHERE {among} AND {where} GROUP BY f.fingerprint",
+            (values, *params),
         )
-        return dict(rows.fetchall())
+        return {fp: seen for fp, seen in rows}
 
     @guarded
     def open_findings(self) -> list[FindingRow]:
@@ -305,29 +295,36 @@ class History:
     @guarded
     def trend(self, last_n: int = 10) -> list[HistoryPoint]:
         """The last `last_n` runs, oldest first, with counts per rule and per origin."""
-        runs = self._db.conn.execute(
-            'SELECT id, started_at, "commit" FROM runs ORDER BY id DESC LIMIT ?', (max(last_n, 0),)
-        ).fetchall()
+        where, params = self._scope()
+        runs = self._store.fetch(
+            f'SELECT id, started_at, "commit" FROM runs WHERE {where} ORDER BY id DESC LIMIT ?',
+            (*params, max(last_n, 0)),
+        )
+        if not runs:
+            return []
+        among, ids = self._store.any_of("run_id", [int(r[0]) for r in runs])
+        by_rule: dict[int, dict[str, int]] = {}
+        by_origin: dict[int, dict[str, int]] = {}
+        for run_id, rule, origin, n in self._store.fetch(
+            f"SELECT run_id, rule, origin, COUNT(*) FROM findings WHERE {among}"
+            " GROUP BY run_id, rule, origin ORDER BY run_id, rule, origin",
+            (ids,),
+        ):
+            rules = by_rule.setdefault(run_id, {})
+            rules[rule] = rules.get(rule, 0) + int(n)
+            origins = by_origin.setdefault(run_id, {})
+            origins[origin] = origins.get(origin, 0) + int(n)
         points = []
         for run_id, started_at, commit in reversed(runs):
-            by_rule = dict(
-                self._db.conn.execute(
-                    "SELECT rule, COUNT(*) FROM findings WHERE run_id = ? GROUP BY rule ORDER BY rule",
-                    (run_id,),
-                ).fetchall()
-            )
-            by_origin = dict(
-                self._db.conn.execute(
-                    "SELECT origin, COUNT(*) FROM findings WHERE run_id = ? GROUP BY origin ORDER BY origin",
-                    (run_id,),
-                ).fetchall()
-            )
-            points.append(HistoryPoint(run_id, started_at, commit, by_rule, by_origin, sum(by_rule.values())))
+            rules = dict(sorted(by_rule.get(run_id, {}).items()))
+            origins = dict(sorted(by_origin.get(run_id, {}).items()))
+            points.append(HistoryPoint(int(run_id), started_at, commit, rules, origins, sum(rules.values())))
         return points
 
     def _rows(self, where: str, params: Sequence[object]) -> list[FindingRow]:
-        cur = self._db.conn.execute(f"SELECT {FINDING_COLUMNS} FROM findings {where}", tuple(params))
-        return [FindingRow(*row) for row in cur.fetchall()]  # carried: SQLite 0 or 1
+        rows = self._store.fetch(f"SELECT {FINDING_COLUMNS} FROM findings {where}", tuple(params))
+        return [finding_row(row) for row in rows]
+
 
 
 HistoryDb = History  # the name the pipeline uses

@@ -16,6 +16,12 @@ class HistoryError(AuditorError):
     """The history database cannot be used (corrupt, locked, read-only, newer schema). Exit 2."""
 
 
+class HistoryUnavailable(HistoryError):
+    """A history server that is down, unreachable or refuses (connection, authentication):
+    `auditor audit` still writes its report, marks the run as not recorded and exits by its
+    verdict; other commands exit 2."""
+
+
 def fix(path: Path) -> str:
     return f"move {path} aside (or delete it) to start a new history, or run with --no-history"
 
@@ -39,14 +45,15 @@ _Method = TypeVar("_Method", bound=Callable[..., Any])
 
 
 def guarded(method: _Method) -> _Method:
-    """For History's methods: a damaged page can surface in any query, not only on open; each
-    becomes one HistoryError naming the file and the fix."""
+    """For History's methods: a fault can surface in any query, not only on open (a damaged
+    page, a server gone away); each becomes one HistoryError, from the store's own words."""
 
     @functools.wraps(method)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        store = self._store
         try:
             return method(self, *args, **kwargs)
-        except sqlite3.DatabaseError as exc:
-            raise history_error(exc, self.path) from None
+        except store.errors as exc:
+            raise store.error(exc) from None
 
     return wrapper  # type: ignore[return-value]

@@ -15,10 +15,12 @@ from auditor.domain import Finding, Status
 from auditor.domain.errors import GitError
 from auditor.domain.run import RunResult
 from auditor.drift.classify import Classification, Unseen, classify, merge_statuses
-from auditor.drift.history import History, HistoryDb
+from auditor.drift.history import History, HistoryDb, new_run_key
+from auditor.drift.history_errors import HistoryUnavailable
 from auditor.drift.renames import match_with_renames, rename_map
 from auditor.pipeline.analysis import analyse, to_result
 from auditor.pipeline.check import apply_baseline
+from auditor.pipeline.history_target import resolve_history
 from auditor.pipeline.options import RunOptions
 from auditor.support.git import head_info
 from auditor.support.safe_files import WriteError
@@ -36,56 +38,90 @@ def _test_pause(point: str) -> None:
         time.sleep(120)
 
 
-def default_history_path(opts: RunOptions) -> Path:
-    return opts.root / ".auditor" / "history.sqlite"
-
-
 def run_audit(
     opts: RunOptions,
     *,
     out_dir: Path,
-    history_path: Path | None = None,
+    history_location: Path | str | None = None,
     record_history: bool = True,
     config: AuditorConfig | None = None,
 ) -> RunResult:
-    """Analyse, classify (baseline, previous run), write the report dir atomically, record the run."""
+    """Analyse, classify (baseline, previous run), write the report dir atomically, record the run.
+
+    A history server that is down or refuses (HistoryUnavailable) costs the comparison with the
+    previous run and the recording, nothing else: the report is written, says the run was not
+    recorded (`recorded: false` and a warning in every output), and the verdict stands."""
     started = time.perf_counter()
     StagedFolder(out_dir, REPORT_FILES, inside=opts.root).check()  # a bad --out fails before the work
     analysis = analyse(opts, config=config)
     findings, fixed = apply_baseline(opts, analysis)
     commit, branch = head_info(opts.root)
 
-    history = None
+    history: History | None = None
+    unavailable: HistoryUnavailable | None = None
     if record_history:
-        history = HistoryDb.open(history_path or default_history_path(opts), inside=opts.root)
+        target = resolve_history(opts.root, str(history_location) if history_location else None, config)
+        try:
+            history = HistoryDb.open(target.location, inside=opts.root, repository=target.repository)
+        except HistoryUnavailable as exc:
+            unavailable = exc
     try:
         renamed: dict[str, str] = {}
         carried: list[Finding] = []
         if history is not None:
-            findings, fixed, renamed, carried = _against_previous(
-                opts.root, findings, fixed, history, analysis.unseen()
-            )
+            try:
+                findings, fixed, renamed, carried = _against_previous(
+                    opts.root, findings, fixed, history, analysis.unseen()
+                )
+            except HistoryUnavailable as exc:  # the server went away: as if it was down from the start
+                history.close()
+                history, unavailable = None, exc
         result = to_result(
             analysis, opts, findings=findings, fixed=fixed, commit=commit, branch=branch, started=started
         )
         result = dataclasses.replace(result, carried=tuple(carried))
         if history is not None:
-            result = dataclasses.replace(result, history=tuple(history.trend(30)))
-            result = _with_first_seen(result, history, renamed)
-            result = _with_api_changes(result, analysis, history)
+            try:
+                result = dataclasses.replace(result, history=tuple(history.trend(30)))
+                result = _with_first_seen(result, history, renamed)
+                result = _with_api_changes(result, analysis, history)
+                result = _marked(result, recorded=True)
+            except HistoryUnavailable as exc:
+                history.close()
+                history, unavailable = None, exc
+        if unavailable is not None:
+            result = _not_recorded(result, unavailable)
         _test_pause("before-report")
-        with staged_report_dir(result, out_dir, inside=opts.root) as staged:
-            _test_pause("report-staged")
-            if history is None:
+        run_key = new_run_key(result.info)
+        try:
+            with staged_report_dir(result, out_dir, inside=opts.root) as staged:
+                _test_pause("report-staged")
+                if history is None:
+                    staged.publish()
+                else:  # the report is swapped in only if the run is recorded, and stays only if it is
+                    history.record_run(
+                        result, api_snapshot=_api_snapshot(analysis), before_commit=staged.publish, run_key=run_key
+                    )
+        except HistoryUnavailable as exc:  # the server went away: the report says so, and is written
+            result = _not_recorded(result, exc)
+            with staged_report_dir(result, out_dir, inside=opts.root) as staged:
                 staged.publish()
-            else:  # the report is swapped in only if the run is recorded, and stays only if it is
-                history.record_run(result, api_snapshot=_api_snapshot(analysis), before_commit=staged.publish)
+            return result
         if history is not None:
             result = dataclasses.replace(result, history=tuple(history.trend(30)))
     finally:
         if history is not None:
             history.close()
     return result
+
+
+def _marked(result: RunResult, *, recorded: bool, warning: str | None = None) -> RunResult:
+    warnings = result.info.warnings + ((warning,) if warning else ())
+    return dataclasses.replace(result, info=dataclasses.replace(result.info, recorded=recorded, warnings=warnings))
+
+
+def _not_recorded(result: RunResult, exc: HistoryUnavailable) -> RunResult:
+    return _marked(result, recorded=False, warning=f"run not recorded in the history: {exc}")
 
 
 def _against_previous(

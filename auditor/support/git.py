@@ -293,3 +293,38 @@ def repo_toplevel(root: Path) -> Path | None:
     except (GitUnavailable, GitCommandFailed):
         return None
     return Path(out) if out else None
+
+
+def remote_url(root: Path, remote: str = "origin") -> str | None:
+    """The URL of `remote` (else of the first remote) of the repository at root, or None."""
+    try:
+        names = run_git(root, "remote").decode("utf-8", "replace").split()
+        if not names:
+            return None
+        name = remote if remote in names else names[0]
+        url = run_git(root, "config", "--get", f"remote.{name}.url").decode("utf-8", "replace").strip()
+    except (GitUnavailable, GitCommandFailed):
+        return None
+    return url or None
+
+
+def normalise_remote(url: str) -> str:
+    """A remote URL as a repository identity: no scheme, no credentials, no port, no `.git`, the
+    host in lower case, `/` between host and path (scp-like `git@host:org/repo` included).
+    `https://tok@GitHub.com/Org/Repo.git` and `git@github.com:Org/Repo` are both
+    `github.com/Org/Repo`."""
+    text = url.strip()
+    if "://" in text:
+        text = text.split("://", 1)[1]
+        host, _, path = text.partition("/")
+    else:
+        host, sep, path = text.partition(":")  # scp-like user@host:path
+        if not sep or "/" in host:
+            return text.rstrip("/").removesuffix(".git").rstrip("/")  # a local path
+    host = host.rsplit("@", 1)[-1]  # user:password@host
+    if host.startswith("[") and "]" in host:  # [ipv6]:port
+        host = host[: host.index("]") + 1]
+    else:
+        host = host.split(":", 1)[0]
+    path = path.strip("/").removesuffix(".git").rstrip("/")
+    return f"{host.lower()}/{path}" if path else host.lower()

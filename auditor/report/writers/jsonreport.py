@@ -82,6 +82,7 @@ def _run_dict(result: RunResult) -> dict[str, Any]:
         "warnings": list(info.warnings),
         "skipped_stages": [{"stage": stage, "reason": why} for stage, why in info.skipped_stages],
         "unchecked_kinds": list(info.unchecked_kinds),
+        "recorded": info.recorded,
     }
 
 

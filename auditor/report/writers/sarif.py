@@ -195,6 +195,7 @@ def sarif_dict(result: RunResult) -> dict[str, Any]:
             "commit": result.info.commit,
             "verdict": verdict_dict(result),
             "omitted_results": omitted,
+            "recorded": result.info.recorded,
         },
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
