@@ -33,6 +33,7 @@ COMMANDS = (
     "history_cmd",
     "attribution_cmd",
     "rules_cmd",
+    "mcp_cmd",
 )
 
 
