@@ -34,6 +34,7 @@ COMMANDS = (
     "attribution_cmd",
     "rules_cmd",
     "mcp_cmd",
+    "brief_cmd",
 )
 
 
