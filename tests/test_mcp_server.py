@@ -168,3 +168,43 @@ def test_bad_arguments_come_back_as_mcp_errors_with_the_cli_message(repo, tmp_pa
         env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)},
     )
     assert cli.returncode == 2 and cli.stderr.strip() == f"auditor: error: {text['path']}"
+
+
+def test_a_cold_graph_of_many_modules_is_parsed_in_parallel_without_hanging(tmp_path):
+    """The server parses in a worker thread beside the protocol's threads: its parse pool must
+    not fork a child that inherits a held lock (it waited forever on a cold Django)."""
+    root = tmp_path / "many"
+    files = {"pyproject.toml": '[tool.auditor]\npackages = ["pkg"]\n', "pkg/__init__.py": ""}
+    files.update({f"pkg/m{i}.py": f"from pkg import m{i + 1}\n" for i in range(99)})
+    files["pkg/m99.py"] = "X = 1\n"
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    params = server(root, tmp_path / "cache")
+    params.args += ["--jobs", "2"]
+
+    async def main() -> object:
+        with anyio.fail_after(120):  # a hang fails the test instead of stalling the suite
+            async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
+                await session.initialize()
+                return await session.call_tool("import_path", {"importer": "pkg.m0", "imported": "pkg.m99"})
+
+    result = anyio.run(main)
+    assert not result.isError
+    assert len(result.structuredContent["chain"]) == 99
+
+
+def test_the_resources_are_the_config_and_the_rule_packs_as_read(repo, tmp_path):
+    async def script(session: ClientSession) -> dict:
+        listed = await session.list_resources()
+        uris = [str(r.uri) for r in listed.resources]
+        config = await session.read_resource("auditor://config")  # type: ignore[arg-type]
+        pack = await session.read_resource(uris[1])  # type: ignore[arg-type]
+        return {"uris": uris, "config": config, "pack": pack}
+
+    got = drive(repo.path, tmp_path, script)
+    assert got["uris"][0] == "auditor://config" and got["uris"][1] == "auditor://packs/python-security"
+    config = json.loads(got["config"].contents[0].text)
+    assert config["layers"] == {"api": ["shop.api"], "domain": ["shop.domain"]}
+    assert config["contracts"][0]["id"] == "layered" and config["contracts"][0]["guidance"] == GUIDANCE
+    assert "[pack]" in got["pack"].contents[0].text or "name" in got["pack"].contents[0].text

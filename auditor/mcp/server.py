@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from auditor import __version__
@@ -128,8 +129,12 @@ def serve(session: ProjectSession) -> None:
     server = build_server(session)
 
     async def run() -> None:
-        async with stdio_server(stdin=protocol_in, stdout=protocol_out) as (read, write):
+        streams = stdio_server(stdin=protocol_in, stdout=protocol_out)
+        async with streams as (read, write), anyio.create_task_group() as tasks:
+            # read the configuration and build the graph while the client initialises
+            tasks.start_soon(partial(anyio.to_thread.run_sync, session.warm, abandon_on_cancel=True))
             await server.run(read, write, server.create_initialization_options())
+            tasks.cancel_scope.cancel()
 
     saved = sys.stdout
     sys.stdout = sys.stderr

@@ -55,6 +55,15 @@ class ProjectSession:
 
         return project_graph(self.opts, self.opts.root, config)
 
+    def warm(self) -> None:
+        """Read the configuration and build the graph (filling the caches) before the first
+        call needs them; a problem is left for that call to report."""
+        with self.lock:
+            try:
+                self.graph(self.config())
+            except Exception:  # reported by the tool call that meets it
+                return
+
     # -- tools ----------------------------------------------------------------------------------
     def check(self, base: str | None, paths: Sequence[str] | None) -> dict[str, Any]:
         """The change's new findings (against `base`, else the baseline), in the shape of
