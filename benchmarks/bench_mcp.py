@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
@@ -91,7 +92,7 @@ async def measure(work: Path, rounds: int, cache: Path) -> list[tuple[str, str, 
     return rows
 
 
-async def check(session: ClientSession, arguments: dict[str, object]) -> None:
+async def check(session: ClientSession, arguments: dict[str, Any]) -> None:
     result = await session.call_tool("check", arguments)
     if result.isError:
         raise SystemExit(f"check failed: {result.content[0].text}")  # type: ignore[union-attr]
