@@ -90,6 +90,10 @@ def test_the_hook_is_silent_on_a_clean_edit_and_on_other_tools_and_files(repo, t
     assert run_hook(repo, tmp_path, notes).returncode == 0
     bash = {**edit_event(repo, "shop/domain/rules.py"), "tool_name": "Bash"}
     assert run_hook(repo, tmp_path, bash).returncode == 0
+    scratch = tmp_path / "scratch.py"
+    scratch.write_text("from shop.api import views\n")
+    elsewhere = {**edit_event(repo, "x.py"), "tool_input": {"file_path": str(scratch)}}
+    assert run_hook(repo, tmp_path, elsewhere).returncode == 0
 
 
 def test_the_hook_says_why_it_cannot_check_without_blocking_the_agent(repo, tmp_path):

@@ -60,6 +60,9 @@ def main() -> int:
     if event.get("tool_name") not in EDIT_TOOLS or not path.endswith(".py"):
         return 0
     cwd = event.get("cwd") or os.environ.get("CLAUDE_PROJECT_DIR") or os.getcwd()
+    project = os.path.realpath(cwd)
+    if not os.path.realpath(os.path.join(cwd, path)).startswith(project + os.sep):
+        return 0  # a file outside the project (a scratch file, another checkout): not ours to check
     base = merge_base(cwd)
     if base is None:
         print("auditor hook: no merge base with the base branch (set AUDITOR_BASE_BRANCH)", file=sys.stderr)
