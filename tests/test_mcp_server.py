@@ -66,7 +66,8 @@ def test_an_agent_lists_the_tools_and_checks_its_change(repo, tmp_path):
         by_name = {t.name: t for t in tools.tools}
         checked = await session.call_tool("check", {"base": "main"})
         again = await session.call_tool("check", {"base": "main", "paths": ["shop/domain/models.py"]})
-        return {"tools": by_name, "checked": checked, "again": again}
+        tree = await session.call_tool("check", {})  # no base: against the baseline (none here)
+        return {"tools": by_name, "checked": checked, "again": again, "tree": tree}
 
     got = drive(repo.path, tmp_path, script)
     tools = got["tools"]
@@ -84,6 +85,9 @@ def test_an_agent_lists_the_tools_and_checks_its_change(repo, tmp_path):
     assert json.loads(checked.content[0].text) == doc  # the same document as text, for any client
     # limited to a file the change did not break: nothing new there
     assert got["again"].structuredContent["findings"] == []
+    tree = got["tree"].structuredContent
+    assert tree["run"]["base"] is None
+    assert sorted(f["path"] for f in tree["findings"]) == ["shop/domain/models.py", "shop/domain/other.py"]
     assert status(repo) == before  # the server wrote nothing into the repository
 
 
