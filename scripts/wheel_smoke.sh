@@ -99,4 +99,26 @@ found = [(f["rule"], f["path"], f["line"]) for f in report["findings"]]
 sys.exit(0 if ("eval-non-literal", "app/views.py", 2) in found and not report["errors"] else 1)
 EOF
 step "auditor check found eval-non-literal at app/views.py:2 with builtin:python-security from the wheel"
+
+"$auditor" brief "$tmp/demo/shop" --check -q || fail "auditor brief --check: the demo's AGENTS.md is stale"
+# the MCP server (the mcp SDK came with the wheel's dependencies), driven by the SDK's own client
+"$tmp/venv/bin/python" - "$auditor" "$tmp/project" <<'EOF' || fail "auditor mcp did not answer module_rules"
+import sys
+
+import anyio
+from mcp import ClientSession, StdioServerParameters
+from mcp.client.stdio import stdio_client
+
+
+async def main() -> None:
+    params = StdioServerParameters(command=sys.argv[1], args=["mcp", sys.argv[2], "--no-semgrep"])
+    async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
+        await session.initialize()
+        result = await session.call_tool("module_rules", {"module": "app.views"})
+        assert not result.isError and result.structuredContent["module"] == "app.views", result
+
+
+anyio.run(main)
+EOF
+step "auditor brief --check passed on the demo; auditor mcp answered module_rules over stdio"
 echo "wheel smoke: passed in $((SECONDS - start)) s"

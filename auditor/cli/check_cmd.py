@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
@@ -27,16 +28,25 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-semgrep", action="store_true", help="skip the semgrep security rules")
     parser.add_argument("--baseline", metavar="FILE", help="baseline file (default: auditor-baseline.json)")
+    parser.add_argument(
+        "--only",
+        metavar="PATH",
+        action="append",
+        default=None,
+        help="report (and fail on) only the findings in this file or folder (repeatable)",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from auditor.config import load_config
+    from auditor.pipeline.agent_queries import limited_to, only_paths
     from auditor.pipeline.check import check_against_base, collect_findings
     from auditor.pipeline.options import options_from_args
     from auditor.report import render
 
     opts = options_from_args(args)
+    only = only_paths(opts.root, [os.path.abspath(p) for p in args.only]) if args.only else None
     config = load_config(opts.root, opts.config_file)
     hint_if_unconfigured(config, args.quiet)
     fmt = args.format or "text"
@@ -45,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         result = check_against_base(opts, args.base, metrics=metrics, config=config)
     else:
         result = collect_findings(opts, metrics=metrics, config=config)
+    result = limited_to(result, only)
     if fmt == "text":
         from auditor.report.writers.text import write as write_text
 

@@ -53,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
     result = _run_audit(project.root, report_dir, args)
     new = sum(1 for f in result.findings if f.status.value == "new")
     _say(quiet, f"auditor demo: {len(result.findings)} findings, {new} new since the first audit")
+    _say(quiet, f"auditor demo: brief --check: {_brief_check(project.root)}")
     print(report_dir / "index.html")
     return 0
 
@@ -71,6 +72,15 @@ def _run_audit(root: Path, report_dir: Path, args: argparse.Namespace) -> RunRes
         allow_incomplete=True,
     )
     return run_audit(opts, out_dir=report_dir)
+
+
+def _brief_check(root: Path) -> str:
+    """`auditor brief --check` on the demo project: is its committed AGENTS.md current?"""
+    from auditor.pipeline.brief import check_brief, project_brief
+    from auditor.pipeline.demo_project import BRIEF_FILE
+
+    verdict = check_brief(root / BRIEF_FILE, project_brief(root, None))
+    return f"{verdict.reason} ({'stale' if verdict.stale else 'passed'})"
 
 
 def _say(quiet: bool, message: str) -> None:

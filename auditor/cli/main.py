@@ -34,6 +34,8 @@ COMMANDS = (
     "attribution_cmd",
     "rules_cmd",
     "org_cmd",
+    "mcp_cmd",
+    "brief_cmd",
 )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,7 +71,11 @@ def _run_pool(jobs: list[_Job], workers: int) -> list[_Outcome]:
     import multiprocessing  # lazy: a warm run parses nothing and never needs a pool
     from concurrent.futures import ProcessPoolExecutor
 
-    method = "fork" if sys.platform == "linux" else None
+    # fork is the cheapest start on Linux, but only safe in a process with one thread: a child
+    # forked while another thread holds a lock (imports, stdio) waits forever (`auditor mcp`
+    # parses in a worker thread beside the protocol's reader threads)
+    single = threading.active_count() == 1
+    method = ("fork" if single else "forkserver") if sys.platform == "linux" else None
     context = multiprocessing.get_context(method)
     outcomes: list[_Outcome] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:

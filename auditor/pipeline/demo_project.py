@@ -9,6 +9,7 @@ user's or the system's configuration, so the commit ids are the same on every ma
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import itertools
 import json
@@ -23,6 +24,7 @@ from auditor.support.git import Git, GitCommandFailed, GitUnavailable
 from auditor.support.safe_files import ensure_dir, refuse_link, write_file
 
 BRANCH = "main"
+BRIEF_FILE = "AGENTS.md"  # the committed architecture brief
 MARKER = ".auditor-demo"  # marks a directory this module created (safe to recreate)
 ALICE = ("Alice Ng", "alice@shop.example")
 BOB = ("Bob Marsh", "bob@shop.example")
@@ -174,7 +176,9 @@ def create_demo_project(dest: Path) -> DemoProject:
     git.run("init", "-q", "-b", BRANCH)
     write_file(dest / MARKER, "created by `auditor demo`; safe to delete\n")
     commits: list[DemoCommit] = []
-    for step in _steps():
+    steps = _steps()
+    steps[0] = _with_brief(dest, steps[0])
+    for step in steps:
         sha = _commit(git, step)
         commits.append(
             DemoCommit(sha, step.subject, f"{step.author[0]} <{step.author[1]}>", step.date, step.agent)
@@ -194,6 +198,17 @@ def create_demo_project(dest: Path) -> DemoProject:
         )
     )
     return DemoProject(root=dest, commits=tuple(commits), audit_points=(commits[2].sha, commits[-1].sha))
+
+
+def _with_brief(dest: Path, first: _Step) -> _Step:
+    """The first commit with the AGENTS.md `auditor brief` writes for its configuration: the
+    brief the agents of the later commits had, which `auditor demo` checks for staleness."""
+    from auditor.pipeline.brief import project_brief
+
+    for rel in ("pyproject.toml", ".github/CODEOWNERS"):
+        write_file(dest / rel, first.files[rel], inside=dest)
+    brief = project_brief(dest, None)
+    return dataclasses.replace(first, files={**first.files, BRIEF_FILE: brief})
 
 
 def checkout(project: DemoProject, commit: str) -> None:
