@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.domain.findings import Severity
+from auditor.domain.guardrails import GuardrailPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +134,7 @@ class AuditorConfig:
     baseline: str | None = None  # repo-relative path of the baseline file
     attribution: AttributionSettings = AttributionSettings()
     semgrep: SemgrepSettings = SemgrepSettings()
+    guardrails: GuardrailPolicy = field(default_factory=GuardrailPolicy)  # [guardrails]: severity of a weakening by origin
     # where each layer was defined (a pack's default layer or the local config), for errors
     layer_locations: Mapping[str, Location] = field(default_factory=dict)
     surface_locations: Mapping[str, Location] = field(default_factory=dict)

@@ -1,0 +1,123 @@
+"""Guardrail integrity end to end: `check --base main` on a branch that weakens the rules.
+
+The issue's scenario: in ONE commit a change adds an exception for its own new violation,
+removes a contract, adds `# nosemgrep` and grows the baseline. Written by an agent (a
+Co-authored-by trailer) it fails with four or more guardrail errors; by a person it passes
+with warnings.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from gitrepo import GitRepo
+
+from auditor.cli.main import main
+
+PYPROJECT = """[tool.auditor]
+packages = ["shop"]
+packs = []
+
+[tool.auditor.layers]
+api = ["shop.api"]
+domain = ["shop.domain"]
+infra = ["shop.infra"]
+
+[[tool.auditor.contracts]]
+id = "layered"
+type = "layers"
+layers = ["api", "domain"]
+
+[[tool.auditor.contracts]]
+id = "no-infra-in-domain"
+type = "forbidden"
+source_modules = ["shop.domain"]
+forbidden_modules = ["shop.infra"]
+"""
+
+WEAKENED = PYPROJECT.replace(
+    """
+[[tool.auditor.contracts]]
+id = "no-infra-in-domain"
+type = "forbidden"
+source_modules = ["shop.domain"]
+forbidden_modules = ["shop.infra"]
+""",
+    """
+[[tool.auditor.exceptions]]
+contract = "layered"
+import = "shop.domain.orders -> shop.api.views"
+reason = "temporary"
+""",
+)
+CLAUDE = [("Co-authored-by", "Claude <noreply@anthropic.com>")]
+PERSON = ("Pat Person", "pat@example.com")
+
+
+def run_check(path, capsys, *extra: str) -> tuple[int, dict]:
+    capsys.readouterr()
+    code = main(["check", str(path), "--base", "main", "--no-semgrep", "--no-cache", "--format", "json", *extra])
+    return code, json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit(
+        {"pyproject.toml": PYPROJECT, "shop/__init__.py": "", "shop/api/__init__.py": "",
+         "shop/api/views.py": "X = 1\n", "shop/domain/__init__.py": "", "shop/infra/__init__.py": "",
+         "shop/infra/db.py": "Y = 2\n", "shop/domain/models.py": "def f():\n    return 1\n"},
+        "main",
+    )  # fmt: skip
+    repo.git("checkout", "-q", "-b", "feature")
+    return repo
+
+
+def weaken(repo: GitRepo, capsys, author=PERSON, trailers=()) -> None:
+    """The one commit: violation + its exception, contract removed, nosemgrep, baseline grown."""
+    files = {
+        "shop/domain/legacy.py": "from shop.api import views\n",  # accepted in the baseline
+        "shop/domain/models.py": "import subprocess\n\n\ndef f(cmd):\n"
+        "    return subprocess.call(cmd, shell=True)  # nosemgrep\n",
+        "shop/domain/orders.py": "from shop.api import views\nfrom shop.infra import db\n",
+        "pyproject.toml": WEAKENED,  # the exception covers orders.py; the forbidden contract goes
+    }
+    repo.write(files)
+    capsys.readouterr()
+    assert main(["baseline", str(repo.path), "--no-semgrep", "--no-cache", "--reason", "legacy, later"]) == 0
+    files["auditor-baseline.json"] = (repo.path / "auditor-baseline.json").read_text()
+    repo.commit(files, "speed things up", author=author, trailers=trailers)
+
+
+def guardrails(doc: dict) -> list[dict]:
+    return [f for f in doc["findings"] if f["kind"] == "guardrail"]
+
+
+def test_an_agent_weakening_the_guardrails_fails_with_errors(repo, capsys):
+    weaken(repo, capsys, trailers=CLAUDE)
+    code, doc = run_check(repo.path, capsys)
+    found = guardrails(doc)
+    rules = {f["rule"] for f in found}
+    assert {
+        "guardrail-exception-added",
+        "guardrail-contract-removed",
+        "guardrail-suppression-added",
+        "guardrail-baseline-grown",
+    } <= rules
+    weakening = [f for f in found if f["rule"] != "guardrail-strengthened"]
+    assert len(weakening) >= 4
+    assert all(f["origin"] == "ai" and f["severity"] == "error" for f in weakening), weakening
+    hidden = [f for f in doc["findings"] if f.get("suppressed_by")]
+    assert any("shop.domain.orders" in (f["importer"] or "") and "added in this change" in f["suppressed_by"] for f in hidden)
+    assert code == 1
+
+
+def test_the_same_change_by_a_person_passes_with_warnings(repo, capsys):
+    weaken(repo, capsys)
+    code, doc = run_check(repo.path, capsys)
+    weakening = [f for f in guardrails(doc) if f["rule"] != "guardrail-strengthened"]
+    assert len(weakening) >= 4
+    assert all(f["origin"] == "human" and f["severity"] == "warning" for f in weakening), weakening
+    assert code == 0
+
