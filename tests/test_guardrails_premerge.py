@@ -121,3 +121,46 @@ def test_the_same_change_by_a_person_passes_with_warnings(repo, capsys):
     assert all(f["origin"] == "human" and f["severity"] == "warning" for f in weakening), weakening
     assert code == 0
 
+
+
+def test_a_config_that_cannot_be_read_at_ref_is_one_line_and_exit_2(tmp_path, capsys):
+    repo = GitRepo(tmp_path / "repo")
+    files = {"shop/__init__.py": "", "shop/api/__init__.py": "", "shop/domain/__init__.py": "", "shop/infra/__init__.py": ""}
+    repo.commit({**files, "pyproject.toml": PYPROJECT.replace("packs = []", "packs = [\n")}, "broken")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.commit({"pyproject.toml": PYPROJECT}, "fixed")
+    capsys.readouterr()
+    code = main(["check", str(repo.path), "--base", "main", "--no-semgrep", "--no-cache"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and "error: pyproject.toml@main:6:2: cannot read the guardrails at main: invalid TOML" in err[0], err
+    assert "Traceback" not in "\n".join(err)
+
+
+def test_a_strengthening_change_is_info_and_passes(repo, capsys):
+    stricter = PYPROJECT.replace('layers = ["api", "domain"]', 'layers = ["api", "domain"]\nseverity = "error"\n')
+    stricter += '\n[[tool.auditor.contracts]]\nid = "no-api-in-infra"\ntype = "forbidden"\n'
+    stricter += 'source_modules = ["shop.infra"]\nforbidden_modules = ["shop.api"]\n'
+    repo.commit({"pyproject.toml": stricter}, "tighten", trailers=CLAUDE)
+    code, doc = run_check(repo.path, capsys)
+    found = guardrails(doc)
+    assert [(f["rule"], f["severity"], f["origin"]) for f in found] == [("guardrail-strengthened", "info", "ai")]
+    assert "no-api-in-infra" in found[0]["message"] and code == 0
+
+
+def test_guardrail_findings_come_first_in_markdown_and_sarif(repo, capsys):
+    weaken(repo, capsys, trailers=CLAUDE)
+    capsys.readouterr()
+    main(["check", str(repo.path), "--base", "main", "--no-semgrep", "--no-cache", "--format", "markdown"])
+    markdown = capsys.readouterr().out
+    assert markdown.index("Guardrail changes") < markdown.index("Hidden by an exemption this change adds")
+    assert "added in this change" in markdown
+    main(["check", str(repo.path), "--base", "main", "--no-semgrep", "--no-cache", "--format", "sarif"])
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    kinds = [r["properties"]["kind"] for r in results]
+    assert kinds[0] == "guardrail" and kinds.index("contract") > max(i for i, k in enumerate(kinds) if k == "guardrail")
+    hidden = [r for r in results if r.get("suppressions") and "added in this change" in r["suppressions"][0]["justification"]]
+    assert hidden
+    main(["check", str(repo.path), "--base", "main", "--no-semgrep", "--no-cache"])
+    text = capsys.readouterr().out
+    assert text.index("guardrail-") < text.index("layered (contract") and "suppressed by: exception" in text
