@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.domain.findings import Finding, FindingKind, Origin, Severity, Status
+from auditor.domain.guardrails import Guardrails
 from auditor.domain.run import HistoryPoint, ModuleMetrics, OriginCounts, RunResult
+from auditor.drift.guardrails.codec import dumps_guardrails, loads_guardrails
 from auditor.drift.history_errors import HistoryError, guarded, history_error
 from auditor.drift.history_schema import MIGRATIONS, SCHEMA_VERSION
 from auditor.support.safe_files import refuse_links_inside
@@ -29,6 +31,7 @@ from auditor.support.sqlitedb import DatabaseUnwritable, SqliteDb
 HISTORY_FILE = Path(".auditor") / "history.sqlite"
 CRASH_ENV = "AUDITOR_TEST_CRASH_AT"  # test hook: "history-write" kills the process mid-write
 
+GUARDRAIL_SIZE_KEYS = ("contracts", "exceptions", "baseline_entries", "suppressions")
 ApiSnapshot = Mapping[str, Sequence[tuple[str, str, str]]]  # module -> (qualname, kind, signature)
 
 
@@ -142,6 +145,7 @@ class History:
         config_hash: str = "",
         api_snapshot: ApiSnapshot | None = None,
         before_commit: Callable[[], None] | None = None,
+        guardrails: Guardrails | None = None,
     ) -> int:
         """Store the run, its findings, module metrics and surface API in one transaction.
 
@@ -222,6 +226,13 @@ class History:
                         for qualname, kind, signature in names
                     ],
                 )
+                if guardrails is not None:
+                    size = guardrails.size
+                    conn.execute(
+                        "INSERT INTO guardrails VALUES (?,?,?,?,?,?)",
+                        (run_id, size.contracts, size.exceptions, size.baseline_entries, size.suppressions,
+                         dumps_guardrails(guardrails)),
+                    )  # fmt: skip
                 if before_commit is not None:
                     before_commit()
         except sqlite3.DatabaseError as exc:
@@ -270,6 +281,15 @@ class History:
         ):
             snapshot.setdefault(module, []).append((qualname, kind, signature))
         return snapshot
+
+    @guarded
+    def previous_guardrails(self) -> tuple[Guardrails | None, str | None]:
+        """The guardrails recorded with the latest run that has them, and that run's commit."""
+        row = self._db.conn.execute(
+            'SELECT g.snapshot, r."commit" FROM guardrails g JOIN runs r ON r.id = g.run_id'
+            " ORDER BY g.run_id DESC LIMIT 1"
+        ).fetchone()
+        return (loads_guardrails(row[0]), row[1]) if row else (None, None)
 
     @guarded
     def first_seen(self, fingerprint: str) -> str | None:
@@ -322,7 +342,14 @@ class History:
                     (run_id,),
                 ).fetchall()
             )
-            points.append(HistoryPoint(run_id, started_at, commit, by_rule, by_origin, sum(by_rule.values())))
+            size = self._db.conn.execute(
+                "SELECT contracts, exceptions, baseline_entries, suppressions FROM guardrails WHERE run_id = ?",
+                (run_id,),
+            ).fetchone()
+            sizes = dict(zip(GUARDRAIL_SIZE_KEYS, size, strict=True)) if size else {}
+            points.append(
+                HistoryPoint(run_id, started_at, commit, by_rule, by_origin, sum(by_rule.values()), sizes)
+            )
         return points
 
     def _rows(self, where: str, params: Sequence[object]) -> list[FindingRow]:

@@ -69,5 +69,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # before so the trend does not dip; never judged by that run
         "ALTER TABLE findings ADD COLUMN carried INTEGER NOT NULL DEFAULT 0",
     ),
+    (
+        # guardrail integrity: each run's guardrails (auditor.drift.guardrails.codec), so the
+        # next nightly run reports what changed, and their size for the erosion trend
+        """CREATE TABLE guardrails (
+            run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+            contracts INTEGER NOT NULL,
+            exceptions INTEGER NOT NULL,
+            baseline_entries INTEGER NOT NULL,
+            suppressions INTEGER NOT NULL,
+            snapshot TEXT NOT NULL
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from auditor.config.model import AuditorConfig
-from auditor.domain import Finding, Status
+from auditor.domain import Finding, FindingKind, Status
 from auditor.domain.errors import GitError
 from auditor.domain.run import RunResult
 from auditor.drift.classify import Classification, Unseen, classify, merge_statuses
@@ -19,6 +19,7 @@ from auditor.drift.history import History, HistoryDb
 from auditor.drift.renames import match_with_renames, rename_map
 from auditor.pipeline.analysis import analyse, to_result
 from auditor.pipeline.check import apply_baseline
+from auditor.pipeline.guardrail_audit import current_guardrails, guardrail_findings_since_last_run
 from auditor.pipeline.options import RunOptions
 from auditor.support.git import head_info
 from auditor.support.safe_files import WriteError
@@ -65,10 +66,13 @@ def run_audit(
             findings, fixed, renamed, carried = _against_previous(
                 opts.root, findings, fixed, history, analysis.unseen()
             )
+        # guardrail integrity: what changed in the rules themselves since the last run
+        guardrails = current_guardrails(opts, analysis)
+        findings = [*findings, *guardrail_findings_since_last_run(opts, analysis, history, guardrails)]
         result = to_result(
             analysis, opts, findings=findings, fixed=fixed, commit=commit, branch=branch, started=started
         )
-        result = dataclasses.replace(result, carried=tuple(carried))
+        result = dataclasses.replace(result, carried=tuple(carried), guardrails=guardrails.size)
         if history is not None:
             result = dataclasses.replace(result, history=tuple(history.trend(30)))
             result = _with_first_seen(result, history, renamed)
@@ -79,7 +83,12 @@ def run_audit(
             if history is None:
                 staged.publish()
             else:  # the report is swapped in only if the run is recorded, and stays only if it is
-                history.record_run(result, api_snapshot=_api_snapshot(analysis), before_commit=staged.publish)
+                history.record_run(
+                    result,
+                    api_snapshot=_api_snapshot(analysis),
+                    before_commit=staged.publish,
+                    guardrails=guardrails,
+                )
         if history is not None:
             result = dataclasses.replace(result, history=tuple(history.trend(30)))
     finally:
@@ -96,7 +105,8 @@ def _against_previous(
     the third value maps the fingerprints of renamed findings to their previous ones. Previous
     findings this run could not see (`unseen`: --no-semgrep, files not analysed) are neither
     fixed nor dropped: the fourth value carries them into this run's history."""
-    previous = history.previous_findings()
+    # a guardrail finding reports a change between two runs: it is never carried or fixed
+    previous = {fp: f for fp, f in history.previous_findings().items() if f.kind is not FindingKind.GUARDRAIL}
     if not previous:
         return findings, fixed, {}, []
     before = history.previous_commit()

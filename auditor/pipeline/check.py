@@ -156,7 +156,7 @@ def check_against_base(
     others = [f for f in tagged if not (f.status is Status.NEW or hidden_by_change(f))]
     fixed = tag_findings(without_own_stale(by_base.fixed, guard), head.config, graph_at_base, opts.root)
     removals = [f for f in new if at_ref(f)]
-    new = [*_attribute(opts, head, [f for f in new if not at_ref(f)]), *removals]
+    new = [*attribute_new(opts, head, [f for f in new if not at_ref(f)]), *removals]
     new = judge(removal_origins(opts.root, base_ref, new, head.config), guard.policy)
     result = to_result(
         head,
@@ -172,7 +172,8 @@ def check_against_base(
     return result
 
 
-def _attribute(opts: RunOptions, head: Analysis, findings: list[Finding]) -> list[Finding]:
+def attribute_new(opts: RunOptions, head: Analysis, findings: list[Finding]) -> list[Finding]:
+    """`findings` with their origin, blaming only their files (head's config, warnings to head)."""
     paths = blame_paths(findings)
     if not paths:
         return findings

@@ -71,7 +71,7 @@ def guardrail_changes(
     after = guardrails_of(config, baseline, root, text)
     owners = Owners.from_repo(root)
     findings = change_findings(compare(before, after), owners)
-    findings += suppression_findings(_added_suppressions(root, base, module_paths), owners)
+    findings += suppression_findings(added_suppressions_since(root, base, module_paths), owners)
     outcome = GuardrailOutcome(findings, before.policy.stricter(after.policy), before, after)
     for f in findings:
         exemption = exemption_of(f)
@@ -147,16 +147,20 @@ def _ref_files(base: BaseRef) -> list[str]:
     return names[:MAX_REF_FILES]
 
 
-def _added_suppressions(root: Path, base: BaseRef, module_paths: set[str]) -> list[AddedSuppression]:
-    """`# nosemgrep` added since REF in the audited modules (committed, staged, unstaged or in
-    new untracked files)."""
+def added_suppressions_since(
+    root: Path, base: BaseRef, module_paths: set[str], *, untracked_files: bool = True
+) -> list[AddedSuppression]:
+    """`# nosemgrep` added since REF in the audited modules (committed, staged, unstaged or, with
+    `untracked_files`, in new untracked files)."""
     spec = f"{base.prefix}/*.py" if base.prefix else "*.py"
     try:
         diff = run_git(
             base.toplevel, "diff", "-U0", "--no-color", "--no-relative", "--src-prefix=a/",
             "--dst-prefix=b/", base.commit, "--", spec,
         )  # fmt: skip
-        untracked = run_git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", "*.py")
+        untracked = (
+            run_git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", "*.py") if untracked_files else b""
+        )
     except (GitCommandFailed, GitUnavailable) as exc:
         raise GitError(f"git diff against {base.commit[:12]} failed: {exc}") from exc
     found = []
