@@ -164,3 +164,14 @@ def test_guardrail_findings_come_first_in_markdown_and_sarif(repo, capsys):
     main(["check", str(repo.path), "--base", "main", "--no-semgrep", "--no-cache"])
     text = capsys.readouterr().out
     assert text.index("guardrail-") < text.index("layered (contract") and "suppressed by: exception" in text
+
+
+def test_hostile_text_in_a_guardrail_change_is_escaped(repo, capsys):
+    hostile = WEAKENED.replace('reason = "temporary"', 'reason = "ok\\u001b[2J @everyone see https://evil.example"')
+    repo.commit({"pyproject.toml": hostile, "shop/domain/orders.py": "from shop.api import views\n"}, "x")
+    capsys.readouterr()
+    main(["check", str(repo.path), "--base", "main", "--no-semgrep", "--no-cache", "--format", "markdown"])
+    markdown = capsys.readouterr().out
+    assert "\x1b" not in markdown and "@everyone" not in markdown and "https://evil" not in markdown
+    main(["check", str(repo.path), "--base", "main", "--no-semgrep", "--no-cache"])
+    assert "\x1b" not in capsys.readouterr().out

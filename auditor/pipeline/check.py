@@ -135,7 +135,7 @@ def check_against_base(
     # semgrep ran on the changed files only, on both sides, so its findings compare like for
     # like; the working tree's baseline still holds: an accepted finding is never new
     baseline_file = baseline_path(opts, head)
-    baselined = None
+    baselined = baseline = None
     if baseline_file is not None:
         from auditor.drift.baseline import classify_against_baseline, load_baseline
 
@@ -144,9 +144,8 @@ def check_against_base(
     by_base = classify_against_base(head.findings, base.findings, renames, baselined)
     # guardrail integrity: what the change does to the rules themselves (new by nature), and
     # what an exemption it adds hides (shown with suppressed_by, never failing by itself)
-    guard = guardrail_changes(
-        opts.root, base_ref, ref, head.config, baseline_file, {m.path for m in head.graph.modules.values() if m.path}
-    )
+    modules = {m.path for m in head.graph.modules.values() if m.path}
+    guard = guardrail_changes(opts.root, base_ref, ref, head.config, baseline_file, modules, baseline)
     current = mark_exempted(by_base.findings, guard, head.suppressed)
     # owners, layers and surfaces (CODEOWNERS of the working tree)
     tagged = tag_findings([*current, *guard.findings], head.config, head.graph, opts.root)

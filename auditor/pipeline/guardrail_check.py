@@ -46,10 +46,12 @@ class GuardrailOutcome:
     added_baseline: dict[str, Finding] = field(default_factory=dict)  # fingerprint -> its finding
 
 
-def read_baseline_text(path: Path | None) -> tuple[Baseline | None, str | None]:
+def read_baseline_text(path: Path | None, loaded: Baseline | None = None) -> tuple[Baseline | None, str | None]:
+    """The baseline at `path` (`loaded`: already read by the caller) and its text (the line of
+    each entry); (None, None) when there is none."""
     if path is None or not path.is_file():
         return None, None
-    baseline = load_baseline(path)
+    baseline = loaded or load_baseline(path)
     try:
         return baseline, path.read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -63,11 +65,13 @@ def guardrail_changes(
     config: AuditorConfig,
     baseline_file: Path | None,
     module_paths: set[str],
+    baseline: Baseline | None = None,
 ) -> GuardrailOutcome:
-    """The guardrail findings of the change from REF to the working tree."""
+    """The guardrail findings of the change from REF to the working tree (`baseline`: the
+    working tree's, when the caller has read it)."""
     with tempfile.TemporaryDirectory(prefix="auditor-guardrails-") as tmp:
         before = guardrails_at_ref(root, base, ref, config, Path(tmp))
-    baseline, text = read_baseline_text(baseline_file)
+    baseline, text = read_baseline_text(baseline_file, baseline)
     after = guardrails_of(config, baseline, root, text)
     owners = Owners.from_repo(root)
     findings = change_findings(compare(before, after), owners)

@@ -235,7 +235,7 @@ def _baseline(before: Guardrails, after: Guardrails) -> list[GuardrailChange]:
     gone = [e for e in before.baseline if e.fingerprint not in now]
     if gone:
         spot = Spot(after.baseline_path or gone[0].spot.path)
-        out.append(GuardrailChange(STRENGTHENED, "baseline:shrunk", f"baseline shrank by {len(gone)} entr{'y' if len(gone) == 1 else 'ies'}", spot))
+        out.append(GuardrailChange(STRENGTHENED, "baseline:shrunk", f"baseline shrank by {len(gone)} entr{'y' if len(gone) == 1 else 'ies'} (their findings no longer occur)", spot))
     return out
 
 
