@@ -175,3 +175,11 @@ def test_hostile_text_in_a_guardrail_change_is_escaped(repo, capsys):
     assert "\x1b" not in markdown and "@everyone" not in markdown and "https://evil" not in markdown
     main(["check", str(repo.path), "--base", "main", "--no-semgrep", "--no-cache"])
     assert "\x1b" not in capsys.readouterr().out
+
+
+def test_deleting_the_whole_config_removes_every_contract(repo, capsys):
+    repo.commit({"pyproject.toml": None}, "drop the config", trailers=CLAUDE)
+    _code, doc = run_check(repo.path, capsys)
+    removed = {f["message"].split("'")[1] for f in guardrails(doc) if f["rule"] == "guardrail-contract-removed"}
+    assert removed == {"layered", "no-infra-in-domain"}
+    assert all(f["origin"] == "ai" and f["severity"] == "error" for f in guardrails(doc) if f["rule"] == "guardrail-contract-removed")

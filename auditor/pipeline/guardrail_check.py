@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from auditor.config import load_config_collecting
+from auditor.config.loader import default_config
+from auditor.config.project_root import config_in
 from auditor.config.model import AuditorConfig
 from auditor.domain import ConfigError, Finding, FindingKind, GitError, Status
 from auditor.domain.guardrails import HIDDEN_BY, GuardrailPolicy, Guardrails
@@ -32,7 +34,8 @@ from auditor.drift.owners import Owners
 from auditor.pipeline.base_ref import BaseRef, read_blobs
 from auditor.support.git import GitCommandFailed, GitUnavailable, run_git
 
-MAX_REF_FILES = 5000  # TOML files (config, packs) read from REF
+MAX_REF_FILES = 5000  # files (config, packs, their semgrep rules) read from REF
+REF_SUFFIXES = (".toml", ".yaml", ".yml")
 BASELINE_DEFAULT = "auditor-baseline.json"
 
 
@@ -96,10 +99,15 @@ def guardrails_at_ref(root: Path, base: BaseRef, ref: str, config: AuditorConfig
         target = tmp / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    if config_rel is not None and config_rel in blobs:
-        loaded, errors = load_config_collecting(tmp, tmp / config_rel)
-    else:  # REF had no configuration (or the working tree's lies outside the project)
-        loaded, errors = load_config_collecting(tmp)
+    errors: list[ConfigError] = []
+    # REF's config: the working tree's file as it was at REF, else what the loader finds there
+    found = tmp / config_rel if config_rel in blobs else config_in(tmp)
+    if config.config_path is not None and config_rel is None:
+        loaded = config  # --config FILE outside the project: not versioned with it
+    elif found is not None:
+        loaded, errors = load_config_collecting(tmp, found)
+    else:  # REF had no configuration: the defaults a project without one gets
+        loaded = default_config(tmp, errors)
     if errors:
         first = sorted(errors, key=lambda e: (e.path or "", e.line or 0))[0]
         raise _at_ref(first, tmp, ref)
@@ -135,7 +143,8 @@ def _inside(path: Path | None, root: Path) -> str | None:
 
 
 def _ref_files(base: BaseRef) -> list[str]:
-    """REF's TOML files (config, packs) and default baseline files below the audited root (root-relative)."""
+    """REF's TOML files (config, packs), YAML files (a local pack's semgrep rules) and default
+    baseline files below the audited root (root-relative)."""
     spec = base.prefix or "."
     try:
         out = run_git(base.toplevel, "ls-tree", "-r", "-z", "--name-only", base.commit, "--", spec)
@@ -146,7 +155,7 @@ def _ref_files(base: BaseRef) -> list[str]:
         local = base.local(raw.decode("utf-8", "surrogateescape")) if raw else None
         if local is None or ".." in PurePosixPath(local).parts:
             continue
-        if local.endswith(".toml") or local.endswith("/" + BASELINE_DEFAULT) or local == BASELINE_DEFAULT:
+        if local.endswith(REF_SUFFIXES) or local.endswith("/" + BASELINE_DEFAULT) or local == BASELINE_DEFAULT:
             names.append(local)
     return names[:MAX_REF_FILES]
 

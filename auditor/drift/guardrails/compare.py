@@ -7,7 +7,7 @@ line in the earlier state (`at_ref`). Identity (`subject`) never holds a line nu
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from auditor.domain.findings import Origin, Severity
@@ -273,22 +273,23 @@ def _settings(before: Guardrails, after: Guardrails) -> list[GuardrailChange]:
 
 
 def _policy(before: Guardrails, after: Guardrails) -> list[GuardrailChange]:
+    """The [guardrails] policy lowered: per origin, then per rule with its own severities."""
     out = []
-    rules: Mapping[str, object] = {**before.policy.by_rule, **after.policy.by_rule}
     for origin in POLICY_ORIGINS:
-        for rule in (None, *sorted(rules)):
-            probe = rule or WEAKENING_RULES[0]
-            if rule is None and probe in rules:
-                probe = next((r for r in WEAKENING_RULES if r not in rules), "")
-                if not probe:
-                    continue
-            old = before.policy.severity(probe, Origin(origin))
-            new = after.policy.severity(probe, Origin(origin))
-            if new.rank >= old.rank:
-                continue
-            key = f"guardrails.rules.{rule}.{origin}" if rule else f"guardrails.{origin}"
-            setting = after.setting(key) or after.setting(f"guardrails.{origin}")
-            spot = setting.spot if setting else Spot(after.config_path or "")
-            what = f"guardrail weakenings {'of ' + rule + ' ' if rule else ''}by origin {origin} lowered from {old} to {new}"
-            out.append(GuardrailChange(SEVERITY_LOWERED, f"policy:{rule or '*'}:{origin}", what, spot))
+        old, new = before.policy.by_origin.get(origin), after.policy.by_origin.get(origin)
+        if old is not None and new is not None and new.rank < old.rank:
+            out.append(_policy_change(after, None, origin, old, new))
+        for rule in sorted({*before.policy.by_rule, *after.policy.by_rule}):
+            old = before.policy.severity(rule, Origin(origin))
+            new = after.policy.severity(rule, Origin(origin))
+            if new.rank < old.rank:
+                out.append(_policy_change(after, rule, origin, old, new))
     return out
+
+
+def _policy_change(after: Guardrails, rule: str | None, origin: str, old: Severity, new: Severity) -> GuardrailChange:
+    key = f"guardrails.rules.{rule}.{origin}" if rule else f"guardrails.{origin}"
+    setting = after.setting(key) or after.setting(f"guardrails.{origin}")
+    spot = setting.spot if setting else Spot(after.config_path or "")
+    what = f"guardrail weakenings {'of ' + rule + ' ' if rule else ''}by origin {origin} lowered from {old} to {new}"
+    return GuardrailChange(SEVERITY_LOWERED, f"policy:{rule or '*'}:{origin}", what, spot)
