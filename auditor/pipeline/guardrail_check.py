@@ -21,8 +21,8 @@ from pathlib import Path, PurePosixPath
 
 from auditor.config import load_config_collecting
 from auditor.config.loader import default_config
-from auditor.config.project_root import config_in
 from auditor.config.model import AuditorConfig
+from auditor.config.project_root import config_in
 from auditor.domain import ConfigError, Finding, FindingKind, GitError, Status
 from auditor.domain.guardrails import HIDDEN_BY, GuardrailPolicy, Guardrails
 from auditor.drift.baseline import Baseline, load_baseline
