@@ -67,8 +67,8 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "A line the change adds carries `# nosemgrep`: semgrep's security rules skip that line. "
         "auditor has no inline ignore of its own (exceptions live in the config, owned and "
         "expiring), so this is the one inline switch.",
-        "subprocess.call(cmd, shell=True)  # nosemgrep",
-        "Fix the code the rule flags (here: pass a list, no shell). For a true false positive, "
+        "value = eval(expression)  # nosemgrep",
+        "Fix the code the rule flags (here: parse the value, e.g. ast.literal_eval). For a true false positive, "
         "name the rule (`# nosemgrep: rule-id`) and say why in the review.",
     ),
     BASELINE_GROWN: (
