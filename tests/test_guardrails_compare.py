@@ -215,3 +215,9 @@ def test_a_bad_policy_is_one_located_config_error(tmp_path, table, expected):
     with pytest.raises(ConfigError) as caught:
         snap(tmp_path, EXCEPTIONS=table)
     assert "pyproject.toml" in str(caught.value) and expected in str(caught.value)
+
+
+def test_an_exception_without_owner_is_owned_by_its_contracts_owner(tmp_path):
+    owned = snap(tmp_path, IGNORE='owner = "@arch"', EXCEPTIONS=EXCEPTION.format(imp="shop.domain.a -> shop.api.b", more=""))
+    added = only(snap(tmp_path, IGNORE='owner = "@arch"'), owned, "guardrail-exception-added")
+    assert added[0].owner == "@arch"

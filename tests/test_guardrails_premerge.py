@@ -183,3 +183,12 @@ def test_deleting_the_whole_config_removes_every_contract(repo, capsys):
     removed = {f["message"].split("'")[1] for f in guardrails(doc) if f["rule"] == "guardrail-contract-removed"}
     assert removed == {"layered", "no-infra-in-domain"}
     assert all(f["origin"] == "ai" and f["severity"] == "error" for f in guardrails(doc) if f["rule"] == "guardrail-contract-removed")
+
+
+def test_an_uncommitted_weakening_has_unknown_origin_and_is_a_warning(repo, capsys):
+    repo.write({"pyproject.toml": WEAKENED, "shop/domain/orders.py": "from shop.api import views\n"})
+    code, doc = run_check(repo.path, capsys)
+    found = [f for f in guardrails(doc) if f["rule"] != "guardrail-strengthened"]
+    assert {f["rule"] for f in found} == {"guardrail-exception-added", "guardrail-contract-removed"}
+    assert all(f["origin"] == "unknown" and f["severity"] == "warning" for f in found), found
+    assert code == 0

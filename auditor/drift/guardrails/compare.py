@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from auditor.domain.findings import Origin, Severity
 from auditor.domain.guardrails import (
@@ -178,7 +178,10 @@ def _exceptions(before: Guardrails, after: Guardrails) -> list[GuardrailChange]:
     now = {e.key: e for e in after.exceptions}
     dropped = [e for e in before.exceptions if e.key not in now]
     widened: set[tuple[str, str, str]] = set()
+    contract_owners = {c.id: c.owner for c in after.contracts if c.owner}
     for new in after.exceptions:
+        if new.owner is None and new.contract in contract_owners:  # else the contract's owner
+            new = replace(new, owner=contract_owners[new.contract])
         old = was.get(new.key)
         subject = f"exception:{new.text}"
         if old is None:
