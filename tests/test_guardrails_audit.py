@@ -54,6 +54,8 @@ def test_the_nightly_run_reports_guardrail_changes_since_the_last_run(tmp_path, 
     assert sizes == [(2, 0, 0), (1, 1, 1), (1, 1, 1)]
     html = (out / "index.html").read_text()
     assert "Guardrail size" in html
+    assert third["guardrails"] == {"contracts": 1, "exceptions": 1, "baseline_entries": 0, "suppressions": 1}
+    assert [h["guardrails"].get("contracts") for h in third["history"]] == [2, 1]  # the runs before
 
 
 def test_a_person_weakening_between_runs_is_a_warning(tmp_path, capsys):
