@@ -19,7 +19,11 @@ from auditor.drift.history import History, HistoryDb
 from auditor.drift.renames import match_with_renames, rename_map
 from auditor.pipeline.analysis import analyse, to_result
 from auditor.pipeline.check import apply_baseline
-from auditor.pipeline.guardrail_audit import current_guardrails, guardrail_findings_since_last_run
+from auditor.pipeline.guardrail_audit import (
+    current_guardrails,
+    exempted_since_last_run,
+    guardrail_findings_since_last_run,
+)
 from auditor.pipeline.options import RunOptions
 from auditor.support.git import head_info
 from auditor.support.safe_files import WriteError
@@ -68,7 +72,8 @@ def run_audit(
             )
         # guardrail integrity: what changed in the rules themselves since the last run
         guardrails = current_guardrails(opts, analysis)
-        findings = [*findings, *guardrail_findings_since_last_run(opts, analysis, history, guardrails)]
+        changes = guardrail_findings_since_last_run(opts, analysis, history, guardrails)
+        findings = [*exempted_since_last_run(analysis, findings, changes), *changes]
         result = to_result(
             analysis, opts, findings=findings, fixed=fixed, commit=commit, branch=branch, started=started
         )

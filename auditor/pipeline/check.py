@@ -146,14 +146,14 @@ def check_against_base(
     # what an exemption it adds hides (shown with suppressed_by, never failing by itself)
     modules = {m.path for m in head.graph.modules.values() if m.path}
     guard = guardrail_changes(opts.root, base_ref, ref, head.config, baseline_file, modules, baseline)
-    current = mark_exempted(by_base.findings, guard, head.suppressed)
+    current = mark_exempted(by_base.findings, guard.exemptions, head.suppressed)
     # owners, layers and surfaces (CODEOWNERS of the working tree)
     tagged = tag_findings([*current, *guard.findings], head.config, head.graph, opts.root)
     # only new findings (and what a new exemption hides) need an author: attribute just those
     # files; a removed guardrail has no line left: the commit that removed it decides
     new = [f for f in tagged if f.status is Status.NEW or hidden_by_change(f)]
     others = [f for f in tagged if not (f.status is Status.NEW or hidden_by_change(f))]
-    fixed = tag_findings(without_own_stale(by_base.fixed, guard), head.config, graph_at_base, opts.root)
+    fixed = tag_findings(without_own_stale(by_base.fixed, guard.exemptions), head.config, graph_at_base, opts.root)
     removals = [f for f in new if at_ref(f)]
     new = [*attribute_new(opts, head, [f for f in new if not at_ref(f)]), *removals]
     new = judge(removal_origins(opts.root, base_ref, new, head.config), guard.policy)

@@ -19,10 +19,16 @@ from auditor.drift.guardrails.snapshot import guardrails_of
 from auditor.drift.guardrails.suppressions import suppressions_in_text
 from auditor.drift.history import History
 from auditor.drift.owners import Owners
-from auditor.pipeline.analysis import Analysis
+from auditor.pipeline.analysis import Analysis, tag_findings
 from auditor.pipeline.base_ref import open_base
 from auditor.pipeline.check import attribute_new, baseline_path
-from auditor.pipeline.guardrail_check import added_suppressions_since, read_baseline_text, removal_origins
+from auditor.pipeline.guardrail_check import (
+    Exemptions,
+    added_suppressions_since,
+    mark_exempted,
+    read_baseline_text,
+    removal_origins,
+)
 from auditor.pipeline.options import RunOptions
 
 
@@ -71,3 +77,13 @@ def guardrail_findings_since_last_run(
         removals = removal_origins(opts.root, since, removals, analysis.config)
     findings = [*attribute_new(opts, analysis, [f for f in findings if not at_ref(f)]), *removals]
     return judge(findings, previous.policy.stricter(current.policy))
+
+
+def exempted_since_last_run(analysis: Analysis, findings: list[Finding], changes: list[Finding]) -> list[Finding]:
+    """`findings` plus the violations an exception added since the last run suppresses, and
+    with `suppressed_by` on those a baseline entry added since then accepts (as in a check)."""
+    from auditor.attribution import attribute_findings
+
+    marked = mark_exempted(findings, Exemptions.of(changes), analysis.suppressed)
+    hidden = tag_findings(marked[len(findings) :], analysis.config, analysis.graph, analysis.config.root)
+    return [*marked[: len(findings)], *attribute_findings(hidden, analysis.line_origins)]

@@ -24,7 +24,7 @@ from auditor.config.loader import default_config
 from auditor.config.model import AuditorConfig
 from auditor.config.project_root import config_in
 from auditor.domain import ConfigError, Finding, FindingKind, GitError, Status
-from auditor.domain.guardrails import HIDDEN_BY, GuardrailPolicy, Guardrails
+from auditor.domain.guardrails import EXCEPTION_ADDED, HIDDEN_BY, GuardrailPolicy, Guardrails
 from auditor.drift.baseline import Baseline, load_baseline
 from auditor.drift.guardrails.compare import compare
 from auditor.drift.guardrails.findings import at_ref, change_findings, exemption_of, suppression_findings
@@ -40,13 +40,31 @@ BASELINE_DEFAULT = "auditor-baseline.json"
 
 
 @dataclass
+class Exemptions:
+    """The exceptions and baseline entries a change adds, each with its guardrail finding."""
+
+    exceptions: dict[str, Finding] = field(default_factory=dict)  # exception text -> its finding
+    baseline: dict[str, Finding] = field(default_factory=dict)  # fingerprint -> its finding
+
+    @classmethod
+    def of(cls, findings: Sequence[Finding]) -> Exemptions:
+        found = cls()
+        for f in findings:
+            exemption = exemption_of(f)
+            if exemption and f.rule == EXCEPTION_ADDED:
+                found.exceptions[exemption] = f
+            elif exemption:
+                found.baseline[exemption] = f
+        return found
+
+
+@dataclass
 class GuardrailOutcome:
     findings: list[Finding]  # every guardrail change, weakening or strengthening (severity provisional)
     policy: GuardrailPolicy  # the stricter of REF's and the working tree's
     before: Guardrails
     after: Guardrails
-    added_exceptions: dict[str, Finding] = field(default_factory=dict)  # exception text -> its finding
-    added_baseline: dict[str, Finding] = field(default_factory=dict)  # fingerprint -> its finding
+    exemptions: Exemptions
 
 
 def read_baseline_text(path: Path | None, loaded: Baseline | None = None) -> tuple[Baseline | None, str | None]:
@@ -79,14 +97,7 @@ def guardrail_changes(
     owners = Owners.from_repo(root)
     findings = change_findings(compare(before, after), owners)
     findings += suppression_findings(added_suppressions_since(root, base, module_paths), owners)
-    outcome = GuardrailOutcome(findings, before.policy.stricter(after.policy), before, after)
-    for f in findings:
-        exemption = exemption_of(f)
-        if exemption and f.rule == "guardrail-exception-added":
-            outcome.added_exceptions[exemption] = f
-        elif exemption:
-            outcome.added_baseline[exemption] = f
-    return outcome
+    return GuardrailOutcome(findings, before.policy.stricter(after.policy), before, after, Exemptions.of(findings))
 
 
 def guardrails_at_ref(root: Path, base: BaseRef, ref: str, config: AuditorConfig, tmp: Path) -> Guardrails:
@@ -229,31 +240,31 @@ def _removing_commit(root: Path, base: BaseRef, path: str) -> str | None:
     return out.decode().strip() or None
 
 
-def mark_exempted(findings: Sequence[Finding], outcome: GuardrailOutcome, suppressed: Sequence[Finding]) -> list[Finding]:
+def mark_exempted(findings: Sequence[Finding], added: Exemptions, suppressed: Sequence[Finding]) -> list[Finding]:
     """`findings` plus what an exemption added in this change hides, each with `suppressed_by`
     naming it: violations an added exception suppresses, findings an added baseline entry
     accepts. They do not fail the check; the guardrail finding does."""
     out = []
     for f in findings:
-        guard = outcome.added_baseline.get(f.fingerprint) if f.status is Status.BASELINED else None
+        guard = added.baseline.get(f.fingerprint) if f.status is Status.BASELINED else None
         if guard is not None:
             f = _hide(f, f"baseline entry added in this change at {guard.location}")
         out.append(f)
     for f in suppressed:
-        text = next((t for t in outcome.added_exceptions if f.suppressed_by and f"exception '{t}'" in f.suppressed_by), None)
+        text = next((t for t in added.exceptions if f.suppressed_by and f"exception '{t}'" in f.suppressed_by), None)
         if text is not None:
-            guard = outcome.added_exceptions[text]
+            guard = added.exceptions[text]
             out.append(_hide(f, f"{f.suppressed_by}, added in this change at {guard.location}"))
     return out
 
 
-def without_own_stale(fixed: Sequence[Finding], outcome: GuardrailOutcome) -> list[Finding]:
+def without_own_stale(fixed: Sequence[Finding], added: Exemptions) -> list[Finding]:
     """REF's side is analysed under the working tree's config, where an exception this change
     adds matches nothing (stale); its disappearance is no fix."""
     return [
         f
         for f in fixed
-        if not (f.kind is FindingKind.EXCEPTION and f"{f.rule}: {f.importer} -> {f.imported}" in outcome.added_exceptions)
+        if not (f.kind is FindingKind.EXCEPTION and f"{f.rule}: {f.importer} -> {f.imported}" in added.exceptions)
     ]
 
 
