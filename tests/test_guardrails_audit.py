@@ -44,9 +44,9 @@ def test_the_nightly_run_reports_guardrail_changes_since_the_last_run(tmp_path, 
     assert code == 1
     html = (out / "index.html").read_text()
     assert 'id="guardrails"' in html and "guardrail-contract-removed" in html
-    hidden = [f for f in second["findings"] if f["suppressed_by"] and "added in this change" in f["suppressed_by"]]
+    hidden = [f for f in second["findings"] if f["suppressed_by"] and "added since the last run" in f["suppressed_by"]]
     assert [(f["importer"], f["origin"]) for f in hidden] == [("shop.domain.orders", "ai")]
-    assert "added in this change at pyproject.toml" in html
+    assert "added since the last run at pyproject.toml" in html
     # a third run with no change: nothing to report, and the last changes are not "fixed"
     code, third = audit(repo, out, capsys)
     assert not [f for f in third["findings"] if f["kind"] == "guardrail"]

@@ -84,6 +84,6 @@ def exempted_since_last_run(analysis: Analysis, findings: list[Finding], changes
     with `suppressed_by` on those a baseline entry added since then accepts (as in a check)."""
     from auditor.attribution import attribute_findings
 
-    marked = mark_exempted(findings, Exemptions.of(changes), analysis.suppressed)
+    marked = mark_exempted(findings, Exemptions.of(changes), analysis.suppressed, "since the last run")
     hidden = tag_findings(marked[len(findings) :], analysis.config, analysis.graph, analysis.config.root)
     return [*marked[: len(findings)], *attribute_findings(hidden, analysis.line_origins)]

@@ -240,7 +240,9 @@ def _removing_commit(root: Path, base: BaseRef, path: str) -> str | None:
     return out.decode().strip() or None
 
 
-def mark_exempted(findings: Sequence[Finding], added: Exemptions, suppressed: Sequence[Finding]) -> list[Finding]:
+def mark_exempted(
+    findings: Sequence[Finding], added: Exemptions, suppressed: Sequence[Finding], when: str = "in this change"
+) -> list[Finding]:
     """`findings` plus what an exemption added in this change hides, each with `suppressed_by`
     naming it: violations an added exception suppresses, findings an added baseline entry
     accepts. They do not fail the check; the guardrail finding does."""
@@ -248,13 +250,13 @@ def mark_exempted(findings: Sequence[Finding], added: Exemptions, suppressed: Se
     for f in findings:
         guard = added.baseline.get(f.fingerprint) if f.status is Status.BASELINED else None
         if guard is not None:
-            f = _hide(f, f"baseline entry added in this change at {guard.location}")
+            f = _hide(f, f"baseline entry added {when} at {guard.location}")
         out.append(f)
     for f in suppressed:
         text = next((t for t in added.exceptions if f.suppressed_by and f"exception '{t}'" in f.suppressed_by), None)
         if text is not None:
             guard = added.exceptions[text]
-            out.append(_hide(f, f"{f.suppressed_by}, added in this change at {guard.location}"))
+            out.append(_hide(f, f"{f.suppressed_by}, added {when} at {guard.location}"))
     return out
 
 
