@@ -78,8 +78,8 @@ def test_a_new_history_is_migrated_and_keeps_runs_findings_and_first_seen(locati
 
 
 def test_the_previous_schema_is_migrated_in_place_and_its_runs_kept(location):
-    store = open_store(location)  # a history written by the auditor before this schema
-    store.migrate(MIGRATIONS[:-1])
+    store = open_store(location)  # a history written by the auditor before runs had repositories
+    store.migrate(MIGRATIONS[:3])  # schema 3 (then 4: repositories and run keys; 5: guardrails)
     with store.transaction() as tx:
         tx.execute('INSERT INTO runs (started_at, "commit") VALUES (?, ?)', ("2026-10-01T02:00:00+00:00", "old"))
         (run_id,) = tx.execute("SELECT MAX(id) FROM runs")[0]

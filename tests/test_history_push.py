@@ -11,6 +11,7 @@ from drift_samples import contract, security
 
 from auditor.cli.main import main
 from auditor.domain import Origin
+from auditor.domain.guardrails import Guardrails
 from auditor.domain.run import ModuleMetrics, RunInfo, RunResult
 from auditor.drift.history import History
 
@@ -33,7 +34,10 @@ def source(tmp_path: Path) -> Path:
     with History(path, repository=REPOSITORY) as history:
         history.record_run(_run(1, [contract("a")]), api_snapshot={"shop.auth": [("login", "function", "def login()")]})
         history.record_run(_run(2, [contract("a"), security("s", origin=Origin.AI, agent="claude-code")]))
-        history.record_run(_run(3, [security("s", origin=Origin.AI, agent="claude-code")]))
+        history.record_run(
+            _run(3, [security("s", origin=Origin.AI, agent="claude-code")]),
+            guardrails=Guardrails("pyproject.toml", suppressions=2),
+        )
     return path
 
 
@@ -55,6 +59,8 @@ def test_push_copies_every_run_once_and_again_copies_nothing(source, target, cap
         assert into.first_seen_dates(["a", "s"]) == {"a": "2026-11-01", "s": "2026-11-02"}
         assert into.previous_findings()["s"].agent == "claude-code"
         assert into.previous_api_snapshot() == {"shop.auth": [("login", "function", "def login()")]}
+        assert into.previous_guardrails() == (Guardrails("pyproject.toml", suppressions=2), "c3")
+        assert [p.guardrails for p in into.trend()] == [p.guardrails for p in src.trend()]
     assert main(["history", "push", "--from", str(source), "--to", target]) == 0
     assert capsys.readouterr().out.startswith("copied 0 run(s) (0 findings) to ")
     with History(target) as into:

@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from auditor.config.fields import FieldReader
+from auditor.config.guardrail_policy import read_guardrail_policy
 from auditor.config.merge import merge
 from auditor.config.model import AttributionSettings, AuditorConfig, SemgrepSettings
 from auditor.config.packs import PackLoader, resolve_pack_ref
@@ -34,6 +35,7 @@ CONFIG_KEYS = (
     "exceptions",
     "attribution",
     "semgrep",
+    "guardrails",
 )
 ATTRIBUTION_KEYS = tuple(AttributionSettings.__dataclass_fields__)
 SEMGREP_KEYS = tuple(SemgrepSettings.__dataclass_fields__)
@@ -180,6 +182,7 @@ def read_config_document(
         project=project,
         attribution=_attribution(reader, settings, base),
         semgrep=_semgrep(reader, settings, base),
+        guardrails=read_guardrail_policy(reader, settings, base),
     )
     return merge(config, loader.packs, layer_locations, contracts, exceptions, errors)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.domain.findings import Severity
+from auditor.domain.guardrails import GuardrailPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +136,7 @@ class AuditorConfig:
     project: str | None = None  # the repository's name in a shared history when it has no remote
     attribution: AttributionSettings = AttributionSettings()
     semgrep: SemgrepSettings = SemgrepSettings()
+    guardrails: GuardrailPolicy = field(default_factory=GuardrailPolicy)  # [guardrails]: severity of a weakening by origin
     # where each layer was defined (a pack's default layer or the local config), for errors
     layer_locations: Mapping[str, Location] = field(default_factory=dict)
     surface_locations: Mapping[str, Location] = field(default_factory=dict)

@@ -28,6 +28,7 @@ class FindingKind(str, enum.Enum):
     SECURITY = "security"  # a semgrep security-boundary rule matched
     EXCEPTION = "exception"  # an exception is stale (matches nothing) or expired
     SURFACE = "surface"  # a change inside a human-review surface
+    GUARDRAIL = "guardrail"  # a change to the rules themselves (an exception added, a contract dropped, ...)
 
     def __str__(self) -> str:
         return self.value

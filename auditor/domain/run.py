@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from auditor.domain.code import AnalysisError
 from auditor.domain.findings import ChainHop, Finding, Severity, Status
+from auditor.domain.guardrails import GuardrailSize
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,9 @@ class HistoryPoint:
     by_rule: dict[str, int] = field(default_factory=dict)
     by_origin: dict[str, int] = field(default_factory=dict)
     total: int = 0
+    # the guardrails' size at that run (contracts, exceptions, baseline_entries, suppressions);
+    # empty for runs recorded before guardrails were
+    guardrails: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +189,7 @@ class RunResult:
     # known findings of kinds this run did not check (RunInfo.unchecked_kinds), carried from the
     # previous run into the history so the trend does not dip; never judged, never listed
     carried: tuple[Finding, ...] = ()
+    guardrails: GuardrailSize | None = None  # the guardrails' size (nightly audit)
     fail_on: Severity = Severity.ERROR  # --fail-on, else the config's fail_on, else error
     allow_incomplete: bool = False  # --allow-incomplete: an incomplete run alone does not fail
 

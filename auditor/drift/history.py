@@ -24,7 +24,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from auditor.domain.findings import Finding
+from auditor.domain.guardrails import Guardrails
 from auditor.domain.run import HistoryPoint, ModuleMetrics, OriginCounts, RunInfo, RunResult
+from auditor.drift.guardrails.codec import dumps_guardrails, loads_guardrails
 from auditor.drift.history_backends import open_store
 from auditor.drift.history_errors import HistoryError, HistoryUnavailable, guarded
 from auditor.drift.history_rows import FINDING_COLUMNS, FindingRow, finding_row
@@ -36,6 +38,7 @@ __all__ = ["SCHEMA_VERSION", "FindingRow", "History", "HistoryError", "HistoryUn
 HISTORY_FILE = Path(".auditor") / "history.sqlite"
 CRASH_ENV = "AUDITOR_TEST_CRASH_AT"  # test hook: "history-write" kills the process mid-write
 
+GUARDRAIL_SIZE_KEYS = ("contracts", "exceptions", "baseline_entries", "suppressions")
 ApiSnapshot = Mapping[str, Sequence[tuple[str, str, str]]]  # module -> (qualname, kind, signature)
 
 
@@ -120,6 +123,7 @@ class History:
         api_snapshot: ApiSnapshot | None = None,
         before_commit: Callable[[], None] | None = None,
         run_key: str | None = None,
+        guardrails: Guardrails | None = None,
     ) -> int:
         """Store the run, its findings, module metrics and surface API in one transaction; its id.
 
@@ -140,7 +144,9 @@ class History:
         key = run_key or new_run_key(info)
         repository = self.repository or ""
         try:
-            return self._record(result, started, key, repository, totals, config_hash, api_snapshot, before_commit)
+            return self._record(
+                result, started, key, repository, totals, config_hash, api_snapshot, before_commit, guardrails
+            )
         except self._store.errors as exc:
             raise self._store.error(exc, "cannot record the run") from None
 
@@ -154,6 +160,7 @@ class History:
         config_hash: str,
         api_snapshot: ApiSnapshot | None,
         before_commit: Callable[[], None] | None,
+        guardrails: Guardrails | None = None,
     ) -> int:
         info = result.info
         values = (
@@ -202,6 +209,13 @@ class History:
                 for qualname, kind, signature in names
             }  # the last of a repeated name wins, as before
             tx.executemany("INSERT INTO api_snapshots VALUES (?,?,?,?,?)", list(snapshot.values()))
+            if guardrails is not None:
+                size = guardrails.size
+                tx.executemany(
+                    "INSERT INTO guardrails VALUES (?,?,?,?,?,?)",
+                    [(run_id, size.contracts, size.exceptions, size.baseline_entries, size.suppressions,
+                      dumps_guardrails(guardrails))],
+                )  # fmt: skip
             if before_commit is not None:
                 before_commit()
         return run_id
@@ -260,6 +274,17 @@ class History:
         return snapshot
 
     @guarded
+    def previous_guardrails(self) -> tuple[Guardrails | None, str | None]:
+        """The guardrails recorded with this repository's latest run that has them, and that run's commit."""
+        where, params = self._scope("r.repository")
+        rows = self._store.fetch(
+            f'SELECT g.snapshot, r."commit" FROM guardrails g JOIN runs r ON r.id = g.run_id WHERE {where}'
+            " ORDER BY g.run_id DESC LIMIT 1",
+            params,
+        )
+        return (loads_guardrails(rows[0][0]), rows[0][1]) if rows else (None, None)
+
+    @guarded
     def first_seen(self, fingerprint: str) -> str | None:
         return self._first_seen_times([fingerprint]).get(fingerprint)
 
@@ -314,11 +339,21 @@ class History:
             rules[rule] = rules.get(rule, 0) + int(n)
             origins = by_origin.setdefault(run_id, {})
             origins[origin] = origins.get(origin, 0) + int(n)
+        sizes: dict[int, dict[str, int]] = {
+            int(row[0]): dict(zip(GUARDRAIL_SIZE_KEYS, (int(n) for n in row[1:]), strict=True))
+            for row in self._store.fetch(
+                f"SELECT run_id, {', '.join(GUARDRAIL_SIZE_KEYS)} FROM guardrails WHERE {among}", (ids,)
+            )
+        }
         points = []
         for run_id, started_at, commit in reversed(runs):
             rules = dict(sorted(by_rule.get(run_id, {}).items()))
             origins = dict(sorted(by_origin.get(run_id, {}).items()))
-            points.append(HistoryPoint(int(run_id), started_at, commit, rules, origins, sum(rules.values())))
+            points.append(
+                HistoryPoint(
+                    int(run_id), started_at, commit, rules, origins, sum(rules.values()), sizes.get(int(run_id), {})
+                )
+            )
         return points
 
     def _rows(self, where: str, params: Sequence[object]) -> list[FindingRow]:

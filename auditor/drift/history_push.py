@@ -19,6 +19,7 @@ METRIC_COLUMNS = (
     "module, fan_in, fan_out, instability, in_cycle, ai_lines, human_lines, mixed_lines, unknown_lines"
 )
 API_COLUMNS = "module, qualname, kind, signature"
+GUARDRAIL_COLUMNS = "contracts, exceptions, baseline_entries, suppressions, snapshot"
 
 
 @dataclass
@@ -59,6 +60,7 @@ def push_history(source: History, target: History, *, repository: str | None = N
 def _copy_run(source: History, target: History, run_id: int, values: list[object], findings: list[tuple]) -> None:
     metrics = source.store.fetch(f"SELECT {METRIC_COLUMNS} FROM module_metrics WHERE run_id = ?", (run_id,))
     api = source.store.fetch(f"SELECT {API_COLUMNS} FROM api_snapshots WHERE run_id = ?", (run_id,))
+    guardrails = source.store.fetch(f"SELECT {GUARDRAIL_COLUMNS} FROM guardrails WHERE run_id = ?", (run_id,))
     with target.store.transaction() as tx:
         new_id = target.store.insert_run(tx, RUN_COLUMNS, values)
         if new_id is None:  # another push got there first
@@ -73,4 +75,8 @@ def _copy_run(source: History, target: History, run_id: int, values: list[object
         )
         tx.executemany(
             f"INSERT INTO api_snapshots (run_id, {API_COLUMNS}) VALUES (?, ?, ?, ?, ?)", [(new_id, *row) for row in api]
+        )
+        tx.executemany(
+            f"INSERT INTO guardrails (run_id, {GUARDRAIL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+            [(new_id, *row) for row in guardrails],
         )

@@ -84,6 +84,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX runs_by_repository ON runs(repository, id)",
         "ALTER TABLE findings ADD COLUMN model TEXT",
     ),
+    (
+        # guardrail integrity: each run's guardrails (auditor.drift.guardrails.codec), so the
+        # next nightly run reports what changed, and their size for the erosion trend
+        """CREATE TABLE guardrails (
+            run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+            contracts INTEGER NOT NULL,
+            exceptions INTEGER NOT NULL,
+            baseline_entries INTEGER NOT NULL,
+            suppressions INTEGER NOT NULL,
+            snapshot TEXT NOT NULL
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from auditor.config.model import AuditorConfig
-from auditor.domain import Finding, Status
+from auditor.domain import Finding, FindingKind, Status
 from auditor.domain.errors import GitError
 from auditor.domain.run import RunResult
 from auditor.drift.classify import Classification, Unseen, classify, merge_statuses
@@ -20,6 +20,11 @@ from auditor.drift.history_errors import HistoryUnavailable
 from auditor.drift.renames import match_with_renames, rename_map
 from auditor.pipeline.analysis import analyse, to_result
 from auditor.pipeline.check import apply_baseline
+from auditor.pipeline.guardrail_audit import (
+    current_guardrails,
+    exempted_since_last_run,
+    guardrail_findings_since_last_run,
+)
 from auditor.pipeline.history_target import resolve_history
 from auditor.pipeline.options import RunOptions
 from auditor.support.git import head_info
@@ -76,10 +81,20 @@ def run_audit(
             except HistoryUnavailable as exc:  # the server went away: as if it was down from the start
                 history.close()
                 history, unavailable = None, exc
+        # guardrail integrity: what changed in the rules themselves since the last run
+        guardrails = current_guardrails(opts, analysis)
+        try:
+            changes = guardrail_findings_since_last_run(opts, analysis, history, guardrails)
+        except HistoryUnavailable as exc:
+            assert history is not None
+            history.close()
+            history, unavailable = None, exc
+            changes = guardrail_findings_since_last_run(opts, analysis, None, guardrails)
+        findings = [*exempted_since_last_run(analysis, findings, changes), *changes]
         result = to_result(
             analysis, opts, findings=findings, fixed=fixed, commit=commit, branch=branch, started=started
         )
-        result = dataclasses.replace(result, carried=tuple(carried))
+        result = dataclasses.replace(result, carried=tuple(carried), guardrails=guardrails.size)
         if history is not None:
             try:
                 result = dataclasses.replace(result, history=tuple(history.trend(30)))
@@ -100,7 +115,11 @@ def run_audit(
                     staged.publish()
                 else:  # the report is swapped in only if the run is recorded, and stays only if it is
                     history.record_run(
-                        result, api_snapshot=_api_snapshot(analysis), before_commit=staged.publish, run_key=run_key
+                        result,
+                        api_snapshot=_api_snapshot(analysis),
+                        before_commit=staged.publish,
+                        run_key=run_key,
+                        guardrails=guardrails,
                     )
         except HistoryUnavailable as exc:  # the server went away: the report says so, and is written
             result = _not_recorded(result, exc)
@@ -132,7 +151,8 @@ def _against_previous(
     the third value maps the fingerprints of renamed findings to their previous ones. Previous
     findings this run could not see (`unseen`: --no-semgrep, files not analysed) are neither
     fixed nor dropped: the fourth value carries them into this run's history."""
-    previous = history.previous_findings()
+    # a guardrail finding reports a change between two runs: it is never carried or fixed
+    previous = {fp: f for fp, f in history.previous_findings().items() if f.kind is not FindingKind.GUARDRAIL}
     if not previous:
         return findings, fixed, {}, []
     before = history.previous_commit()

@@ -77,9 +77,17 @@ def check_against_base(
     by the rule-pack commands, not mistaken for drift. semgrep scans only the changed files on
     each side; the base side reuses the head's facts for every file the change did not touch.
     """
+    from auditor.domain.guardrails import hidden_by_change
     from auditor.drift.classify import classify_against_base
+    from auditor.drift.guardrails.findings import at_ref, judge
     from auditor.pipeline.base_graph import base_graph
     from auditor.pipeline.base_ref import Change, PendingChanges, open_base
+    from auditor.pipeline.guardrail_check import (
+        guardrail_changes,
+        mark_exempted,
+        removal_origins,
+        without_own_stale,
+    )
 
     started = time.perf_counter()
     base_ref = open_base(opts.root, ref)
@@ -127,20 +135,28 @@ def check_against_base(
     # semgrep ran on the changed files only, on both sides, so its findings compare like for
     # like; the working tree's baseline still holds: an accepted finding is never new
     baseline_file = baseline_path(opts, head)
-    baselined = None
+    baselined = baseline = None
     if baseline_file is not None:
         from auditor.drift.baseline import classify_against_baseline, load_baseline
 
         baseline = load_baseline(baseline_file)
         baselined = classify_against_baseline(head.findings, baseline, opts.root, head.unseen())
     by_base = classify_against_base(head.findings, base.findings, renames, baselined)
+    # guardrail integrity: what the change does to the rules themselves (new by nature), and
+    # what an exemption it adds hides (shown with suppressed_by, never failing by itself)
+    modules = {m.path for m in head.graph.modules.values() if m.path}
+    guard = guardrail_changes(opts.root, base_ref, ref, head.config, baseline_file, modules, baseline)
+    current = mark_exempted(by_base.findings, guard.exemptions, head.suppressed)
     # owners, layers and surfaces (CODEOWNERS of the working tree)
-    tagged = tag_findings(by_base.findings, head.config, head.graph, opts.root)
-    new = [f for f in tagged if f.status is Status.NEW]
-    others = [f for f in tagged if f.status is not Status.NEW]
-    fixed = tag_findings(by_base.fixed, head.config, graph_at_base, opts.root)
-    # only new findings need an author: attribute just those files
-    new = _attribute(opts, head, new)
+    tagged = tag_findings([*current, *guard.findings], head.config, head.graph, opts.root)
+    # only new findings (and what a new exemption hides) need an author: attribute just those
+    # files; a removed guardrail has no line left: the commit that removed it decides
+    new = [f for f in tagged if f.status is Status.NEW or hidden_by_change(f)]
+    others = [f for f in tagged if not (f.status is Status.NEW or hidden_by_change(f))]
+    fixed = tag_findings(without_own_stale(by_base.fixed, guard.exemptions), head.config, graph_at_base, opts.root)
+    removals = [f for f in new if at_ref(f)]
+    new = [*attribute_new(opts, head, [f for f in new if not at_ref(f)]), *removals]
+    new = judge(removal_origins(opts.root, base_ref, new, head.config), guard.policy)
     result = to_result(
         head,
         opts,
@@ -155,7 +171,8 @@ def check_against_base(
     return result
 
 
-def _attribute(opts: RunOptions, head: Analysis, findings: list[Finding]) -> list[Finding]:
+def attribute_new(opts: RunOptions, head: Analysis, findings: list[Finding]) -> list[Finding]:
+    """`findings` with their origin, blaming only their files (head's config, warnings to head)."""
     paths = blame_paths(findings)
     if not paths:
         return findings

@@ -338,12 +338,14 @@ def run_case(case_dir: Path, packs: Sequence[LoadedPack], *, today: dt.date) -> 
 
 # -- explain -------------------------------------------------------------------------------------
 def explain(name: str, root: Path, config_file: Path | None) -> Explanation:
-    """A contract type, a contract id from the config, or a semgrep rule id (config or built-in)."""
+    """A contract type, a guardrail rule id, a contract id from the config, or a semgrep rule id
+    (config or built-in)."""
     from auditor.config import load_config_collecting
     from auditor.contracts.explain import explain_contract, explain_contract_type, find_semgrep_rule
+    from auditor.drift.guardrails.explain import explain_guardrail
     from auditor.support.resources import rules_dir
 
-    found = explain_contract_type(name)
+    found = explain_contract_type(name) or explain_guardrail(name)
     if found is not None:
         return found
     config, _ = load_config_collecting(root, config_file)

@@ -14,6 +14,7 @@ from typing import Any
 
 from auditor.domain.findings import Finding, Status
 from auditor.domain.run import HistoryPoint, RunResult
+from auditor.report.html_guardrails import GuardrailsView, guardrails_view, size_dict
 from auditor.report.html_rows import (
     ORIGINS,
     ChainStep,
@@ -176,6 +177,7 @@ class ReportView:
     architecture: Architecture
     surfaces: Surfaces
     health: Health
+    guardrails: GuardrailsView
     data: dict[str, Any] = field(default_factory=dict)  # the JSON data island for the script
 
 
@@ -185,6 +187,8 @@ def build_view(result: RunResult, *, server_rows: int = 500, page_size: int = 10
     rows = finding_rows(current)
     table = FindingsTable(rows=rows, server_rows=min(server_rows, len(rows)), choices=table_choices(rows))
     info = result.info
+    history = _history_with_this_run(result, current)
+    labels, notes = _run_labels(history)
     return ReportView(
         title=f"auditor report: {info.root}",
         meta=RunMeta(
@@ -199,11 +203,12 @@ def build_view(result: RunResult, *, server_rows: int = 500, page_size: int = 10
         ),
         verdict=_verdict(result, current),
         breakdown=breakdown(result, current),
-        trends=_trends(_history_with_this_run(result, current)),
+        trends=_trends(history),
         findings=table,
         architecture=_architecture(result),
         surfaces=_surfaces(result, rows),
         health=_health(result),
+        guardrails=guardrails_view(current, result.guardrails, history, labels, notes, info.base),
         data={"pageSize": page_size, "findings": [r.as_data() for r in rows]},
     )
 
@@ -264,6 +269,7 @@ def _history_with_this_run(result: RunResult, current: Sequence[Finding]) -> lis
         by_rule=dict(Counter(f.rule for f in current)),
         by_origin=dict(Counter(f.origin.value for f in current)),
         total=len(current),
+        guardrails=size_dict(result.guardrails),
     )
     return [*history, this_run]
 

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.domain.findings import Finding, Origin, Severity, Status
+from auditor.domain.findings import Finding, FindingKind, Origin, Severity, Status
+from auditor.domain.guardrails import hidden_by_change as hidden_by_change  # for the writers
 from auditor.domain.run import RunResult
 
 TOOL_NAME = "auditor"
@@ -20,6 +21,11 @@ def finding_order(f: Finding) -> tuple[str, int, str, str]:
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=finding_order)
+
+
+def guardrails_first(findings: Iterable[Finding]) -> list[Finding]:
+    """`findings` in the same order, guardrail changes (the rules themselves) first."""
+    return sorted(findings, key=lambda f: f.kind is not FindingKind.GUARDRAIL)
 
 
 def is_open(f: Finding) -> bool:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from auditor.domain.code import AnalysisError
 from auditor.domain.errors import ConfigError
 from auditor.domain.findings import ChainHop, Finding, FindingKind, Origin, Severity, Status
+from auditor.domain.guardrails import GuardrailSize
 from auditor.domain.run import (
     ApiChange,
     AttributionSummary,
@@ -138,9 +140,12 @@ def report_dict(result: RunResult) -> dict[str, Any]:
                 "by_rule": dict(sorted(h.by_rule.items())),
                 "by_origin": dict(sorted(h.by_origin.items())),
                 "total": h.total,
+                "guardrails": dict(sorted(h.guardrails.items())),
             }
             for h in result.history
         ],
+        # the guardrails' size this run (nightly audit; null in a check)
+        "guardrails": dataclasses.asdict(result.guardrails) if result.guardrails else None,
         "api_changes": [
             {
                 "surface": c.surface,
@@ -265,6 +270,7 @@ def _result_from_dict(d: Mapping[str, Any]) -> RunResult:
         ),
         cycles=tuple(_cycle(c) for c in d.get("cycles", ())),
         history=tuple(HistoryPoint(**h) for h in d.get("history", ())),
+        guardrails=GuardrailSize(**d["guardrails"]) if d.get("guardrails") else None,
         api_changes=tuple(ApiChange(**c) for c in d.get("api_changes", ())),
         health=_health_from_dict(health),
         layers={k: tuple(v) for k, v in d.get("layers", {}).items()},

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 
+from auditor.domain.findings import Finding, FindingKind
 from auditor.domain.run import RunResult
-from auditor.report.writers._common import counts, is_new, persisting_word, sorted_findings
+from auditor.report.writers._common import counts, hidden_by_change, is_new, persisting_word, sorted_findings
 from auditor.support.textsafe import visible
 
 MAX_ROWS = 50
@@ -48,6 +49,20 @@ def md_code(value: str) -> str:
     return f"`{value}`" if value.strip() else ""
 
 
+def _table(findings: list[Finding], max_rows: int) -> list[str]:
+    lines = ["| severity | rule | location | message | origin | owner |", "|---|---|---|---|---|---|"]
+    for f in findings[:max_rows]:
+        origin = f.origin.value + (f" ({md_text(f.agent)})" if f.agent else "")
+        lines.append(
+            f"| {f.severity.value} | {md_code(f.rule)} | {md_code(f.location)} | "
+            f"{md_text(f.message)} | {origin} | {md_code(f.owner or 'unowned')} |"
+        )
+    if len(findings) > max_rows:
+        lines.append(f"\nand {len(findings) - max_rows} more")
+    lines.append("")
+    return lines
+
+
 def write(result: RunResult, max_rows: int = MAX_ROWS) -> str:
     c = counts(result)
     verdict = result.verdict
@@ -71,24 +86,29 @@ def write(result: RunResult, max_rows: int = MAX_ROWS) -> str:
         f"| {c.new} | {c.fixed} | {c.persisting} | {c.baselined} |",
         "",
     ]
+    guardrails = [f for f in sorted_findings(result.findings) if is_new(f) and f.kind is FindingKind.GUARDRAIL]
+    if guardrails:  # changes to the rules themselves come first
+        guardrails.sort(key=lambda f: -f.severity.rank)
+        lines += ["**Guardrail changes** (the rules themselves)", ""]
+        lines += _table(guardrails, max_rows)
+    hidden = [f for f in sorted_findings(result.findings) if hidden_by_change(f)]
+    if hidden:
+        lines += ["**Hidden by an exemption this change adds**", "", "| rule | location | message | suppressed by |"]
+        lines.append("|---|---|---|---|")
+        lines += [
+            f"| {md_code(f.rule)} | {md_code(f.location)} | {md_text(f.message)} | {md_text(f.suppressed_by or '')} |"
+            for f in hidden[:max_rows]
+        ]
+        if len(hidden) > max_rows:
+            lines.append(f"\nand {len(hidden) - max_rows} more")
+        lines.append("")
     if c.new:
         split = ", ".join(f"{o}: {n}" for o, n in c.new_by_origin.items() if n)
         lines += [f"New findings by origin — {split}", ""]
-        new = [f for f in sorted_findings(result.findings) if is_new(f)]
+        new = [f for f in sorted_findings(result.findings) if is_new(f) and f.kind is not FindingKind.GUARDRAIL]
         new.sort(key=lambda f: -f.severity.rank)  # stable: errors first, then file order
-        lines += [
-            "| severity | rule | location | message | origin | owner |",
-            "|---|---|---|---|---|---|",
-        ]
-        for f in new[:max_rows]:
-            origin = f.origin.value + (f" ({md_text(f.agent)})" if f.agent else "")
-            lines.append(
-                f"| {f.severity.value} | {md_code(f.rule)} | {md_code(f.location)} | "
-                f"{md_text(f.message)} | {origin} | {md_code(f.owner or 'unowned')} |"
-            )
-        if len(new) > max_rows:
-            lines.append(f"\nand {len(new) - max_rows} more")
-        lines.append("")
+        if new:
+            lines += _table(new, max_rows)
     if result.fixed:
         lines += [f"🎉 {len(result.fixed)} finding(s) fixed.", ""]
     if result.errors:

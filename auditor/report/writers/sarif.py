@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from auditor.domain.findings import Finding, FindingKind, Severity, Status
 from auditor.domain.run import RunResult
-from auditor.report.writers._common import TOOL_NAME, sorted_findings, verdict_dict
+from auditor.report.writers._common import TOOL_NAME, guardrails_first, sorted_findings, verdict_dict
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -38,6 +38,7 @@ KIND_TITLE = {
     FindingKind.SECURITY: "Security boundary rule",
     FindingKind.EXCEPTION: "Contract exception",
     FindingKind.SURFACE: "Human-review surface",
+    FindingKind.GUARDRAIL: "Guardrail integrity",
 }
 
 
@@ -140,7 +141,7 @@ def _module_paths(findings: list[Finding]) -> dict[str, str]:
 
 
 def sarif_dict(result: RunResult) -> dict[str, Any]:
-    findings = sorted_findings(result.findings)
+    findings = guardrails_first(sorted_findings(result.findings))  # changes to the rules first
     omitted = max(len(findings) - MAX_RESULTS, 0)
     if omitted:
         kept = {id(f) for f in sorted(findings, key=lambda f: _priority(f, result))[:MAX_RESULTS]}
@@ -148,7 +149,7 @@ def sarif_dict(result: RunResult) -> dict[str, Any]:
     by_rule: dict[str, list[Finding]] = {}
     for f in findings:
         by_rule.setdefault(f.rule, []).append(f)
-    rule_ids = sorted(by_rule)
+    rule_ids = sorted(by_rule, key=lambda r: (by_rule[r][0].kind is not FindingKind.GUARDRAIL, r))
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
     module_paths = _module_paths(findings)
     notifications = [

@@ -9,9 +9,15 @@ output through `guard_lines`, so no line can be a GitHub Actions workflow comman
 
 from __future__ import annotations
 
-from auditor.domain.findings import Finding
+from auditor.domain.findings import Finding, FindingKind
 from auditor.domain.run import RunResult
-from auditor.report.writers._common import counts, persisting_word, sorted_findings, unchanged_at_base
+from auditor.report.writers._common import (
+    counts,
+    hidden_by_change,
+    persisting_word,
+    sorted_findings,
+    unchanged_at_base,
+)
 from auditor.support.textsafe import guard_lines
 from auditor.support.textsafe import visible as plain
 
@@ -43,7 +49,7 @@ def _grouped(findings: list[Finding], style: _Style) -> list[str]:
     for f in sorted_findings(findings):
         by_rule.setdefault(f.rule, []).append(f)
     out: list[str] = []
-    for rule in sorted(by_rule):
+    for rule in sorted(by_rule, key=lambda r: (by_rule[r][0].kind is not FindingKind.GUARDRAIL, r)):
         group = by_rule[rule]
         out.append(style(f"{plain(rule)} ({group[0].kind.value}, {len(group)})", "bold"))
         for f in group:
@@ -59,8 +65,11 @@ def write(result: RunResult, color: bool = False, verbose: bool = False) -> str:
     """Open findings (the ones that need action) and fixed ones are listed; baselined,
     suppressed and, in a pre-merge check, unchanged ones are counted (listed when `verbose`)."""
     style = _Style(color)
-    listed = [f for f in result.findings if f.is_open and not unchanged_at_base(f, result)]
-    quiet = [f for f in result.findings if not f.is_open or unchanged_at_base(f, result)]
+    listed: list[Finding] = []  # open, or hidden by an exemption this change adds
+    quiet: list[Finding] = []
+    for f in result.findings:
+        shown = (f.is_open or hidden_by_change(f)) and not unchanged_at_base(f, result)
+        (listed if shown else quiet).append(f)
     out = _grouped(listed, style)
     if quiet and verbose:
         out.append(style(f"not failing: baselined, suppressed or unchanged ({len(quiet)})", "dim"))

@@ -1,0 +1,274 @@
+"""Guardrail integrity in a pre-merge check: REF's guardrails against the working tree's.
+
+REF's configuration, rule packs and baseline are read from git's object store into a temporary
+folder and loaded by the same loaders as the working tree's (never parsed any other way). A
+configuration REF cannot load is one located line, `FILE@REF:LINE: what`, and exit 2: the
+check cannot say what the change weakens.
+
+Origins: a change whose line exists in the working tree gets that line's origin, from the same
+attribution as every finding. A removal (a contract, a pack, an exception) has no line left; it
+gets the origin of the last commit between REF and HEAD that changed the file (the commit that
+removed it), or unknown when the file has uncommitted changes (nothing committed decides).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from auditor.config import load_config_collecting
+from auditor.config.loader import default_config
+from auditor.config.model import AuditorConfig
+from auditor.config.project_root import config_in
+from auditor.domain import ConfigError, Finding, FindingKind, GitError, Status
+from auditor.domain.guardrails import EXCEPTION_ADDED, HIDDEN_BY, GuardrailPolicy, Guardrails
+from auditor.drift.baseline import Baseline, load_baseline
+from auditor.drift.guardrails.compare import compare
+from auditor.drift.guardrails.findings import at_ref, change_findings, exemption_of, suppression_findings
+from auditor.drift.guardrails.snapshot import guardrails_of
+from auditor.drift.guardrails.suppressions import AddedSuppression, added_suppressions, suppressions_in_text
+from auditor.drift.owners import Owners
+from auditor.pipeline.base_ref import BaseRef, read_blobs
+from auditor.support.git import GitCommandFailed, GitUnavailable, run_git
+
+MAX_REF_FILES = 5000  # files (config, packs, their semgrep rules) read from REF
+REF_SUFFIXES = (".toml", ".yaml", ".yml")
+BASELINE_DEFAULT = "auditor-baseline.json"
+
+
+@dataclass
+class Exemptions:
+    """The exceptions and baseline entries a change adds, each with its guardrail finding."""
+
+    exceptions: dict[str, Finding] = field(default_factory=dict)  # exception text -> its finding
+    baseline: dict[str, Finding] = field(default_factory=dict)  # fingerprint -> its finding
+
+    @classmethod
+    def of(cls, findings: Sequence[Finding]) -> Exemptions:
+        found = cls()
+        for f in findings:
+            exemption = exemption_of(f)
+            if exemption and f.rule == EXCEPTION_ADDED:
+                found.exceptions[exemption] = f
+            elif exemption:
+                found.baseline[exemption] = f
+        return found
+
+
+@dataclass
+class GuardrailOutcome:
+    findings: list[Finding]  # every guardrail change, weakening or strengthening (severity provisional)
+    policy: GuardrailPolicy  # the stricter of REF's and the working tree's
+    before: Guardrails
+    after: Guardrails
+    exemptions: Exemptions
+
+
+def read_baseline_text(path: Path | None, loaded: Baseline | None = None) -> tuple[Baseline | None, str | None]:
+    """The baseline at `path` (`loaded`: already read by the caller) and its text (the line of
+    each entry); (None, None) when there is none."""
+    if path is None or not path.is_file():
+        return None, None
+    baseline = loaded or load_baseline(path)
+    try:
+        return baseline, path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return baseline, None
+
+
+def guardrail_changes(
+    root: Path,
+    base: BaseRef,
+    ref: str,
+    config: AuditorConfig,
+    baseline_file: Path | None,
+    module_paths: set[str],
+    baseline: Baseline | None = None,
+) -> GuardrailOutcome:
+    """The guardrail findings of the change from REF to the working tree (`baseline`: the
+    working tree's, when the caller has read it)."""
+    with tempfile.TemporaryDirectory(prefix="auditor-guardrails-") as tmp:
+        before = guardrails_at_ref(root, base, ref, config, Path(tmp))
+    baseline, text = read_baseline_text(baseline_file, baseline)
+    after = guardrails_of(config, baseline, root, text)
+    owners = Owners.from_repo(root)
+    findings = change_findings(compare(before, after), owners)
+    findings += suppression_findings(added_suppressions_since(root, base, module_paths), owners)
+    return GuardrailOutcome(findings, before.policy.stricter(after.policy), before, after, Exemptions.of(findings))
+
+
+def guardrails_at_ref(root: Path, base: BaseRef, ref: str, config: AuditorConfig, tmp: Path) -> Guardrails:
+    """REF's guardrails, loaded from REF's files copied into `tmp`; ConfigError (exit 2) naming
+    `FILE@REF:LINE` when REF's configuration or baseline cannot be read."""
+    config_rel = _inside(config.config_path, root)
+    names = _ref_files(base)
+    blobs = read_blobs(base, names)
+    for name, data in blobs.items():
+        target = tmp / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    errors: list[ConfigError] = []
+    # REF's config: the working tree's file as it was at REF, else what the loader finds there
+    found = tmp / config_rel if config_rel in blobs else config_in(tmp)
+    if config.config_path is not None and config_rel is None:
+        loaded = config  # --config FILE outside the project: not versioned with it
+    elif found is not None:
+        loaded, errors = load_config_collecting(tmp, found)
+    else:  # REF had no configuration: the defaults a project without one gets
+        loaded = default_config(tmp, errors)
+    if errors:
+        first = sorted(errors, key=lambda e: (e.path or "", e.line or 0))[0]
+        raise _at_ref(first, tmp, ref)
+    baseline_rel = loaded.baseline or BASELINE_DEFAULT
+    if baseline_rel not in blobs:
+        for name, data in read_blobs(base, [baseline_rel]).items():
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp / name).write_bytes(data)
+    try:
+        baseline, text = read_baseline_text(tmp / baseline_rel)
+    except ConfigError as exc:
+        raise _at_ref(exc, tmp, ref) from None
+    return guardrails_of(loaded, baseline, tmp, text)
+
+
+def _at_ref(error: ConfigError, tmp: Path, ref: str) -> ConfigError:
+    path = error.path or ""
+    for prefix in (str(tmp.resolve()) + "/", str(tmp) + "/"):
+        if path.startswith(prefix):
+            path = path[len(prefix) :]
+    return ConfigError(
+        f"cannot read the guardrails at {ref}: {error.message}", f"{path}@{ref}", error.line, error.column
+    )
+
+
+def _inside(path: Path | None, root: Path) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+def _ref_files(base: BaseRef) -> list[str]:
+    """REF's TOML files (config, packs), YAML files (a local pack's semgrep rules) and default
+    baseline files below the audited root (root-relative)."""
+    spec = base.prefix or "."
+    try:
+        out = run_git(base.toplevel, "ls-tree", "-r", "-z", "--name-only", base.commit, "--", spec)
+    except (GitCommandFailed, GitUnavailable) as exc:
+        raise GitError(f"cannot list {base.commit[:12]}'s files: {exc}") from exc
+    names = []
+    for raw in out.split(b"\0"):
+        local = base.local(raw.decode("utf-8", "surrogateescape")) if raw else None
+        if local is None or ".." in PurePosixPath(local).parts:
+            continue
+        if local.endswith(REF_SUFFIXES) or local.endswith("/" + BASELINE_DEFAULT) or local == BASELINE_DEFAULT:
+            names.append(local)
+    return names[:MAX_REF_FILES]
+
+
+def added_suppressions_since(
+    root: Path, base: BaseRef, module_paths: set[str], *, untracked_files: bool = True
+) -> list[AddedSuppression]:
+    """`# nosemgrep` added since REF in the audited modules (committed, staged, unstaged or, with
+    `untracked_files`, in new untracked files)."""
+    spec = f"{base.prefix}/*.py" if base.prefix else "*.py"
+    try:
+        diff = run_git(
+            base.toplevel, "diff", "-U0", "--no-color", "--no-relative", "--src-prefix=a/",
+            "--dst-prefix=b/", base.commit, "--", spec,
+        )  # fmt: skip
+        untracked = (
+            run_git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", "*.py") if untracked_files else b""
+        )
+    except (GitCommandFailed, GitUnavailable) as exc:
+        raise GitError(f"git diff against {base.commit[:12]} failed: {exc}") from exc
+    found = []
+    for item in added_suppressions(diff):
+        local = base.local(item.path)
+        if local is not None and local in module_paths:
+            found.append(dataclasses.replace(item, path=local))
+    for raw in untracked.split(b"\0"):
+        path = raw.decode("utf-8", "surrogateescape")
+        if path in module_paths:
+            try:
+                text = (root / path).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            found += suppressions_in_text(path, text)
+    return found
+
+
+def removal_origins(root: Path, base: BaseRef, findings: Sequence[Finding], config: AuditorConfig) -> list[Finding]:
+    """Removals (a line of REF) get the origin of the commit that removed them: the last commit
+    in REF..HEAD that changed their file; unknown when the file has uncommitted changes."""
+    from auditor.attribution.commit_origin import commit_origins
+
+    by_path: dict[str, str | None] = {}
+    for f in findings:
+        if at_ref(f) and f.path and f.path not in by_path:
+            by_path[f.path] = _removing_commit(root, base, f.path)
+    origins = commit_origins(root, {c for c in by_path.values() if c}, config.attribution)
+    out = []
+    for f in findings:
+        sha = by_path.get(f.path or "") if at_ref(f) else None
+        origin = origins.get(sha) if sha else None
+        if origin is None:
+            out.append(f)
+            continue
+        out.append(
+            dataclasses.replace(
+                f, origin=origin.origin, agent=origin.agent, model=origin.model, commit=sha, author=origin.author
+            )
+        )
+    return out
+
+
+def _removing_commit(root: Path, base: BaseRef, path: str) -> str | None:
+    name = f"{base.prefix}/{path}" if base.prefix else path
+    try:
+        dirty = run_git(base.toplevel, "diff", "--name-only", "HEAD", "--", name).strip()
+        if dirty:
+            return None
+        out = run_git(base.toplevel, "log", "-1", "--format=%H", f"{base.commit}..HEAD", "--", name)
+    except (GitCommandFailed, GitUnavailable):
+        return None
+    return out.decode().strip() or None
+
+
+def mark_exempted(
+    findings: Sequence[Finding], added: Exemptions, suppressed: Sequence[Finding], when: str = "in this change"
+) -> list[Finding]:
+    """`findings` plus what an exemption added in this change hides, each with `suppressed_by`
+    naming it: violations an added exception suppresses, findings an added baseline entry
+    accepts. They do not fail the check; the guardrail finding does."""
+    out = []
+    for f in findings:
+        guard = added.baseline.get(f.fingerprint) if f.status is Status.BASELINED else None
+        if guard is not None:
+            f = _hide(f, f"baseline entry added {when} at {guard.location}")
+        out.append(f)
+    for f in suppressed:
+        text = next((t for t in added.exceptions if f.suppressed_by and f"exception '{t}'" in f.suppressed_by), None)
+        if text is not None:
+            guard = added.exceptions[text]
+            out.append(_hide(f, f"{f.suppressed_by}, added {when} at {guard.location}"))
+    return out
+
+
+def without_own_stale(fixed: Sequence[Finding], added: Exemptions) -> list[Finding]:
+    """REF's side is analysed under the working tree's config, where an exception this change
+    adds matches nothing (stale); its disappearance is no fix."""
+    return [
+        f
+        for f in fixed
+        if not (f.kind is FindingKind.EXCEPTION and f"{f.rule}: {f.importer} -> {f.imported}" in added.exceptions)
+    ]
+
+
+def _hide(f: Finding, by: str) -> Finding:
+    return dataclasses.replace(f, suppressed_by=by, extra=(*f.extra, (HIDDEN_BY, "this-change")))
