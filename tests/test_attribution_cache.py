@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import stat
 from pathlib import Path
@@ -132,3 +133,63 @@ def test_blame_rows_are_stored_as_runs_and_read_back_line_for_line() -> None:
         "l": [[0, 1, 0], [0, 2, 0], [1, 7, 0], [0, 3, 1], [0, 9, 1]],
     }
     assert _decode(json.dumps(per_line)) == runs
+
+
+def agents_of(repo: GitRepo, cache: Path, path: str = "pkg/m0.py") -> list[str | None]:
+    outcome = attribute(repo.path, [path], SETTINGS, cache_dir=cache)
+    return [o.agent for o in outcome.files[path].lines]
+
+
+def test_amending_a_message_changes_the_verdict_without_clearing_the_cache(repo: GitRepo, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert agents_of(repo, cache) == [None, "codex"]
+    # remove the trailer: the file is byte-identical, its line now comes from the amended commit
+    repo.git("commit", "-q", "--amend", "-m", "second", env={"GIT_COMMITTER_DATE": "2026-01-02T00:00:00Z"})
+    assert agents_of(repo, cache) == [None, None]
+    # add another agent's trailer back
+    message = "second\n\nCo-authored-by: Claude <noreply@anthropic.com>\n"
+    repo.git("commit", "-q", "--amend", "-m", message, env={"GIT_COMMITTER_DATE": "2026-01-03T00:00:00Z"})
+    assert agents_of(repo, cache) == [None, "claude-code"]
+
+
+def test_rewriting_an_identity_changes_the_verdict(repo: GitRepo, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert agents_of(repo, cache) == [None, "codex"]
+    assert agents_of(repo, cache, "pkg/m1.py") == [None]
+    repo.git(
+        "commit", "-q", "--amend", "--no-edit", "--author", "Pat (aider) <pat@example.com>",
+        env={"GIT_COMMITTER_DATE": "2026-01-02T00:00:00Z"},
+    )
+    # m1 was not touched by HEAD: its line still comes from the first commit, unchanged
+    assert agents_of(repo, cache, "pkg/m1.py") == [None]
+    assert agents_of(repo, cache) == [None, "aider"]
+
+
+def test_moving_the_notes_ref_changes_the_verdict(repo: GitRepo, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    head = repo.head()
+    def note(tool: str) -> str:
+        prompts = {"00112233aabbccdd": {"agent_id": {"tool": tool, "model": "m"}}}
+        meta = json.dumps({"schema_version": "authorship/3.0.0", "prompts": prompts})
+        return f"pkg/m0.py\n  00112233aabbccdd 2\n---\n{meta}\n"
+
+    repo.add_note("refs/notes/ai", head, note("cursor"))
+    assert agents_of(repo, cache) == [None, "cursor"]
+    repo.add_note("refs/notes/ai", head, note("claude-code"))
+    assert agents_of(repo, cache) == [None, "claude-code"]
+    repo.git("update-ref", "-d", "refs/notes/ai")
+    assert agents_of(repo, cache) == [None, "codex"]
+
+
+def test_the_agent_table_and_the_trace_file_are_read_at_every_run(repo: GitRepo, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert agents_of(repo, cache, "pkg/m1.py") == [None]
+    extra = AttributionSettings(extra_ai_emails={"human@example.com": "house-agent"})
+    outcome = attribute(repo.path, ["pkg/m1.py"], extra, cache_dir=cache)
+    assert [o.agent for o in outcome.files["pkg/m1.py"].lines] == ["house-agent"]
+    first = repo.git("rev-list", "--max-parents=0", "HEAD").strip()
+    record = {"vcs": {"type": "git", "revision": first}, "tool": {"name": "cursor"},
+              "files": [{"path": "pkg/m1.py", "conversations": [{"contributor": {"type": "ai"},
+                                                                  "ranges": [{"start_line": 1, "end_line": 1}]}]}]}
+    repo.write({".agent-trace/traces.jsonl": json.dumps(record) + "\n"})
+    assert agents_of(repo, cache, "pkg/m1.py") == ["cursor"]

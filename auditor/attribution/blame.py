@@ -6,9 +6,11 @@ committed content, no working-tree file read, so no `.gitattributes` filter can 
 modified file is blamed with `--contents -` (its filters switched off by support.git). Results are cached in `<cache_dir>/blame.sqlite` under the key
 (path, id of the blamed content, id of the HEAD blob of the path, blame options + shallow state).
 
-Assumption, documented: for a given path, the same HEAD blob means the same history. That
-is false only after a history rewrite that keeps the file byte-identical but changes which
-commit introduced its lines (rare); `--no-cache` or deleting the file recovers.
+An entry also records the HEAD it was last valid at. When HEAD has moved, the entry is used only
+if every commit it names is still in HEAD's history (one `git rev-list HEAD` per run): an amend,
+a reword or a rebase replaces those commits, and the file is blamed again. Commit metadata is
+cached by sha (immutable); the agent table, git-ai notes and Agent Trace records are read at
+every run, so nothing else can keep an old verdict.
 """
 
 from __future__ import annotations
@@ -156,8 +158,9 @@ def _unquote(name: str) -> str:
     return body.decode("unicode_escape").encode("latin-1").decode("utf-8", "surrogateescape")
 
 
-def _encode(runs: Sequence[BlameRun]) -> str:
-    """[commit index, first original line, path index, length] per run."""
+def _encode(runs: Sequence[BlameRun], head: str = "") -> str:
+    """[commit index, first original line, path index, length] per run; `head`: the commit whose
+    history the runs were checked against."""
     commits: dict[str, int] = {}
     paths: dict[str, int] = {}
     rows = [
@@ -169,15 +172,22 @@ def _encode(runs: Sequence[BlameRun]) -> str:
         ]
         for r in runs
     ]
-    return json.dumps({"c": list(commits), "p": list(paths), "r": rows}, separators=(",", ":"))
+    return json.dumps({"c": list(commits), "p": list(paths), "r": rows, "h": head}, separators=(",", ":"))
 
 
 def _decode(data: str) -> list[BlameRun]:
+    return _decode_entry(data)[0]
+
+
+def _decode_entry(data: str) -> tuple[list[BlameRun], str]:
+    """(runs, head the runs were last checked against; "" for rows written before heads)."""
     raw = inputs.loads_cache_entry(data)
     commits, paths = raw["c"], raw["p"]
+    head = raw.get("h") if isinstance(raw.get("h"), str) else ""
     if "l" in raw:  # one row per line, as written before runs
-        return to_runs([BlamedLine(commits[c], o, paths[p]) for c, o, p in raw["l"]])
-    return [BlameRun(commits[c], int(first), paths[p], int(count)) for c, first, p, count in raw["r"]]
+        return to_runs([BlamedLine(commits[c], o, paths[p]) for c, o, p in raw["l"]]), head
+    runs = [BlameRun(commits[c], int(first), paths[p], int(count)) for c, first, p, count in raw["r"]]
+    return runs, head
 
 
 class BlameCache:
@@ -192,8 +202,9 @@ class BlameCache:
 
     def get_many(
         self, keys: Iterable[tuple[str, str, str, str]]
-    ) -> dict[tuple[str, str, str, str], list[BlameRun]]:
-        found: dict[tuple[str, str, str, str], list[BlameRun]] = {}
+    ) -> dict[tuple[str, str, str, str], tuple[list[BlameRun], str]]:
+        """Entries by key: (runs, the HEAD they were last valid at)."""
+        found: dict[tuple[str, str, str, str], tuple[list[BlameRun], str]] = {}
         if self.db is None:
             return found
         for key in keys:
@@ -203,18 +214,18 @@ class BlameCache:
             ).fetchone()
             if row is not None:
                 try:
-                    found[key] = _decode(row[0])
+                    found[key] = _decode_entry(row[0])
                 except (ValueError, KeyError, IndexError, TypeError):
                     continue  # a damaged row is re-blamed and overwritten
         return found
 
-    def put_many(self, items: Mapping[tuple[str, str, str, str], Sequence[BlameRun]]) -> None:
+    def put_many(self, items: Mapping[tuple[str, str, str, str], Sequence[BlameRun]], head: str = "") -> None:
         if self.db is None or not items:
             return
         with self.db.transaction() as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO blame_v1 VALUES (?, ?, ?, ?, ?)",
-                [(*key, _encode(runs)) for key, runs in items.items()],
+                [(*key, _encode(runs, head)) for key, runs in items.items()],
             )
 
     def close(self) -> None:
@@ -241,7 +252,7 @@ def blame_files(
     """Blame every request not in the cache, `jobs` git processes at a time (`head`: the
     commit the requests' head blobs come from)."""
     keyed = {req.key(options_key): req for req in requests}
-    cached = cache.get_many(keyed)
+    cached = _still_in_history(git, cache, cache.get_many(keyed), head)
     todo = [req for key, req in keyed.items() if key not in cached]
     fresh: dict[tuple[str, str, str, str], list[BlameRun]] = {}
     errors: dict[str, str] = {}
@@ -262,6 +273,35 @@ def blame_files(
                     errors[req.path] = result
                 else:
                     fresh[req.key(options_key)] = result
-        cache.put_many(fresh)
+        cache.put_many(fresh, head)
     lines = {key[0]: value for key, value in {**cached, **fresh}.items()}
     return BlameResult(lines, errors, len(todo))
+
+
+def _still_in_history(
+    git: Git,
+    cache: BlameCache,
+    entries: Mapping[tuple[str, str, str, str], tuple[list[BlameRun], str]],
+    head: str,
+) -> dict[tuple[str, str, str, str], list[BlameRun]]:
+    """The cached entries whose commits are all still in HEAD's history.
+
+    An entry checked at this HEAD is valid as it is. After HEAD moved, an entry is kept only when
+    every commit it names is still reachable (one `git rev-list HEAD`): an amend, a reword or a
+    rebase replaces the commits a line came from (their messages and identities decide its
+    verdict), so the file is blamed again. Kept entries are re-stamped with the new HEAD."""
+    valid = {key: runs for key, (runs, at) in entries.items() if at == head}
+    stale = {key: runs for key, (runs, at) in entries.items() if at != head}
+    if not stale:
+        return valid
+    try:
+        reachable = set(git.run("rev-list", head).decode("ascii", "replace").split())
+    except GitCommandFailed:
+        return valid
+    kept = {
+        key: runs
+        for key, runs in stale.items()
+        if all(r.commit in reachable or set(r.commit) == {"0"} for r in runs)
+    }
+    cache.put_many(kept, head)
+    return {**valid, **kept}
