@@ -4,7 +4,8 @@ Per line, the first source that decides wins:
   unknown  the line is not committed yet, the file is untracked, or the line's commit is a
            shallow-clone boundary (its true commit lies beyond the clone)
   1 agent-trace  an Agent Trace range covers the line (see agent_trace.py for the mapping)
-  2 git-ai       a git-ai note on the line's commit covers its original line number
+  2 git-ai       the line's commit has a git-ai note: ai when an entry covers its original line
+                 number, else human (as git-ai's own blame says)
   3 commit       the commit's identities / trailers / message name an agent (ai), or its
                  author/committer is a known non-AI bot (human)
   4 override     the root-relative path matches attribution.generated_paths (ai, agent
@@ -252,10 +253,10 @@ def _attribute_in_repo(
         errors.append(AnalysisError(gpath[len(repo.prefix) :], f"git blame failed: {reason}"))
     shas = {r.commit for runs in result.lines.values() for r in runs if r.commit not in ZERO_SHAS}
     try:
-        commits, _ = load_commits(git, shas, cache)
+        commits, parents = load_commits(git, shas, cache)
     except GitCommandFailed as exc:
         warnings.append(f"commit metadata unavailable, commit identities not read: {exc}")
-        commits = {}
+        commits, parents = {}, {}
     try:
         notes = read_notes(git, shas, warnings) if settings.git_ai_notes else {}
     except GitCommandFailed as exc:
@@ -263,8 +264,8 @@ def _attribute_in_repo(
         notes = {}
     traces = read_traces(repo.toplevel, warnings) if settings.agent_trace else TraceIndex()
     if len(traces):
-        traces.resolve_revisions(shas)
-    decider = _Decider(commits, notes, traces, overrides, settings, repo.shallow)
+        traces.resolve_revisions(shas | {p for ps in parents.values() for p in ps})
+    decider = _Decider(commits, notes, traces, overrides, settings, repo.shallow, parents)
     files: dict[str, FileAttribution] = {}
     shallow_hit = False
     for path, content in contents.items():
@@ -305,8 +306,10 @@ class _Decider:
         overrides: _Overrides,
         settings: AttributionSettings,
         shallow: frozenset[str],
+        parents: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.commits = commits
+        self.parents = parents or {}
         self.notes, self.traces, self.overrides = notes, traces, overrides
         self.settings, self.shallow = settings, shallow
         self._verdicts: dict[str, AgentMatch | None] = {}
@@ -354,10 +357,10 @@ class _Decider:
             if verdict is not None and verdict.ai:
                 agent = self.table.agent_for_tool(verdict.agent) if verdict.agent else None
                 return LineOrigin(Origin.AI, agent=agent, model=verdict.model, source="git-ai", **base), False
-            if verdict is not None:
-                if verdict.human:
-                    base["author"] = verdict.human
-                return LineOrigin(Origin.HUMAN, source="git-ai", **base), False
+            if verdict is not None and verdict.human:
+                base["author"] = verdict.human
+            # a line the note does not cover is human for git-ai too: never re-decided by trailers
+            return LineOrigin(Origin.HUMAN, source="git-ai", **base), False
         if self.settings.commit_identity:
             match = self._identity(sha)
             if match is not None and match.ai:
@@ -375,6 +378,12 @@ class _Decider:
         if not len(self.traces):
             return None
         rng = self.traces.lookup(sha, line.orig_path, line.orig_line)
+        for parent in self.parents.get(sha, ()) if rng is None else ():
+            # the reference hook records the HEAD of the moment of the edit: the parent of the
+            # commit that carries it (an amend keeps that parent, so amended commits match too)
+            rng = self.traces.lookup(parent, line.orig_path, line.orig_line)
+            if rng is not None:
+                break
         if rng is None:
             return None
         origin = {"ai": Origin.AI, "human": Origin.HUMAN, "mixed": Origin.MIXED}[rng.kind]
