@@ -222,6 +222,8 @@ def test_findings_take_the_origin_of_their_lines(
         (U, None, None),
     ]
     assert got[0].commit == shas["claude"] and got[0].author == "Ann Human <ann@example.com>"
+    # a span is as well evidenced as its weakest line: base.py line 1 is human by default
+    assert [f.evidence for f in got] == ["marker", "default", "default", "marker", "marker", "none", None]
     assert got[6] is given[6]
     rates = drift_rates(got, outcome.summary)
     totals = outcome.summary.totals
