@@ -76,7 +76,7 @@ def test_blame_options_are_part_of_the_key(repo: GitRepo, tmp_path: Path) -> Non
     attribute(repo.path, ["pkg/m0.py"], AttributionSettings(blame_options=("-w",)), cache_dir=cache, git=git)
     attribute(repo.path, ["pkg/m0.py"], AttributionSettings(blame_options=("-w",)), cache_dir=cache, git=git)
     assert calls(log, "blame") == 2
-    assert any("blame " in line and "--porcelain -w" in line for line in log.read_text().splitlines())
+    assert any("blame " in line and "--incremental -w" in line for line in log.read_text().splitlines())
 
 
 def test_without_a_cache_dir_every_run_blames(repo: GitRepo, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Which commit each line comes from: `git blame --porcelain`, in parallel, cached in SQLite.
+"""Which commit each line comes from: `git blame --incremental`, in parallel, cached in SQLite.
 
 The working-tree content is blamed, so lines not committed yet come out with the all-zero
 commit. A file whose content is its HEAD blob is blamed at HEAD (`git blame HEAD -- path`:
@@ -98,8 +98,8 @@ class BlameRequest:
         """`git blame` arguments and stdin: committed content at `head` when the working tree
         has it unchanged, else the working-tree bytes."""
         if self.content_id == self.head_blob:
-            return ["blame", "--porcelain", *options, head, "--", self.path], None
-        return ["blame", "--porcelain", *options, "--contents", "-", "--", self.path], self.content
+            return ["blame", "--incremental", *options, head, "--", self.path], None
+        return ["blame", "--incremental", *options, "--contents", "-", "--", self.path], self.content
 
 
 def validate_options(options: Sequence[str]) -> tuple[str, ...]:
@@ -118,36 +118,44 @@ def blob_id(content: bytes, like: str) -> str:
     return algo(b"blob %d\0" % len(content) + content).hexdigest()
 
 
-def parse_porcelain(output: bytes) -> list[BlamedLine]:
-    """Lines of `git blame --porcelain` output, in final-line order."""
-    lines: list[BlamedLine] = []
-    filenames: dict[str, str] = {}
-    current: tuple[str, int] | None = None
-    group_file: str | None = None
+def parse_incremental(output: bytes) -> list[BlameRun]:
+    """Runs of `git blame --incremental` output, in final-line order.
+
+    Each entry is `<sha> <orig line> <final line> <count>`, header fields the first time a commit
+    appears, and always a closing `filename <path>` line; entries come in any order. No line
+    content is printed, so there is far less to read than with --porcelain."""
+    entries: list[tuple[int, BlameRun]] = []
+    current: tuple[str, int, int, int] | None = None
     for raw in output.split(b"\n"):
-        if raw.startswith(b"\t"):
-            if current is None:
-                raise ValueError("content line before a header")
-            sha, orig = current
-            path = group_file if group_file is not None else filenames.get(sha, "")
-            lines.append(BlamedLine(sha, orig, path))
-            current = None
-            continue
         text = raw.decode("utf-8", "surrogateescape")
         if current is None:
             found = _HEADER.match(text)
-            if found:
-                current = (found.group(1), int(found.group(2)))
-                if found.group(4) is not None:  # first line of a group: a filename follows
-                    group_file = None
+            if found is None or found.group(4) is None:
+                if text:
+                    raise ValueError(f"unexpected blame output: {text[:60]!r}")
                 continue
-            if text:
-                raise ValueError(f"unexpected blame output: {text[:60]!r}")
-            continue
-        if text.startswith("filename "):
-            group_file = _unquote(text[len("filename ") :])
-            filenames[current[0]] = group_file
-    return lines
+            current = (found.group(1), int(found.group(2)), int(found.group(3)), int(found.group(4)))
+        elif text.startswith("filename "):
+            sha, orig, final, count = current
+            entries.append((final, BlameRun(sha, orig, _unquote(text[len("filename ") :]), count)))
+            current = None
+    if current is not None:
+        raise ValueError("blame entry without a filename")
+    entries.sort(key=lambda e: e[0])
+    runs: list[BlameRun] = []
+    expected = 1
+    for final, run in entries:
+        if final != expected:
+            raise ValueError(f"blame output misses line {expected}")
+        expected = final + run.length
+        last = runs[-1] if runs else None
+        if last and (last.commit, last.orig_path, last.orig_start + last.length) == (
+            run.commit, run.orig_path, run.orig_start
+        ):
+            runs[-1] = last._replace(length=last.length + run.length)
+        else:
+            runs.append(run)
+    return runs
 
 
 def _unquote(name: str) -> str:
@@ -260,7 +268,7 @@ def blame_files(
     def one(req: BlameRequest) -> tuple[BlameRequest, list[BlameRun] | str]:
         args, stdin = req.blame_args(options, head)
         try:
-            return req, to_runs(parse_porcelain(git.run(*args, input=stdin)))
+            return req, parse_incremental(git.run(*args, input=stdin))
         except (GitCommandFailed, ValueError) as exc:
             return req, str(exc)
 
