@@ -61,6 +61,19 @@ CASES: dict[str, Case] = {
         "<62310815+github-advanced-security[bot]@users.noreply.github.com>\n",
         ANN, None, "ai", "copilot-autofix",
     ),
+    "copilot_autofix_copilot_address": Case(
+        "Potential fix for code scanning alert no. 9\n\n"
+        "Co-authored-by: Copilot Autofix powered by AI <175728472+Copilot@users.noreply.github.com>\n",
+        ANN, None, "ai", "copilot-autofix",
+    ),
+    "augment_observed": Case(
+        "Add cache\n\nCo-authored-by: Augment Agent <noreply@augmentcode.com>\n", ANN, None, "ai", "augment"
+    ),
+    "assisted_by_emoji": Case("Add cache\n\nAssisted-By: 🤖 Claude Code\n", ANN, None, "ai", "claude-code"),
+    "assisted_by_copilot_model": Case(
+        "Add cache\n\nAssisted-by: GitHub Copilot (model: claude-sonnet-4.6, autonomous)\n",
+        ANN, None, "ai", "copilot", "claude-sonnet-4.6",
+    ),
     # Claude Code settings docs (includeCoAuthoredBy) and Claude Code on the web (Claude-Session)
     "claude_code": Case(
         "Add handler\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)\n\n"

@@ -114,7 +114,7 @@ class AgentTable:
 
     def agent_for_tool(self, tool: str) -> str:
         """Normalise a tool name from git-ai / Agent Trace / Assisted-by to an agent id."""
-        key = tool.strip().lower()
+        key = _MARKER_LEAD.sub("", tool.strip().lower())  # "🤖 Claude Code" -> "claude code"
         if key in self._tools:
             return self._tools[key]
         for alias, agent in sorted(self._tools.items(), key=lambda kv: (-len(kv[0]), kv[0])):
