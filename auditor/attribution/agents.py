@@ -152,6 +152,7 @@ class AgentTable:
         for agent in self.agents:
             if agent.subject_prefixes and agent.subject_names_agent(subject):
                 return AgentMatch(True, agent.id, None, f"subject prefix {agent.subject_prefixes[0]!r}")
+        for agent in self.agents:
             for marker in agent.markers:
                 if any(line.startswith(marker) for line in message_lines):
                     return AgentMatch(True, agent.id, None, f"marker {marker!r}")
