@@ -193,3 +193,24 @@ def test_the_agent_table_and_the_trace_file_are_read_at_every_run(repo: GitRepo,
                                                                   "ranges": [{"start_line": 1, "end_line": 1}]}]}]}
     repo.write({".agent-trace/traces.jsonl": json.dumps(record) + "\n"})
     assert agents_of(repo, cache, "pkg/m1.py") == ["cursor"]
+
+
+def test_verdicts_are_cached_under_the_agent_table_and_config_key(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from auditor.attribution import agents
+
+    cache = tmp_path / "cache"
+    assert agents_of(repo, cache) == [None, "codex"]
+    classified: list[str] = []
+    real = agents.AgentTable.classify
+    monkeypatch.setattr(agents.AgentTable, "classify", lambda self, c: classified.append(c.sha) or real(self, c))
+    assert agents_of(repo, cache) == [None, "codex"]
+    assert classified == []  # a warm run decides no commit again
+    # another table: every verdict is decided again under its key
+    table = tmp_path / "agents.toml"
+    original = (agents.rules_dir() / "agents.toml").read_text(encoding="utf-8")
+    table.write_text(original.replace('"noreply@openai.com", ', ""), encoding="utf-8")
+    monkeypatch.setattr(agents, "rules_dir", lambda: tmp_path)
+    assert agents_of(repo, cache) == [None, None]
+    assert len(classified) == 2

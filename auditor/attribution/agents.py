@@ -7,6 +7,7 @@ carry model names ("Claude Opus 4.5 <noreply@anthropic.com>").
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -226,6 +227,21 @@ def _committer_only(value: Any, where: str) -> bool:
     if value != "human":
         raise ConfigError(f"{where}.committer_only: expected \"human\"")
     return True
+
+
+def table_key(settings: AttributionSettings, table_path: Path | None = None) -> str:
+    """What a commit's verdict depends on besides the commit: the table file and the config's
+    extra_* settings (a cache key)."""
+    path = table_path or rules_dir() / "agents.toml"
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = b""
+    extras = repr(
+        (sorted(settings.extra_ai_emails.items()), sorted(settings.extra_ai_name_patterns.items()),
+         sorted(settings.extra_trailer_keys))
+    )
+    return hashlib.sha1(data + b"\0" + extras.encode()).hexdigest()
 
 
 def load_agent_table(settings: AttributionSettings, table_path: Path | None = None) -> AgentTable:

@@ -44,6 +44,12 @@ CREATE TABLE IF NOT EXISTS commits_v1 (
     sha TEXT PRIMARY KEY,
     data TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS verdicts_v1 (
+    sha TEXT NOT NULL,
+    table_key TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (sha, table_key)
+);
 """
 
 

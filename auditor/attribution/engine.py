@@ -26,7 +26,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditor.attribution.agent_trace import TraceIndex, read_traces
-from auditor.attribution.agents import AgentMatch, AgentTable, CommitInfo, check_settings, load_agent_table
+from auditor.attribution.agents import (
+    AgentMatch,
+    AgentTable,
+    CommitInfo,
+    check_settings,
+    load_agent_table,
+    table_key,
+)
 from auditor.attribution.blame import (
     BlameCache,
     BlamedLine,
@@ -35,7 +42,7 @@ from auditor.attribution.blame import (
     blob_id,
     validate_options,
 )
-from auditor.attribution.commits import load_commits
+from auditor.attribution.commits import cached_verdicts, load_commits, store_verdicts
 from auditor.attribution.gitai_notes import AuthorshipNote, read_notes
 from auditor.attribution.gitcmd import (
     ZERO_SHAS,
@@ -46,6 +53,7 @@ from auditor.attribution.gitcmd import (
     discover_repo,
     head_blobs,
 )
+from auditor.attribution.reading import read_all
 from auditor.attribution.summary import summarize
 from auditor.config.model import AttributionSettings
 from auditor.domain.code import AnalysisError
@@ -106,48 +114,6 @@ def _split_lines(content: bytes) -> int:
     return content.count(b"\n") + (0 if content.endswith(b"\n") else 1)
 
 
-def _read(inside: _InsideRoot, path: str) -> bytes | str:
-    """The file's bytes, or the reason it cannot be read (never follows a path out of root)."""
-    target = os.path.join(inside.root, path)
-    if not inside(path):
-        return "path leaves the project root"
-    try:
-        with open(target, "rb") as handle:
-            return handle.read()
-    except OSError as exc:
-        return f"cannot read file: {exc.strerror or exc.__class__.__name__}"
-
-
-class _InsideRoot:
-    """Whether root/path stays inside root. `root` is real (symlink-free), so only components
-    below it can leave it: each directory is lstat-ed once (memoised), and only a path with a
-    symlink in it pays for a full realpath."""
-
-    def __init__(self, root: str) -> None:
-        self.root = root
-        self.prefix = root.rstrip(os.sep) + os.sep
-        self.plain_dirs: set[str] = set()
-
-    def _real_inside(self, path: str) -> bool:
-        return os.path.realpath(os.path.join(self.root, path)).startswith(self.prefix)
-
-    def __call__(self, path: str) -> bool:
-        parts = path.split("/")
-        if os.path.isabs(path) or ".." in parts:
-            return self._real_inside(path)
-        current = self.root
-        for depth, part in enumerate(parts):
-            current = os.path.join(current, part)
-            is_dir = depth < len(parts) - 1
-            if is_dir and current in self.plain_dirs:
-                continue
-            if os.path.islink(current):
-                return self._real_inside(path)
-            if is_dir:
-                self.plain_dirs.add(current)
-        return True
-
-
 def attribute(
     root: Path,
     paths: Sequence[str],
@@ -178,7 +144,7 @@ def attribute(
     contents: dict[str, bytes] | None = None
     try:
         repo = discover_repo(runner)
-        contents = _read_all(root, paths, errors)  # only paths inside the root from here on
+        contents = read_all(root, paths, errors)  # only paths inside the root from here on
         blobs = head_blobs(runner, list(contents))
     except (GitUnavailable, GitCommandFailed) as exc:
         warnings.append(f"attribution unavailable, every line is unknown: {exc}")
@@ -187,7 +153,7 @@ def attribute(
                 {}, AttributionSummary(available=False, warnings=tuple(warnings)), warnings
             )
         if contents is None:
-            contents = _read_all(root, paths, errors)
+            contents = read_all(root, paths, errors)
         files = {p: _unattributed(p, c, overrides) for p, c in contents.items()}
         files.update({e.path: FileAttribution(e.path, ()) for e in errors})
         summary = summarize(files, shallow=False, available=False, warnings=warnings)
@@ -204,18 +170,6 @@ def attribute(
         )
     finally:
         cache.close()
-
-
-def _read_all(root: Path, paths: Sequence[str], errors: list[AnalysisError]) -> dict[str, bytes]:
-    contents: dict[str, bytes] = {}
-    inside = _InsideRoot(os.path.realpath(root))
-    for path in dict.fromkeys(paths):
-        data = _read(inside, path)
-        if isinstance(data, str):
-            errors.append(AnalysisError(path, data))
-        else:
-            contents[path] = data
-    return contents
 
 
 def _unattributed(path: str, content: bytes, overrides: _Overrides) -> FileAttribution:
@@ -266,6 +220,8 @@ def _attribute_in_repo(
     if len(traces):
         traces.resolve_revisions(shas | {p for ps in parents.values() for p in ps})
     decider = _Decider(commits, notes, traces, overrides, settings, repo.shallow, parents)
+    key = table_key(settings) if settings.commit_identity else ""
+    decider.known = cached_verdicts(cache, key, shas) if key else {}
     files: dict[str, FileAttribution] = {}
     shallow_hit = False
     for path, content in contents.items():
@@ -291,6 +247,9 @@ def _attribute_in_repo(
         files[path] = FileAttribution(path, tuple(origins))
     for error in errors:
         files.setdefault(error.path, FileAttribution(error.path, ()))
+    if key:
+        fresh = {s: v for s, v in decider.verdicts.items() if s not in decider.known and s in commits}
+        store_verdicts(cache, key, fresh)
     if shallow_hit:
         warnings.append("shallow clone: lines older than the clone's boundary are unknown")
     summary = summarize(files, shallow=shallow_hit, available=True, warnings=warnings)
@@ -312,7 +271,8 @@ class _Decider:
         self.parents = parents or {}
         self.notes, self.traces, self.overrides = notes, traces, overrides
         self.settings, self.shallow = settings, shallow
-        self._verdicts: dict[str, AgentMatch | None] = {}
+        self.known: dict[str, AgentMatch | None] = {}  # verdicts cached by an earlier run
+        self.verdicts: dict[str, AgentMatch | None] = {}
         self._table: AgentTable | None = None
 
     @property
@@ -328,10 +288,13 @@ class _Decider:
         return not len(self.traces) and not (self.settings.git_ai_notes and sha in self.notes)
 
     def _identity(self, sha: str) -> AgentMatch | None:
-        if sha not in self._verdicts:
+        if sha not in self.verdicts:
             info = self.commits.get(sha)
-            self._verdicts[sha] = self.table.classify(info) if info is not None else None
-        return self._verdicts[sha]
+            if sha in self.known:
+                self.verdicts[sha] = self.known[sha]
+            else:
+                self.verdicts[sha] = self.table.classify(info) if info is not None else None
+        return self.verdicts[sha]
 
     def decide(self, path: str, line: BlamedLine) -> tuple[LineOrigin, bool]:
         """The line's origin, and whether it lies beyond a shallow boundary."""
