@@ -70,13 +70,11 @@ def load_commits(
     found: dict[str, tuple[CommitInfo, tuple[str, ...]]] = {}
     db = cache.db
     if db is not None:
-        for sha in wanted:
-            row = db.conn.execute("SELECT data FROM commits_v1 WHERE sha=?", (sha,)).fetchone()
-            if row is not None:
-                try:
-                    found[sha] = _from_json(sha, row[0])
-                except (ValueError, KeyError, TypeError):
-                    continue
+        for sha, data in _rows(cache, "SELECT sha, data FROM commits_v1 WHERE sha IN ({})", wanted):
+            try:
+                found[sha] = _from_json(sha, data)
+            except (ValueError, KeyError, TypeError):
+                continue
     missing = [sha for sha in wanted if sha not in found]
     if missing:
         out = git.run(
@@ -100,17 +98,10 @@ def load_commits(
 def cached_verdicts(cache: BlameCache, table_key: str, shas: Iterable[str]) -> dict[str, AgentMatch | None]:
     """Verdicts of `shas` decided before by the agent table with key `table_key`."""
     found: dict[str, AgentMatch | None] = {}
-    db = cache.db
-    if db is None:
-        return found
-    for sha in shas:
-        row = db.conn.execute(
-            "SELECT data FROM verdicts_v1 WHERE sha=? AND table_key=?", (sha, table_key)
-        ).fetchone()
-        if row is None:
-            continue
+    query = "SELECT sha, data FROM verdicts_v1 WHERE table_key=? AND sha IN ({})"
+    for sha, data in _rows(cache, query, sorted(shas), table_key):
         try:
-            raw = inputs.loads_cache_entry(row[0])
+            raw = inputs.loads_cache_entry(data)
             found[sha] = None if raw is None else AgentMatch(bool(raw[0]), raw[1], raw[2], str(raw[3]))
         except (ValueError, KeyError, IndexError, TypeError):
             continue  # a damaged row is decided again and overwritten
@@ -126,3 +117,18 @@ def store_verdicts(cache: BlameCache, table_key: str, verdicts: dict[str, AgentM
     ]
     with cache.db.transaction() as conn:
         conn.executemany("INSERT OR REPLACE INTO verdicts_v1 VALUES (?, ?, ?)", rows)
+
+
+_CHUNK = 500  # SQLite allows 999 parameters per statement in old builds
+
+
+def _rows(cache: BlameCache, query: str, shas: list[str], *first: str) -> list[tuple[str, str]]:
+    """(sha, data) rows of `query` (an `IN ({})` over shas), a few statements in all."""
+    if cache.db is None:
+        return []
+    rows: list[tuple[str, str]] = []
+    for start in range(0, len(shas), _CHUNK):
+        chunk = shas[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        rows.extend(cache.db.conn.execute(query.format(marks), (*first, *chunk)).fetchall())
+    return rows
