@@ -214,3 +214,38 @@ def test_verdicts_are_cached_under_the_agent_table_and_config_key(
     monkeypatch.setattr(agents, "rules_dir", lambda: tmp_path)
     assert agents_of(repo, cache) == [None, None]
     assert len(classified) == 2
+
+
+def test_blame_reads_a_commit_graph_kept_in_the_cache_never_in_the_repository(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    git, log = counting_git(tmp_path)
+    paths = [f"pkg/m{i}.py" for i in range(3)]
+    cache = tmp_path / "cache"
+    plain = attribute(repo.path, paths, SETTINGS, cache_dir=None)
+    first = attribute(repo.path, paths, SETTINGS, cache_dir=cache, git=git)
+    assert first.files == plain.files
+    assert (cache / "objects" / "info" / "commit-graph").is_file()
+    assert not list((repo.path / ".git" / "objects" / "info").glob("commit-graph*"))
+    assert calls(log, "commit-graph") == 1
+    log.unlink()
+    attribute(repo.path, paths, SETTINGS, cache_dir=cache, git=git)  # warm: nothing to blame
+    repo.commit({"pkg/m1.py": "x = 1\nz = 2\n"}, "touch one file")
+    third = attribute(repo.path, paths, SETTINGS, cache_dir=cache, git=git)
+    assert calls(log, "commit-graph") == 1  # written again for the new HEAD, once
+    assert third.files == attribute(repo.path, paths, SETTINGS, cache_dir=None).files
+
+
+def test_no_commit_graph_in_a_shallow_clone_or_through_a_symlinked_cache_folder(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    shallow = repo.clone(tmp_path / "shallow", "--depth", "1")
+    attribute(shallow.path, ["pkg/m0.py"], SETTINGS, cache_dir=tmp_path / "c1")
+    assert not (tmp_path / "c1" / "objects").exists()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "c2").mkdir()
+    (tmp_path / "c2" / "objects").symlink_to(elsewhere)
+    outcome = attribute(repo.path, ["pkg/m0.py"], SETTINGS, cache_dir=tmp_path / "c2")
+    assert [o.agent for o in outcome.files["pkg/m0.py"].lines] == [None, "codex"]
+    assert not list(elsewhere.iterdir())

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -262,12 +262,15 @@ def blame_files(
     options_key: str,
     jobs: int,
     head: str,
+    faster: Callable[[], Git | None] | None = None,
 ) -> BlameResult:
     """Blame every request not in the cache, `jobs` git processes at a time (`head`: the
-    commit the requests' head blobs come from)."""
+    commit the requests' head blobs come from; `faster`: a Git to blame with, made only when
+    some file must be blamed, e.g. one reading a commit-graph)."""
     keyed = {req.key(options_key): req for req in requests}
     cached = _still_in_history(git, cache, cache.get_many(keyed), head)
-    todo = [req for key, req in keyed.items() if key not in cached]
+    # largest files first: the longest blames start early, so no worker is left with one at the end
+    todo = sorted((req for key, req in keyed.items() if key not in cached), key=lambda r: -len(r.content))
     fresh: dict[tuple[str, str, str, str], list[BlameRun]] = {}
     errors: dict[str, str] = {}
 
@@ -280,6 +283,8 @@ def blame_files(
 
     if todo:
         from concurrent.futures import ThreadPoolExecutor  # lazy: only when files need blaming
+
+        git = (faster() if faster is not None else None) or git
 
         with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
             for req, result in pool.map(one, todo):

@@ -42,6 +42,7 @@ from auditor.attribution.blame import (
     blob_id,
     validate_options,
 )
+from auditor.attribution.commit_graph import graph_git
 from auditor.attribution.commits import cached_verdicts, load_commits, store_verdicts
 from auditor.attribution.gitai_notes import AuthorshipNote, read_notes
 from auditor.attribution.gitcmd import (
@@ -165,8 +166,19 @@ def attribute(
         warnings.append(f"blame cache unusable, running without it: {exc}")
         cache = BlameCache(None)
     try:
+        graph_dir = cache_dir if cache.db is not None else None  # an unusable cache holds no graph
         return _attribute_in_repo(
-            top, repo, blobs, contents, settings, overrides, options, cache, jobs, warnings, errors
+            top,
+            repo,
+            blobs,
+            contents,
+            settings,
+            overrides,
+            options,
+            (cache, graph_dir),
+            jobs,
+            warnings,
+            errors,
         )
     finally:
         cache.close()
@@ -185,11 +197,12 @@ def _attribute_in_repo(
     settings: AttributionSettings,
     overrides: _Overrides,
     options: tuple[str, ...],
-    cache: BlameCache,
+    caches: tuple[BlameCache, Path | None],  # the blame cache, and the folder for a commit-graph
     jobs: int | None,
     warnings: list[str],
     errors: list[AnalysisError],
 ) -> AttributionOutcome:
+    cache, graph_dir = caches
     warnings.extend(cache.warnings)
     requests = []
     for path, content in contents.items():
@@ -201,7 +214,14 @@ def _attribute_in_repo(
     )
     options_key = " ".join(options) + (f" shallow:{shallow_key}" if shallow_key else "")
     result = blame_files(
-        git, requests, options, cache, options_key, jobs or os.cpu_count() or 1, head=repo.head
+        git,
+        requests,
+        options,
+        cache,
+        options_key,
+        jobs or os.cpu_count() or 1,
+        head=repo.head,
+        faster=lambda: graph_git(git, repo, graph_dir),
     )
     for gpath, reason in sorted(result.errors.items()):
         errors.append(AnalysisError(gpath[len(repo.prefix) :], f"git blame failed: {reason}"))
