@@ -31,6 +31,7 @@ def test_json_report(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
         "human": 1,
         "mixed": 0,
         "unknown": 0,
+        "unmarked": 1,  # line 1: a commit with no marker, human by default
         "total": 3,
         "ai_share": round(2 / 3, 4),
     }
@@ -40,6 +41,7 @@ def test_json_report(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     assert data["by_agent"] == {"claude-code": 3}
     assert data["by_model"] == {"Claude Sonnet 4.5": 3}
     assert data["totals"]["ai"] == 3 and data["totals"]["human"] == 2
+    assert data["totals"]["unmarked"] == 2  # every human line here rests on no marker
     assert data["available"] is True and data["shallow"] is False
 
 
@@ -52,6 +54,7 @@ def test_text_report_escapes_repository_strings(
     assert "claude-code" in out and "Claude Sonnet 4.5" in out
     row = next(line for line in out.splitlines() if line.startswith("shop/api.py"))
     assert row.split() == ["shop/api.py", "2", "1", "0", "0", "66.7"]
+    assert "no marker: 2 of 5 lines (40.0%) are human by default" in out
     assert (tmp_path / "c" / "blame.sqlite").is_file()
 
 

@@ -142,7 +142,7 @@ EXPECTED = {
     "pkg/noted.py": [
         (A, "cursor", "gpt-5", "git-ai", "noted"),
         (A, "cursor", "gpt-5", "git-ai", "noted"),
-        (H, None, None, "blame", "noted"),
+        (H, None, None, "git-ai", "noted"),
         (H, None, None, "git-ai", "noted"),
     ],
     "pkg/traced.py": [
@@ -222,6 +222,8 @@ def test_findings_take_the_origin_of_their_lines(
         (U, None, None),
     ]
     assert got[0].commit == shas["claude"] and got[0].author == "Ann Human <ann@example.com>"
+    # a span is as well evidenced as its weakest line: base.py line 1 is human by default
+    assert [f.evidence for f in got] == ["marker", "default", "default", "marker", "marker", "none", None]
     assert got[6] is given[6]
     rates = drift_rates(got, outcome.summary)
     totals = outcome.summary.totals
@@ -265,3 +267,69 @@ def test_shallow_clone_lines_beyond_the_boundary_are_unknown(
     assert [(o.origin, o.source) for o in outcome.files["pkg/api_pb2.py"].lines] == [(A, "override")] * 2
     assert outcome.summary.shallow
     assert any("shallow" in w for w in outcome.warnings)
+
+
+def test_git_ai_notes_as_git_ai_writes_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Git AI Standard v3: a note with an empty attestation section (`---` first) records a commit
+    with no AI line; lines a note does not cover are human, whatever the commit's trailers say."""
+    isolate(monkeypatch)
+    r = GitRepo(tmp_path / "repo")
+    claude = [("Co-authored-by", "Claude <noreply@anthropic.com>")]
+    partly = r.commit({"pkg/partly.py": lines("p", 3)}, "partly AI", trailers=claude)
+    none = r.commit({"pkg/none.py": lines("n", 2)}, "no AI line per git-ai", trailers=claude)
+    meta = json.loads(note_text("x").split("---\n", 1)[1])
+    r.add_note("refs/notes/ai", partly, f"pkg/partly.py\n  abcdef0123456789 2\n---\n{json.dumps(meta, indent=2)}\n")
+    r.add_note("refs/notes/ai", none, "---\n" + json.dumps({"schema_version": "authorship/3.0.0",
+                                                           "base_commit_sha": partly, "prompts": {}}) + "\n")
+    outcome = attribute(r.path, ["pkg/partly.py", "pkg/none.py"], AttributionSettings(), cache_dir=None)
+    assert outcome.warnings == []
+    got = {p: [(str(o.origin), o.agent, o.source) for o in f.lines] for p, f in outcome.files.items()}
+    assert got["pkg/partly.py"] == [("human", None, "git-ai"), ("ai", "cursor", "git-ai"), ("human", None, "git-ai")]
+    assert got["pkg/none.py"] == [("human", None, "git-ai")] * 2
+
+
+def reference_trace(revision: str, path: str, start: int, end: int) -> str:
+    """One record as cursor/agent-trace's reference hook writes it: `vcs.revision` is
+    `git rev-parse HEAD` at the moment of the edit, ranges are lines of the edited file."""
+    record = {
+        "version": "1.0",
+        "id": "0b9e8f4e-7a51-4c8e-9a57-2f1d0c3b4a5e",
+        "timestamp": "2026-01-01T00:00:00Z",
+        "vcs": {"type": "git", "revision": revision},
+        "tool": {"name": "claude-code"},
+        "files": [
+            {
+                "path": path,
+                "conversations": [
+                    {
+                        "contributor": {"type": "ai", "model_id": "anthropic/claude-opus-4-5-20251101"},
+                        "ranges": [{"start_line": start, "end_line": end}],
+                    }
+                ],
+            }
+        ],
+    }
+    return json.dumps(record) + "\n"
+
+
+def test_agent_trace_records_name_the_parent_of_the_commit_carrying_the_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    isolate(monkeypatch)
+    r = GitRepo(tmp_path / "repo")
+    base = r.commit({"pkg/app.py": lines("a", 2)}, "human start")
+    # the agent edits the working tree (lines 3-4 appended); the hook records HEAD = base
+    r.write({".agent-trace/traces.jsonl": reference_trace(base, "pkg/app.py", 3, 4)})
+    r.commit({"pkg/app.py": lines("a", 4)}, "add two functions")
+    paths = ["pkg/app.py"]
+
+    def origins() -> list[tuple[str, str | None, str]]:
+        outcome = attribute(r.path, paths, AttributionSettings(), cache_dir=tmp_path / "cache")
+        return [(str(o.origin), o.agent, o.source) for o in outcome.files["pkg/app.py"].lines]
+
+    expected = [("human", None, "blame")] * 2 + [("ai", "claude-code", "agent-trace")] * 2
+    assert origins() == expected
+    # an amend (new message, same parent) still carries the traced edit
+    r.git("commit", "-q", "--amend", "-m", "add two functions (reworded)",
+          env={"GIT_COMMITTER_DATE": "2026-01-02T00:00:00Z"})
+    assert origins() == expected

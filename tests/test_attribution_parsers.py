@@ -1,4 +1,4 @@
-"""The readers of hostile input: agent table, git-ai notes, Agent Trace records, blame porcelain."""
+"""The readers of hostile input: agent table, git-ai notes, Agent Trace records, blame output."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from auditor.attribution.agent_trace import TRACE_FILE, read_traces
 from auditor.attribution.agents import CommitInfo, load_agent_table, parse_trailers
-from auditor.attribution.blame import parse_porcelain
+from auditor.attribution.blame import BlameRun, parse_incremental
 from auditor.attribution.gitai_notes import parse_note
 from auditor.config.model import AttributionSettings
 
@@ -213,18 +213,23 @@ def test_agent_trace_lenient_reading(tmp_path: Path) -> None:
     ]
 
 
-def test_porcelain_groups_and_quoted_names() -> None:
+def test_incremental_entries_in_any_order_and_quoted_names() -> None:
     sha1, sha2 = "1" * 40, "2" * 40
     out = (
-        f'{sha1} 3 1 2\nauthor A\nfilename "we\\tird \\303\\251.py"\n\tx\n{sha1} 4 2\n\ty\n'
-        f'{sha2} 1 3 1\nauthor B\nprevious {sha1} old.py\nfilename new.py\n\tz\n{sha1} 9 4 1\nfilename "we\\tird \\303\\251.py"\n\tw\n'
+        f"{sha2} 1 3 1\nauthor B\nprevious {sha1} old.py\nfilename new.py\n"
+        f'{sha1} 3 1 2\nauthor A\nsummary s\nfilename "we\\tird \\303\\251.py"\n'
+        f'{sha1} 9 4 1\nfilename "we\\tird \\303\\251.py"\n'
+        f"{sha1} 5 5 2\nboundary\nfilename new.py\n"
     ).encode()
-    got = [(b.commit, b.orig_line, b.orig_path) for b in parse_porcelain(out)]
-    assert got == [
-        (sha1, 3, "we\tird é.py"),
-        (sha1, 4, "we\tird é.py"),
-        (sha2, 1, "new.py"),
-        (sha1, 9, "we\tird é.py"),
+    assert parse_incremental(out) == [
+        BlameRun(sha1, 3, "we\tird é.py", 2),
+        BlameRun(sha2, 1, "new.py", 1),
+        BlameRun(sha1, 9, "we\tird é.py", 1),
+        BlameRun(sha1, 5, "new.py", 2),
     ]
-    with pytest.raises(ValueError):
-        parse_porcelain(b"garbage\n")
+    # consecutive entries of one commit and path merge into one run
+    merged = f"{sha1} 1 1 2\nfilename a.py\n{sha1} 3 3 1\nfilename a.py\n".encode()
+    assert parse_incremental(merged) == [BlameRun(sha1, 1, "a.py", 3)]
+    for bad in (b"garbage\n", f"{sha1} 1 2 1\nfilename a.py\n".encode(), f"{sha1} 1 1 1\nauthor A\n".encode()):
+        with pytest.raises(ValueError):
+            parse_incremental(bad)

@@ -414,3 +414,22 @@ def test_every_string_from_the_repository_is_escaped(tmp_path: Path) -> None:
     write_html(result, tmp_path / "index.html")  # the lone surrogate is replaced, not an error
     written = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "&lt;/script&gt;?" in written and "\udcff" not in written
+
+
+def test_lines_and_findings_without_a_marker_are_shown_as_such() -> None:
+    from auditor.domain.run import OriginCounts
+
+    result = sample_result()
+    files = dict(result.attribution.files)
+    path = next(iter(files))
+    files[path] = dataclasses.replace(files[path], unmarked=files[path].human)
+    attribution = dataclasses.replace(result.attribution, files=files)
+    first = dataclasses.replace(result.findings[0], origin=Origin.HUMAN, agent=None, evidence="default")
+    result = dataclasses.replace(result, attribution=attribution, findings=(first, *result.findings[1:]))
+    text = render_html(result)
+    totals = result.attribution.totals
+    assert isinstance(totals, OriginCounts) and totals.unmarked
+    assert f'<p id="unmarked-lines">{totals.unmarked} of {totals.total} lines' in text
+    assert '<span class="evidence">no marker</span>' in text
+    (island,) = [body for attrs, body in Page(text).scripts if attrs.get("id") == "data"]
+    assert [f.get("ev") for f in json.loads(island)["findings"]].count("default") == 1

@@ -143,7 +143,7 @@ def test_json_contract_keys_and_round_trip():
     assert {"commit", "base", "incomplete", "stages"} <= set(doc["run"])
     required = {
         "fingerprint", "rule", "kind", "severity", "message", "path", "line", "end_line", "status",
-        "origin", "agent", "model", "commit", "owner", "cwe", "chain",
+        "origin", "agent", "model", "commit", "evidence", "owner", "cwe", "chain",
     }  # fmt: skip
     for f in doc["findings"]:
         assert required <= set(f)
@@ -154,6 +154,7 @@ def test_json_contract_keys_and_round_trip():
         "human": 5,
         "mixed": 0,
         "unknown": 0,
+        "unmarked": 0,  # human lines decided by default (no marker)
     }
     assert doc["errors"] == [{"path": "shop/broken.py", "message": "syntax error at line 3"}]
     loaded = jsonreport.read_json_report(text)

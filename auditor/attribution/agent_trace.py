@@ -4,13 +4,15 @@ Each JSONL line is a record: `vcs.revision`, `tool.name`, and
 `files[].conversations[].{contributor, ranges[]}`; a range may override the contributor
 (`ranges[].contributor`). `version` is read leniently (any string or number).
 
-Mapping to HEAD (decision): the ranges describe the file as of the record's revision R.
-A line at HEAD is covered when blame says it comes from commit R itself, at an original line
-number inside a range of a file entry naming the line's path in R. Lines changed after R are
-blamed on a later commit and so are no longer covered (the trace no longer describes them).
-Records whose revision is the parent of the commit that carried the edit (a hook that writes
-the HEAD of the moment, before committing) therefore do not cover lines: their line numbers
-describe an uncommitted working tree that no commit may match exactly. Records without a git
+Mapping to HEAD (decision): the ranges describe the file as of the record's revision R, or, as
+the reference implementation writes them (cursor/agent-trace `getVcsInfo`: `git rev-parse HEAD`
+at the moment of the edit), the file as the NEXT commit on top of R will hold it. A line at HEAD
+is covered when blame says it comes from commit R itself, or else from a commit whose parent is
+R, at an original line number inside a range of a file entry naming the line's path. An amend
+keeps the parent, so an amended commit still matches; a rebase gives it a new parent, and the
+spec's `content_hash` names no hash function, so rebased commits are not matched (their lines
+fall to the lower sources). Lines changed after the carrying commit are blamed on a later commit
+and are no longer covered (the trace no longer describes them). Records without a git
 revision cannot be mapped and are skipped with a warning. Contributor `unknown` decides
 nothing (lower-precedence sources apply); `mixed` gives the line the origin `mixed`.
 Malformed lines become warnings (file:line), never errors.

@@ -7,6 +7,7 @@ carry model names ("Claude Opus 4.5 <noreply@anthropic.com>").
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -25,6 +26,11 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 _IDENTITY = re.compile(r"^\s*(?P<name>.*?)\s*<(?P<email>[^<>]*)>\s*$")
+# a trailer-shaped line: `Key: value` from column 0 (a sentence mentioning a trailer is prose)
+_TRAILER_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9-]*):[ \t]+(?P<value>\S.*?)\s*$", re.MULTILINE)
+_MARKER_LEAD = re.compile(r"^[^\w\[(]{0,4}\s*")  # "🤖 Generated with ..." -> "Generated with ..."
+_TOOL_PARENS = re.compile(r"^(?P<tool>[^():]+?)\s*\((?P<inside>[^()]*)\)")
+_MODEL_KEY = re.compile(r"(?:^|,)\s*model\s*[:=]\s*(?P<model>[^,)]+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +71,15 @@ class _Identity:
     markers: tuple[str, ...] = ()
     trailer_keys: frozenset[str] = frozenset()
     tools: tuple[str, ...] = ()
+    subject_prefixes: tuple[str, ...] = ()
+    subject_exclude: tuple[re.Pattern[str], ...] = ()
+    committer_only_human: bool = False
+
+    def subject_names_agent(self, subject: str) -> bool:
+        """The subject carries this agent's prefix and is not one of its housekeeping subjects."""
+        return any(subject.startswith(p) for p in self.subject_prefixes) and not any(
+            p.search(subject) for p in self.subject_exclude
+        )
 
     def matches(self, name: str, email: str) -> bool:
         email = email.strip().lower()
@@ -100,7 +115,7 @@ class AgentTable:
 
     def agent_for_tool(self, tool: str) -> str:
         """Normalise a tool name from git-ai / Agent Trace / Assisted-by to an agent id."""
-        key = tool.strip().lower()
+        key = _MARKER_LEAD.sub("", tool.strip().lower())  # "🤖 Claude Code" -> "claude code"
         if key in self._tools:
             return self._tools[key]
         for alias, agent in sorted(self._tools.items(), key=lambda kv: (-len(kv[0]), kv[0])):
@@ -111,11 +126,12 @@ class AgentTable:
         return clip(slug) or "unknown-agent"  # a trailer is repository data: bounded in reports
 
     def classify(self, commit: CommitInfo) -> AgentMatch | None:
-        """ai when any identity/trailer/marker names an agent; human for known non-AI bots;
-        None when the commit carries no evidence either way."""
+        """ai when the author, a trailer-shaped line, the subject or a marker line names an agent;
+        human for a known non-AI bot, or for a commit only COMMITTED by an agent whose convention
+        says so (aider); None when the commit carries no evidence either way."""
+        lines = trailer_lines(commit.message, commit.trailers)
         people = [("author", commit.author_name, commit.author_email)]
-        people.append(("committer", commit.committer_name, commit.committer_email))
-        for key, value in commit.trailers:
+        for key, value in lines:
             if key.lower() in self.co_author_keys:
                 found = _IDENTITY.match(value)
                 if found:
@@ -124,7 +140,7 @@ class AgentTable:
             agent = self._who(name, email, True)
             if agent is not None:
                 return AgentMatch(True, agent.id, agent.model_of(name), f"{role} {email or name}")
-        for key, value in commit.trailers:
+        for key, value in lines:
             lowered = key.lower()
             if lowered in self.assisted_keys and value.strip():
                 agent_id, model = self._assisted(value)
@@ -132,19 +148,33 @@ class AgentTable:
             for agent in self.agents:
                 if lowered in agent.trailer_keys:
                     return AgentMatch(True, agent.id, None, f"trailer {key}")
+        subject = commit.message.split("\n", 1)[0].strip()
+        message_lines = [_MARKER_LEAD.sub("", line) for line in commit.message.splitlines()]
+        for agent in self.agents:
+            if agent.subject_prefixes and agent.subject_names_agent(subject):
+                return AgentMatch(True, agent.id, None, f"subject prefix {agent.subject_prefixes[0]!r}")
         for agent in self.agents:
             for marker in agent.markers:
-                if marker in commit.message:
+                if any(line.startswith(marker) for line in message_lines):
                     return AgentMatch(True, agent.id, None, f"marker {marker!r}")
-        for role, name, email in people[:2]:
+        committer = self._who(commit.committer_name, commit.committer_email, True)
+        if committer is not None and committer.committer_only_human:
+            return AgentMatch(False, None, None, f"committer {committer.id} (committed a person's changes)")
+        for role, name, email in (people[0], ("committer", commit.committer_name, commit.committer_email)):
             bot = self._who(name, email, False)
             if bot is not None:
                 return AgentMatch(False, None, None, f"{role} {bot.id} (not AI)")
         return None
 
     def _assisted(self, value: str) -> tuple[str, str | None]:
-        """`Claude:claude-3-opus coccinelle` (kernel), `Cursor`, `GitHub Copilot` -> (agent, model)."""
+        """-> (agent, model) for the value of an Assisted-by-like line:
+        `Claude:claude-3-opus coccinelle` (Linux kernel), `Cursor (model: GPT-5, mode: agent)`,
+        `Cursor`, `GitHub Copilot`."""
         text = value.strip()
+        paren = _TOOL_PARENS.match(text)
+        if paren:
+            found = _MODEL_KEY.search(paren["inside"])
+            return self.agent_for_tool(paren["tool"]), clip(found["model"].strip()) if found else None
         head, sep, rest = text.partition(":")
         if sep and head.strip() and rest.strip() and "//" not in rest:
             return self.agent_for_tool(head), clip(rest.split()[0])
@@ -185,7 +215,33 @@ def _identity(raw: Mapping[str, Any], where: str) -> _Identity:
         markers=_strings(raw.get("markers"), f"{where}.markers"),
         trailer_keys=frozenset(k.lower() for k in _strings(raw.get("trailer_keys"), f"{where}.trailer_keys")),
         tools=tuple(t.lower() for t in _strings(raw.get("tools"), f"{where}.tools")),
+        subject_prefixes=_strings(raw.get("subject_prefixes"), f"{where}.subject_prefixes"),
+        subject_exclude=_patterns(raw.get("subject_exclude"), f"{where}.subject_exclude"),
+        committer_only_human=_committer_only(raw.get("committer_only"), where),
     )
+
+
+def _committer_only(value: Any, where: str) -> bool:
+    if value is None:
+        return False
+    if value != "human":
+        raise ConfigError(f"{where}.committer_only: expected \"human\"")
+    return True
+
+
+def table_key(settings: AttributionSettings, table_path: Path | None = None) -> str:
+    """What a commit's verdict depends on besides the commit: the table file and the config's
+    extra_* settings (a cache key)."""
+    path = table_path or rules_dir() / "agents.toml"
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = b""
+    extras = repr(
+        (sorted(settings.extra_ai_emails.items()), sorted(settings.extra_ai_name_patterns.items()),
+         sorted(settings.extra_trailer_keys))
+    )
+    return hashlib.sha1(data + b"\0" + extras.encode()).hexdigest()
 
 
 def load_agent_table(settings: AttributionSettings, table_path: Path | None = None) -> AgentTable:
@@ -225,6 +281,13 @@ def _extra_identities(settings: AttributionSettings) -> list[_Identity]:
         names = _patterns([pattern], "attribution.extra_ai_name_patterns")
         out.append(_Identity(agent, frozenset(), (), names))
     return out
+
+
+def trailer_lines(message: str, parsed: Sequence[tuple[str, str]] = ()) -> tuple[tuple[str, str], ...]:
+    """Every trailer-shaped line of the message, wherever it stands (git's own trailer block is
+    only the last paragraph; a squash merge lists its co-authors in the body), then `parsed`."""
+    found = [(m["key"], m["value"]) for m in _TRAILER_LINE.finditer(message)]
+    return tuple(dict.fromkeys([*found, *parsed]))
 
 
 def parse_trailers(text: str, separator: str = "\x1f") -> tuple[tuple[str, str], ...]:

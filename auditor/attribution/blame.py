@@ -1,4 +1,4 @@
-"""Which commit each line comes from: `git blame --porcelain`, in parallel, cached in SQLite.
+"""Which commit each line comes from: `git blame --incremental`, in parallel, cached in SQLite.
 
 The working-tree content is blamed, so lines not committed yet come out with the all-zero
 commit. A file whose content is its HEAD blob is blamed at HEAD (`git blame HEAD -- path`:
@@ -6,9 +6,11 @@ committed content, no working-tree file read, so no `.gitattributes` filter can 
 modified file is blamed with `--contents -` (its filters switched off by support.git). Results are cached in `<cache_dir>/blame.sqlite` under the key
 (path, id of the blamed content, id of the HEAD blob of the path, blame options + shallow state).
 
-Assumption, documented: for a given path, the same HEAD blob means the same history. That
-is false only after a history rewrite that keeps the file byte-identical but changes which
-commit introduced its lines (rare); `--no-cache` or deleting the file recovers.
+An entry also records the HEAD it was last valid at. When HEAD has moved, the entry is used only
+if every commit it names is still in HEAD's history (one `git rev-list HEAD` per run): an amend,
+a reword or a rebase replaces those commits, and the file is blamed again. Commit metadata is
+cached by sha (immutable); the agent table, git-ai notes and Agent Trace records are read at
+every run, so nothing else can keep an old verdict.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -41,6 +43,12 @@ CREATE TABLE IF NOT EXISTS blame_v1 (
 CREATE TABLE IF NOT EXISTS commits_v1 (
     sha TEXT PRIMARY KEY,
     data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS verdicts_v1 (
+    sha TEXT NOT NULL,
+    table_key TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (sha, table_key)
 );
 """
 
@@ -96,8 +104,8 @@ class BlameRequest:
         """`git blame` arguments and stdin: committed content at `head` when the working tree
         has it unchanged, else the working-tree bytes."""
         if self.content_id == self.head_blob:
-            return ["blame", "--porcelain", *options, head, "--", self.path], None
-        return ["blame", "--porcelain", *options, "--contents", "-", "--", self.path], self.content
+            return ["blame", "--incremental", *options, head, "--", self.path], None
+        return ["blame", "--incremental", *options, "--contents", "-", "--", self.path], self.content
 
 
 def validate_options(options: Sequence[str]) -> tuple[str, ...]:
@@ -116,36 +124,44 @@ def blob_id(content: bytes, like: str) -> str:
     return algo(b"blob %d\0" % len(content) + content).hexdigest()
 
 
-def parse_porcelain(output: bytes) -> list[BlamedLine]:
-    """Lines of `git blame --porcelain` output, in final-line order."""
-    lines: list[BlamedLine] = []
-    filenames: dict[str, str] = {}
-    current: tuple[str, int] | None = None
-    group_file: str | None = None
+def parse_incremental(output: bytes) -> list[BlameRun]:
+    """Runs of `git blame --incremental` output, in final-line order.
+
+    Each entry is `<sha> <orig line> <final line> <count>`, header fields the first time a commit
+    appears, and always a closing `filename <path>` line; entries come in any order. No line
+    content is printed, so there is far less to read than with --porcelain."""
+    entries: list[tuple[int, BlameRun]] = []
+    current: tuple[str, int, int, int] | None = None
     for raw in output.split(b"\n"):
-        if raw.startswith(b"\t"):
-            if current is None:
-                raise ValueError("content line before a header")
-            sha, orig = current
-            path = group_file if group_file is not None else filenames.get(sha, "")
-            lines.append(BlamedLine(sha, orig, path))
-            current = None
-            continue
         text = raw.decode("utf-8", "surrogateescape")
         if current is None:
             found = _HEADER.match(text)
-            if found:
-                current = (found.group(1), int(found.group(2)))
-                if found.group(4) is not None:  # first line of a group: a filename follows
-                    group_file = None
+            if found is None or found.group(4) is None:
+                if text:
+                    raise ValueError(f"unexpected blame output: {text[:60]!r}")
                 continue
-            if text:
-                raise ValueError(f"unexpected blame output: {text[:60]!r}")
-            continue
-        if text.startswith("filename "):
-            group_file = _unquote(text[len("filename ") :])
-            filenames[current[0]] = group_file
-    return lines
+            current = (found.group(1), int(found.group(2)), int(found.group(3)), int(found.group(4)))
+        elif text.startswith("filename "):
+            sha, orig, final, count = current
+            entries.append((final, BlameRun(sha, orig, _unquote(text[len("filename ") :]), count)))
+            current = None
+    if current is not None:
+        raise ValueError("blame entry without a filename")
+    entries.sort(key=lambda e: e[0])
+    runs: list[BlameRun] = []
+    expected = 1
+    for final, run in entries:
+        if final != expected:
+            raise ValueError(f"blame output misses line {expected}")
+        expected = final + run.length
+        last = runs[-1] if runs else None
+        if last and (last.commit, last.orig_path, last.orig_start + last.length) == (
+            run.commit, run.orig_path, run.orig_start
+        ):
+            runs[-1] = last._replace(length=last.length + run.length)
+        else:
+            runs.append(run)
+    return runs
 
 
 def _unquote(name: str) -> str:
@@ -156,8 +172,9 @@ def _unquote(name: str) -> str:
     return body.decode("unicode_escape").encode("latin-1").decode("utf-8", "surrogateescape")
 
 
-def _encode(runs: Sequence[BlameRun]) -> str:
-    """[commit index, first original line, path index, length] per run."""
+def _encode(runs: Sequence[BlameRun], head: str = "") -> str:
+    """[commit index, first original line, path index, length] per run; `head`: the commit whose
+    history the runs were checked against."""
     commits: dict[str, int] = {}
     paths: dict[str, int] = {}
     rows = [
@@ -169,15 +186,22 @@ def _encode(runs: Sequence[BlameRun]) -> str:
         ]
         for r in runs
     ]
-    return json.dumps({"c": list(commits), "p": list(paths), "r": rows}, separators=(",", ":"))
+    return json.dumps({"c": list(commits), "p": list(paths), "r": rows, "h": head}, separators=(",", ":"))
 
 
 def _decode(data: str) -> list[BlameRun]:
+    return _decode_entry(data)[0]
+
+
+def _decode_entry(data: str) -> tuple[list[BlameRun], str]:
+    """(runs, head the runs were last checked against; "" for rows written before heads)."""
     raw = inputs.loads_cache_entry(data)
     commits, paths = raw["c"], raw["p"]
+    head = raw.get("h") if isinstance(raw.get("h"), str) else ""
     if "l" in raw:  # one row per line, as written before runs
-        return to_runs([BlamedLine(commits[c], o, paths[p]) for c, o, p in raw["l"]])
-    return [BlameRun(commits[c], int(first), paths[p], int(count)) for c, first, p, count in raw["r"]]
+        return to_runs([BlamedLine(commits[c], o, paths[p]) for c, o, p in raw["l"]]), head
+    runs = [BlameRun(commits[c], int(first), paths[p], int(count)) for c, first, p, count in raw["r"]]
+    return runs, head
 
 
 class BlameCache:
@@ -192,8 +216,9 @@ class BlameCache:
 
     def get_many(
         self, keys: Iterable[tuple[str, str, str, str]]
-    ) -> dict[tuple[str, str, str, str], list[BlameRun]]:
-        found: dict[tuple[str, str, str, str], list[BlameRun]] = {}
+    ) -> dict[tuple[str, str, str, str], tuple[list[BlameRun], str]]:
+        """Entries by key: (runs, the HEAD they were last valid at)."""
+        found: dict[tuple[str, str, str, str], tuple[list[BlameRun], str]] = {}
         if self.db is None:
             return found
         for key in keys:
@@ -203,18 +228,18 @@ class BlameCache:
             ).fetchone()
             if row is not None:
                 try:
-                    found[key] = _decode(row[0])
+                    found[key] = _decode_entry(row[0])
                 except (ValueError, KeyError, IndexError, TypeError):
                     continue  # a damaged row is re-blamed and overwritten
         return found
 
-    def put_many(self, items: Mapping[tuple[str, str, str, str], Sequence[BlameRun]]) -> None:
+    def put_many(self, items: Mapping[tuple[str, str, str, str], Sequence[BlameRun]], head: str = "") -> None:
         if self.db is None or not items:
             return
         with self.db.transaction() as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO blame_v1 VALUES (?, ?, ?, ?, ?)",
-                [(*key, _encode(runs)) for key, runs in items.items()],
+                [(*key, _encode(runs, head)) for key, runs in items.items()],
             )
 
     def close(self) -> None:
@@ -237,24 +262,29 @@ def blame_files(
     options_key: str,
     jobs: int,
     head: str,
+    faster: Callable[[], Git | None] | None = None,
 ) -> BlameResult:
     """Blame every request not in the cache, `jobs` git processes at a time (`head`: the
-    commit the requests' head blobs come from)."""
+    commit the requests' head blobs come from; `faster`: a Git to blame with, made only when
+    some file must be blamed, e.g. one reading a commit-graph)."""
     keyed = {req.key(options_key): req for req in requests}
-    cached = cache.get_many(keyed)
-    todo = [req for key, req in keyed.items() if key not in cached]
+    cached = _still_in_history(git, cache, cache.get_many(keyed), head)
+    # largest files first: the longest blames start early, so no worker is left with one at the end
+    todo = sorted((req for key, req in keyed.items() if key not in cached), key=lambda r: -len(r.content))
     fresh: dict[tuple[str, str, str, str], list[BlameRun]] = {}
     errors: dict[str, str] = {}
 
     def one(req: BlameRequest) -> tuple[BlameRequest, list[BlameRun] | str]:
         args, stdin = req.blame_args(options, head)
         try:
-            return req, to_runs(parse_porcelain(git.run(*args, input=stdin)))
+            return req, parse_incremental(git.run(*args, input=stdin))
         except (GitCommandFailed, ValueError) as exc:
             return req, str(exc)
 
     if todo:
         from concurrent.futures import ThreadPoolExecutor  # lazy: only when files need blaming
+
+        git = (faster() if faster is not None else None) or git
 
         with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
             for req, result in pool.map(one, todo):
@@ -262,6 +292,35 @@ def blame_files(
                     errors[req.path] = result
                 else:
                     fresh[req.key(options_key)] = result
-        cache.put_many(fresh)
+        cache.put_many(fresh, head)
     lines = {key[0]: value for key, value in {**cached, **fresh}.items()}
     return BlameResult(lines, errors, len(todo))
+
+
+def _still_in_history(
+    git: Git,
+    cache: BlameCache,
+    entries: Mapping[tuple[str, str, str, str], tuple[list[BlameRun], str]],
+    head: str,
+) -> dict[tuple[str, str, str, str], list[BlameRun]]:
+    """The cached entries whose commits are all still in HEAD's history.
+
+    An entry checked at this HEAD is valid as it is. After HEAD moved, an entry is kept only when
+    every commit it names is still reachable (one `git rev-list HEAD`): an amend, a reword or a
+    rebase replaces the commits a line came from (their messages and identities decide its
+    verdict), so the file is blamed again. Kept entries are re-stamped with the new HEAD."""
+    valid = {key: runs for key, (runs, at) in entries.items() if at == head}
+    stale = {key: runs for key, (runs, at) in entries.items() if at != head}
+    if not stale:
+        return valid
+    try:
+        reachable = set(git.run("rev-list", head).decode("ascii", "replace").split())
+    except GitCommandFailed:
+        return valid
+    kept = {
+        key: runs
+        for key, runs in stale.items()
+        if all(r.commit in reachable or set(r.commit) == {"0"} for r in runs)
+    }
+    cache.put_many(kept, head)
+    return {**valid, **kept}

@@ -4,7 +4,8 @@ Per line, the first source that decides wins:
   unknown  the line is not committed yet, the file is untracked, or the line's commit is a
            shallow-clone boundary (its true commit lies beyond the clone)
   1 agent-trace  an Agent Trace range covers the line (see agent_trace.py for the mapping)
-  2 git-ai       a git-ai note on the line's commit covers its original line number
+  2 git-ai       the line's commit has a git-ai note: ai when an entry covers its original line
+                 number, else human (as git-ai's own blame says)
   3 commit       the commit's identities / trailers / message name an agent (ai), or its
                  author/committer is a known non-AI bot (human)
   4 override     the root-relative path matches attribution.generated_paths (ai, agent
@@ -25,7 +26,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditor.attribution.agent_trace import TraceIndex, read_traces
-from auditor.attribution.agents import AgentMatch, AgentTable, CommitInfo, check_settings, load_agent_table
+from auditor.attribution.agents import (
+    AgentMatch,
+    AgentTable,
+    CommitInfo,
+    check_settings,
+    load_agent_table,
+    table_key,
+)
 from auditor.attribution.blame import (
     BlameCache,
     BlamedLine,
@@ -34,7 +42,8 @@ from auditor.attribution.blame import (
     blob_id,
     validate_options,
 )
-from auditor.attribution.commits import load_commits
+from auditor.attribution.commit_graph import graph_git
+from auditor.attribution.commits import cached_verdicts, load_commits, store_verdicts
 from auditor.attribution.gitai_notes import AuthorshipNote, read_notes
 from auditor.attribution.gitcmd import (
     ZERO_SHAS,
@@ -45,6 +54,7 @@ from auditor.attribution.gitcmd import (
     discover_repo,
     head_blobs,
 )
+from auditor.attribution.reading import read_all
 from auditor.attribution.summary import summarize
 from auditor.config.model import AttributionSettings
 from auditor.domain.code import AnalysisError
@@ -105,48 +115,6 @@ def _split_lines(content: bytes) -> int:
     return content.count(b"\n") + (0 if content.endswith(b"\n") else 1)
 
 
-def _read(inside: _InsideRoot, path: str) -> bytes | str:
-    """The file's bytes, or the reason it cannot be read (never follows a path out of root)."""
-    target = os.path.join(inside.root, path)
-    if not inside(path):
-        return "path leaves the project root"
-    try:
-        with open(target, "rb") as handle:
-            return handle.read()
-    except OSError as exc:
-        return f"cannot read file: {exc.strerror or exc.__class__.__name__}"
-
-
-class _InsideRoot:
-    """Whether root/path stays inside root. `root` is real (symlink-free), so only components
-    below it can leave it: each directory is lstat-ed once (memoised), and only a path with a
-    symlink in it pays for a full realpath."""
-
-    def __init__(self, root: str) -> None:
-        self.root = root
-        self.prefix = root.rstrip(os.sep) + os.sep
-        self.plain_dirs: set[str] = set()
-
-    def _real_inside(self, path: str) -> bool:
-        return os.path.realpath(os.path.join(self.root, path)).startswith(self.prefix)
-
-    def __call__(self, path: str) -> bool:
-        parts = path.split("/")
-        if os.path.isabs(path) or ".." in parts:
-            return self._real_inside(path)
-        current = self.root
-        for depth, part in enumerate(parts):
-            current = os.path.join(current, part)
-            is_dir = depth < len(parts) - 1
-            if is_dir and current in self.plain_dirs:
-                continue
-            if os.path.islink(current):
-                return self._real_inside(path)
-            if is_dir:
-                self.plain_dirs.add(current)
-        return True
-
-
 def attribute(
     root: Path,
     paths: Sequence[str],
@@ -177,7 +145,7 @@ def attribute(
     contents: dict[str, bytes] | None = None
     try:
         repo = discover_repo(runner)
-        contents = _read_all(root, paths, errors)  # only paths inside the root from here on
+        contents = read_all(root, paths, errors)  # only paths inside the root from here on
         blobs = head_blobs(runner, list(contents))
     except (GitUnavailable, GitCommandFailed) as exc:
         warnings.append(f"attribution unavailable, every line is unknown: {exc}")
@@ -186,7 +154,7 @@ def attribute(
                 {}, AttributionSummary(available=False, warnings=tuple(warnings)), warnings
             )
         if contents is None:
-            contents = _read_all(root, paths, errors)
+            contents = read_all(root, paths, errors)
         files = {p: _unattributed(p, c, overrides) for p, c in contents.items()}
         files.update({e.path: FileAttribution(e.path, ()) for e in errors})
         summary = summarize(files, shallow=False, available=False, warnings=warnings)
@@ -198,23 +166,22 @@ def attribute(
         warnings.append(f"blame cache unusable, running without it: {exc}")
         cache = BlameCache(None)
     try:
+        graph_dir = cache_dir if cache.db is not None else None  # an unusable cache holds no graph
         return _attribute_in_repo(
-            top, repo, blobs, contents, settings, overrides, options, cache, jobs, warnings, errors
+            top,
+            repo,
+            blobs,
+            contents,
+            settings,
+            overrides,
+            options,
+            (cache, graph_dir),
+            jobs,
+            warnings,
+            errors,
         )
     finally:
         cache.close()
-
-
-def _read_all(root: Path, paths: Sequence[str], errors: list[AnalysisError]) -> dict[str, bytes]:
-    contents: dict[str, bytes] = {}
-    inside = _InsideRoot(os.path.realpath(root))
-    for path in dict.fromkeys(paths):
-        data = _read(inside, path)
-        if isinstance(data, str):
-            errors.append(AnalysisError(path, data))
-        else:
-            contents[path] = data
-    return contents
 
 
 def _unattributed(path: str, content: bytes, overrides: _Overrides) -> FileAttribution:
@@ -230,11 +197,12 @@ def _attribute_in_repo(
     settings: AttributionSettings,
     overrides: _Overrides,
     options: tuple[str, ...],
-    cache: BlameCache,
+    caches: tuple[BlameCache, Path | None],  # the blame cache, and the folder for a commit-graph
     jobs: int | None,
     warnings: list[str],
     errors: list[AnalysisError],
 ) -> AttributionOutcome:
+    cache, graph_dir = caches
     warnings.extend(cache.warnings)
     requests = []
     for path, content in contents.items():
@@ -246,16 +214,23 @@ def _attribute_in_repo(
     )
     options_key = " ".join(options) + (f" shallow:{shallow_key}" if shallow_key else "")
     result = blame_files(
-        git, requests, options, cache, options_key, jobs or os.cpu_count() or 1, head=repo.head
+        git,
+        requests,
+        options,
+        cache,
+        options_key,
+        jobs or os.cpu_count() or 1,
+        head=repo.head,
+        faster=lambda: graph_git(git, repo, graph_dir),
     )
     for gpath, reason in sorted(result.errors.items()):
         errors.append(AnalysisError(gpath[len(repo.prefix) :], f"git blame failed: {reason}"))
     shas = {r.commit for runs in result.lines.values() for r in runs if r.commit not in ZERO_SHAS}
     try:
-        commits, _ = load_commits(git, shas, cache)
+        commits, parents = load_commits(git, shas, cache)
     except GitCommandFailed as exc:
         warnings.append(f"commit metadata unavailable, commit identities not read: {exc}")
-        commits = {}
+        commits, parents = {}, {}
     try:
         notes = read_notes(git, shas, warnings) if settings.git_ai_notes else {}
     except GitCommandFailed as exc:
@@ -263,8 +238,10 @@ def _attribute_in_repo(
         notes = {}
     traces = read_traces(repo.toplevel, warnings) if settings.agent_trace else TraceIndex()
     if len(traces):
-        traces.resolve_revisions(shas)
-    decider = _Decider(commits, notes, traces, overrides, settings, repo.shallow)
+        traces.resolve_revisions(shas | {p for ps in parents.values() for p in ps})
+    decider = _Decider(commits, notes, traces, overrides, settings, repo.shallow, parents)
+    key = table_key(settings) if settings.commit_identity else ""
+    decider.known = cached_verdicts(cache, key, shas) if key else {}
     files: dict[str, FileAttribution] = {}
     shallow_hit = False
     for path, content in contents.items():
@@ -290,6 +267,9 @@ def _attribute_in_repo(
         files[path] = FileAttribution(path, tuple(origins))
     for error in errors:
         files.setdefault(error.path, FileAttribution(error.path, ()))
+    if key:
+        fresh = {s: v for s, v in decider.verdicts.items() if s not in decider.known and s in commits}
+        store_verdicts(cache, key, fresh)
     if shallow_hit:
         warnings.append("shallow clone: lines older than the clone's boundary are unknown")
     summary = summarize(files, shallow=shallow_hit, available=True, warnings=warnings)
@@ -305,11 +285,14 @@ class _Decider:
         overrides: _Overrides,
         settings: AttributionSettings,
         shallow: frozenset[str],
+        parents: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.commits = commits
+        self.parents = parents or {}
         self.notes, self.traces, self.overrides = notes, traces, overrides
         self.settings, self.shallow = settings, shallow
-        self._verdicts: dict[str, AgentMatch | None] = {}
+        self.known: dict[str, AgentMatch | None] = {}  # verdicts cached by an earlier run
+        self.verdicts: dict[str, AgentMatch | None] = {}
         self._table: AgentTable | None = None
 
     @property
@@ -325,10 +308,13 @@ class _Decider:
         return not len(self.traces) and not (self.settings.git_ai_notes and sha in self.notes)
 
     def _identity(self, sha: str) -> AgentMatch | None:
-        if sha not in self._verdicts:
+        if sha not in self.verdicts:
             info = self.commits.get(sha)
-            self._verdicts[sha] = self.table.classify(info) if info is not None else None
-        return self._verdicts[sha]
+            if sha in self.known:
+                self.verdicts[sha] = self.known[sha]
+            else:
+                self.verdicts[sha] = self.table.classify(info) if info is not None else None
+        return self.verdicts[sha]
 
     def decide(self, path: str, line: BlamedLine) -> tuple[LineOrigin, bool]:
         """The line's origin, and whether it lies beyond a shallow boundary."""
@@ -354,10 +340,10 @@ class _Decider:
             if verdict is not None and verdict.ai:
                 agent = self.table.agent_for_tool(verdict.agent) if verdict.agent else None
                 return LineOrigin(Origin.AI, agent=agent, model=verdict.model, source="git-ai", **base), False
-            if verdict is not None:
-                if verdict.human:
-                    base["author"] = verdict.human
-                return LineOrigin(Origin.HUMAN, source="git-ai", **base), False
+            if verdict is not None and verdict.human:
+                base["author"] = verdict.human
+            # a line the note does not cover is human for git-ai too: never re-decided by trailers
+            return LineOrigin(Origin.HUMAN, source="git-ai", **base), False
         if self.settings.commit_identity:
             match = self._identity(sha)
             if match is not None and match.ai:
@@ -375,6 +361,12 @@ class _Decider:
         if not len(self.traces):
             return None
         rng = self.traces.lookup(sha, line.orig_path, line.orig_line)
+        for parent in self.parents.get(sha, ()) if rng is None else ():
+            # the reference hook records the HEAD of the moment of the edit: the parent of the
+            # commit that carries it (an amend keeps that parent, so amended commits match too)
+            rng = self.traces.lookup(parent, line.orig_path, line.orig_line)
+            if rng is not None:
+                break
         if rng is None:
             return None
         origin = {"ai": Origin.AI, "human": Origin.HUMAN, "mixed": Origin.MIXED}[rng.kind]

@@ -6,7 +6,9 @@ file as of C; then a `---` line and JSON metadata. Keys: 16-hex prompt hashes (m
 (metadata `sessions[s_x].agent_id`), and `h_...` known-human keys (metadata `humans`).
 Later entries win over earlier ones for the same line, as in git-ai. A key missing from the
 metadata still marks the line AI (the standard reserves non-`h_` keys for AI sessions), with a
-warning. Lines of C that no entry covers are not decided here (git-ai: "untracked").
+warning. The attestation section may be empty (the note starts with `---`: a commit git-ai
+processed and found no AI line in). Lines of C that no entry covers are human: git-ai's own
+blame reports them so, and the engine does not re-decide them from C's trailers.
 
 All notes are read with three git calls: `git notes --ref=ai list`, one `git cat-file
 --batch-check` for their sizes, and one `git cat-file --batch` for the notes within the limits
@@ -81,9 +83,10 @@ def _agent(record: object) -> tuple[str | None, str | None]:
 
 def parse_note(text: str, where: str, warnings: list[str] | WarningLog) -> AuthorshipNote:
     """Parse one authorship log; problems become warnings naming `where`, never exceptions."""
-    attestation, sep, meta_text = text.partition("\n---\n")
-    if not sep and text.rstrip("\n").endswith("\n---"):
-        attestation, meta_text = text.rstrip("\n")[:-4], ""
+    lines = text.split("\n")
+    divider = next((i for i, line in enumerate(lines) if line.rstrip("\r") == "---"), None)
+    attestation = "\n".join(lines if divider is None else lines[:divider])
+    meta_text = "" if divider is None else "\n".join(lines[divider + 1 :])
     metadata: dict[str, object] = {}
     if meta_text.strip():
         try:
@@ -91,7 +94,7 @@ def parse_note(text: str, where: str, warnings: list[str] | WarningLog) -> Autho
             metadata = loaded if isinstance(loaded, dict) else {}
         except ValueError as exc:
             warnings.append(f"{where}: metadata is not JSON ({exc})")
-    elif not sep:
+    elif divider is None:
         warnings.append(f"{where}: no `---` divider; reading attestations only")
 
     def table(name: str) -> dict[str, object]:

@@ -5,7 +5,7 @@ at a wrapper script)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from auditor.support.git import Git, GitCommandFailed, GitUnavailable
@@ -24,6 +24,7 @@ class RepoInfo:
     prefix: str  # the audited root relative to the toplevel: "" or "sub/dir/"
     head: str
     shallow: frozenset[str]  # shallow-boundary commits (empty for a full clone)
+    objects: Path | None = None  # the repository's object directory (absolute)
 
     def git_path(self, root_relative: str) -> str:
         return self.prefix + root_relative
@@ -33,14 +34,17 @@ def discover_repo(git: Git) -> RepoInfo:
     """Toplevel, prefix, HEAD and shallow boundary in one git call; GitUnavailable otherwise."""
     try:
         out = git.run(
-            "rev-parse", "--show-toplevel", "--show-prefix", "--git-path", "shallow", "HEAD^{commit}"
+            "rev-parse", "--show-toplevel", "--show-prefix", "--git-path", "shallow", "--git-path", "objects",
+            "HEAD^{commit}",
         )
     except GitCommandFailed:
         return _discover_repo_failed(git)
     lines = out.decode("utf-8", "surrogateescape").split("\n")
-    if len(lines) < 4:
+    if len(lines) < 5:
         raise GitUnavailable("not a git repository (unexpected rev-parse output)")
-    return _repo_info(git, lines[0], lines[1], lines[2], lines[3].strip())
+    info = _repo_info(git, lines[0], lines[1], lines[2], lines[4].strip())
+    objects = Path(lines[3])
+    return replace(info, objects=objects if objects.is_absolute() else git.cwd / objects)
 
 
 def _discover_repo_failed(git: Git) -> RepoInfo:

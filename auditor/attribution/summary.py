@@ -17,7 +17,7 @@ UNNAMED_AGENT = "unknown-agent"
 _ORIGIN_OF = attrgetter("origin")
 
 
-def count_origins(origins: Iterable[Origin]) -> OriginCounts:
+def count_origins(origins: Iterable[Origin], unmarked: int = 0) -> OriginCounts:
     # list.count compares by identity first, in C; a Counter would call Enum.__hash__ per line
     seen = list(origins)
     return OriginCounts(
@@ -25,6 +25,7 @@ def count_origins(origins: Iterable[Origin]) -> OriginCounts:
         human=seen.count(Origin.HUMAN),
         mixed=seen.count(Origin.MIXED),
         unknown=seen.count(Origin.UNKNOWN),
+        unmarked=unmarked,
     )
 
 
@@ -36,7 +37,8 @@ def summarize(
     counts = {}
     for path in sorted(files):
         lines = files[path].lines
-        counts[path] = count_origins(map(_ORIGIN_OF, lines))
+        unmarked = sum(1 for o in lines if o.source == "blame")
+        counts[path] = count_origins(map(_ORIGIN_OF, lines), unmarked)
         if not counts[path].ai:
             continue
         for o in lines:
@@ -73,8 +75,10 @@ def by_module(
     for path, c in summary.files.items():
         name = modules.get(path) if modules else None
         tally = out.setdefault(name or module_of(path), Counter())
-        tally.update({"ai": c.ai, "human": c.human, "mixed": c.mixed, "unknown": c.unknown})
-    return {m: OriginCounts(t["ai"], t["human"], t["mixed"], t["unknown"]) for m, t in sorted(out.items())}
+        tally.update({"ai": c.ai, "human": c.human, "mixed": c.mixed, "unknown": c.unknown, "unmarked": c.unmarked})
+    return {
+        m: OriginCounts(t["ai"], t["human"], t["mixed"], t["unknown"], t["unmarked"]) for m, t in sorted(out.items())
+    }
 
 
 def ai_share(counts: OriginCounts) -> float:
@@ -97,6 +101,7 @@ def attribute_findings(findings: Sequence[Finding], files: Mapping[str, FileAttr
             continue
         end = finding.line if finding.kind is FindingKind.CONTRACT else (finding.end_line or finding.line)
         origin = attribution.span(finding.line, end)
+        levels = {o.evidence for o in attribution.lines[max(finding.line, 1) - 1 : max(end, finding.line)]}
         out.append(
             replace(
                 finding,
@@ -105,9 +110,18 @@ def attribute_findings(findings: Sequence[Finding], files: Mapping[str, FileAttr
                 model=origin.model,
                 commit=origin.commit,
                 author=origin.author,
+                evidence=_weakest(levels),
             )
         )
     return out
+
+
+def _weakest(levels: set[str]) -> str:
+    """A span is only as well evidenced as its weakest line."""
+    for level in ("none", "default", "marker"):
+        if level in levels:
+            return level
+    return "none"
 
 
 def _rate(count: int, lines: int) -> float | None:

@@ -79,6 +79,7 @@ def _counts(c: Any) -> dict[str, Any]:
         "human": c.human,
         "mixed": c.mixed,
         "unknown": c.unknown,
+        "unmarked": c.unmarked,
         "total": c.total,
         "ai_share": round(ai_share(c), 4),
     }
@@ -120,6 +121,13 @@ def render_text(outcome: Any, modules: Mapping[str, Any]) -> str:
     summary = outcome.summary
     lines = [*_table("file", summary.files), "", *_table("module", modules), ""]
     lines += [*_table("total", {"all files": summary.totals}), ""]
+    totals = summary.totals
+    if totals.total:
+        lines += [
+            f"no marker: {totals.unmarked} of {totals.total} lines ({100 * totals.unmarked / totals.total:.1f}%) "
+            "are human by default (no agent identity, trailer, note or trace record)",
+            "",
+        ]
     ai_lines = summary.totals.ai
     if summary.by_agent:
         lines.append(f"{'agent':<20} {'lines':>7} {'of ai':>6}")

@@ -84,6 +84,7 @@ class Finding:
     model: str | None = None
     commit: str | None = None
     author: str | None = None
+    evidence: str | None = None  # of the origin: "marker" | "default" | "none" (LineOrigin.evidence)
     owner: str | None = None
     cwe: tuple[str, ...] = ()
     owasp: tuple[str, ...] = ()

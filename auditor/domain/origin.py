@@ -19,6 +19,15 @@ class LineOrigin:
     date: str | None = None  # ISO 8601 author date
     source: str = "none"  # "agent-trace" | "git-ai" | "commit" | "override" | "blame" | "none"
 
+    @property
+    def evidence(self) -> str:
+        """How the origin was decided: "marker" (an identity, trailer, note, trace record or path
+        override says so), "default" (a commit with no marker at all: human by default, which the
+        history does not prove) or "none" (unknown)."""
+        if self.origin is Origin.UNKNOWN:
+            return "none"
+        return "default" if self.source == "blame" else "marker"
+
 
 @dataclass(frozen=True, slots=True)
 class FileAttribution:

@@ -41,6 +41,7 @@ class OriginCounts:
     human: int = 0
     mixed: int = 0
     unknown: int = 0
+    unmarked: int = 0  # of the lines above: decided by default, no marker (counted as human)
 
     @property
     def total(self) -> int:
@@ -65,6 +66,7 @@ class AttributionSummary:
             human=sum(c.human for c in self.files.values()),
             mixed=sum(c.mixed for c in self.files.values()),
             unknown=sum(c.unknown for c in self.files.values()),
+            unmarked=sum(c.unmarked for c in self.files.values()),
         )
 
 

@@ -49,6 +49,7 @@ class FindingRow:
     suppressed_by: str
     cwe: str
     first_seen: str  # ISO date, "" when the run had no history
+    evidence: str = ""  # "default": the origin rests on no marker (human by default)
 
     def as_data(self) -> dict[str, Any]:
         """The row as the JSON data island carries it (short keys; empty values dropped)."""
@@ -77,6 +78,7 @@ class FindingRow:
             "suppressed": self.suppressed_by,
             "cwe": self.cwe,
             "seen": self.first_seen,
+            "ev": self.evidence,
         }
         return {k: v for k, v in data.items() if v not in ("", None, [])}
 
@@ -134,6 +136,7 @@ def _row(index: int, f: Finding) -> FindingRow:
         suppressed_by=f.suppressed_by or "",
         cwe=", ".join(f.cwe + f.owasp),
         first_seen=f.first_seen or "",
+        evidence=f.evidence or "",
     )
 
 

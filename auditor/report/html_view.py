@@ -91,6 +91,7 @@ class Breakdown:
     shallow: bool
     warnings: tuple[str, ...]
     total_lines: int
+    unmarked_lines: int  # human lines no marker covers (human by default)
     origins: tuple[OriginStat, ...]
     agents: tuple[OriginStat, ...]
     models: tuple[OriginStat, ...]
@@ -289,6 +290,7 @@ def breakdown(result: RunResult, current: Sequence[Finding]) -> Breakdown:
         shallow=summary.shallow,
         warnings=summary.warnings,
         total_lines=totals.total,
+        unmarked_lines=totals.unmarked,
         origins=origins,
         agents=agents,
         models=models,

@@ -81,6 +81,10 @@
       origin.appendChild(document.createTextNode(" "));
       origin.appendChild(el("span", "agent", f.agent));
     }
+    if (f.ev === "default") {
+      origin.appendChild(document.createTextNode(" "));
+      origin.appendChild(el("span", "evidence", "no marker"));
+    }
     tr.appendChild(origin);
     tr.appendChild(cell(f.rule || "", "rule"));
     tr.appendChild(cell(f.loc || "", "loc"));

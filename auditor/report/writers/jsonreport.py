@@ -46,6 +46,7 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
         "model": f.model,
         "commit": f.commit,
         "author": f.author,
+        "evidence": f.evidence,
         "owner": f.owner,
         "cwe": list(f.cwe),
         "owasp": list(f.owasp),
@@ -91,7 +92,7 @@ def _run_dict(result: RunResult) -> dict[str, Any]:
 def _attribution_dict(a: AttributionSummary) -> dict[str, Any]:
     return {
         "files": {
-            path: {"ai": c.ai, "human": c.human, "mixed": c.mixed, "unknown": c.unknown}
+            path: {"ai": c.ai, "human": c.human, "mixed": c.mixed, "unknown": c.unknown, "unmarked": c.unmarked}
             for path, c in sorted(a.files.items())
         },
         "by_agent": dict(sorted(a.by_agent.items())),
@@ -196,6 +197,7 @@ def finding_from_dict(d: Mapping[str, Any]) -> Finding:
         model=d.get("model"),
         commit=d.get("commit"),
         author=d.get("author"),
+        evidence=d.get("evidence"),
         owner=d.get("owner"),
         cwe=tuple(d.get("cwe", ())),
         owasp=tuple(d.get("owasp", ())),
