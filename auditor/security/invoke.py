@@ -8,6 +8,7 @@ moved under the cache dir and every network feature is off.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -156,10 +157,13 @@ def run_semgrep(call: SemgrepCall) -> SemgrepReply:
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL semgrep's process group, and reap it: it is gone before we return."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         proc.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired, OSError):
+        proc.wait(timeout=30)
 
 
 def _signal_name(number: int) -> str:
