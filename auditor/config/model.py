@@ -117,6 +117,14 @@ class SemgrepSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SecuritySettings:
+    """Which files the security stage scans, besides the defaults (auditor.security.targets)."""
+
+    include: tuple[str, ...] = ()  # gitignore-style globs scanned even when a default leaves them out
+    exclude: tuple[str, ...] = ()  # gitignore-style globs never scanned
+
+
+@dataclass(frozen=True, slots=True)
 class AuditorConfig:
     root: Path  # the audited project's root
     config_path: Path | None = None  # the file the settings came from; None: defaults
@@ -133,6 +141,7 @@ class AuditorConfig:
     baseline: str | None = None  # repo-relative path of the baseline file
     attribution: AttributionSettings = AttributionSettings()
     semgrep: SemgrepSettings = SemgrepSettings()
+    security: SecuritySettings = SecuritySettings()
     # where each layer was defined (a pack's default layer or the local config), for errors
     layer_locations: Mapping[str, Location] = field(default_factory=dict)
     surface_locations: Mapping[str, Location] = field(default_factory=dict)

@@ -171,7 +171,7 @@ class _Walker:
             except OSError as exc:
                 return f"cannot read: {exc.strerror or exc}"
         if not self.inside_tree(entry.path):
-            return _link_problem(Path(entry.path))
+            return link_problem(Path(entry.path))
         try:
             mode = os.stat(entry.path).st_mode
         except OSError as exc:
@@ -235,7 +235,8 @@ def _why(name: str) -> str:
     return "it has a dot"
 
 
-def _link_problem(path: Path) -> str:
+def link_problem(path: Path) -> str:
+    """Why a symlink is not followed: a loop, broken, or pointing out of the audited tree."""
     try:
         path.resolve(strict=True)
     except RuntimeError:  # Python < 3.13
@@ -332,6 +333,12 @@ def discover(
         watched_files=tuple(sorted(walker.watched_files)),
         cacheable=not walker.saw_symlink,
     )
+
+
+def ignore_rules(root: Path, exclude: Sequence[str]) -> Callable[[str, bool], bool]:
+    """`ignored(rel_path, is_dir)`: whether a `.gitignore` of the tree under `root` (or an
+    `exclude` glob) hides the path, as the walk decides it."""
+    return _Walker(Path(root).absolute(), exclude).ignored
 
 
 def walk_skips(root: Path, exclude: Sequence[str]) -> Callable[[str, str], bool]:

@@ -218,13 +218,16 @@ def blame_paths(findings: Sequence[Finding]) -> list[str]:
 
 def _run_attribution(analysis: Analysis, opts: RunOptions, root: Path, *, only_findings: bool) -> None:
     from auditor.attribution import attribute, attribute_findings
+    from auditor.security.targets import SUFFIXES
 
+    # files outside the packages (scripts, settings, templates) carry security findings too
+    blamed = [p for p in blame_paths(analysis.findings) if p.endswith(SUFFIXES)]
     if only_findings:
-        paths = [p for p in blame_paths(analysis.findings) if p.endswith(".py")]
+        paths = blamed
         if not paths:
             return
     else:
-        paths = sorted({m.path for m in analysis.graph.modules.values() if m.path})
+        paths = sorted({m.path for m in analysis.graph.modules.values() if m.path} | set(blamed))
     outcome = attribute(
         root,
         paths,
