@@ -165,3 +165,28 @@ def test_hostile_templates_are_refused_or_escaped(tmp_path: Path) -> None:
     html = "".join(p.read_text() for p in report.glob("*.html"))
     assert "onerror=alert(1)" in html and "<img src=x" not in html and "stolen" not in html
     assert "stolen" not in json.dumps(doc)
+
+
+def test_a_project_without_any_package_is_still_scanned(tmp_path: Path) -> None:
+    """A Flask app of plain scripts (no __init__.py anywhere) used to stop at "no Python package
+    found" (exit 2): nothing was scanned. Its scripts are scanned now, and the run says that no
+    import graph was built."""
+    repo = GitRepo(tmp_path)
+    repo.commit(
+        {
+            "auditor.toml": 'packs = ["rules/local.toml"]\n',
+            "rules/local.toml": PACK.replace('only_layers = ["web"]\n', ""),
+            "rules/local/eval.yaml": EVAL,
+            "rules/local/safe.yaml": SAFE % {"id": "safe"},
+            "rules/local/safe-web.yaml": SAFE % {"id": "safe-web"},
+            "bad/libuser.py": "def login(q):\n    return eval(q)\n",
+            "bad/templates/posts.html": "{{ post|safe }}\n",
+            "app.py": "eval(input())\n",
+        },
+        "flat app",
+    )
+    run = run_cli(["check", "--no-cache", "--format", "json"], cwd=tmp_path, timeout=300)
+    run.assert_clean(codes=(1,))
+    doc = run.json()
+    assert {path for _, path in security(doc)} == {"bad/libuser.py", "bad/templates/posts.html", "app.py"}
+    assert any("no Python package found" in w for w in doc["run"]["warnings"])

@@ -292,7 +292,8 @@ def discover(
     source_roots: Sequence[str] = (),
     exclude: Sequence[str] = (),
 ) -> Discovery:
-    """The module files of the audited packages under `root`. Raises UsageError on bad input."""
+    """The module files of the audited packages under `root` (none when no package is found and
+    none is named). Raises UsageError on bad input (not a directory, a named package missing)."""
     root = Path(root).absolute()
     if not root.is_dir():
         raise UsageError(f"{root} is not a directory")
@@ -315,11 +316,8 @@ def discover(
                     continue
                 chosen.append(name)
                 walker.walk_package(root / source_root / name, name)
-        if not chosen:
-            looked = ", ".join(str(root / r) for r in roots)
-            raise UsageError(
-                f"no Python package found under {root} (looked in: {looked}); use --package NAME"
-            )
+        # no package at all (a project of plain scripts): an empty graph; the security stage
+        # still scans every file, and the run says no package was found (pipeline.analysis)
     files = sorted(walker.files, key=lambda f: f.module)
     errors = sorted(walker.errors, key=lambda e: (e.path, e.message))
     return Discovery(

@@ -109,6 +109,11 @@ def analyse(
             raise_if_any(config_problems(config, graph.modules))
     errors = list(graph.errors)
     analysis = Analysis(config=config, graph=graph, findings=[], errors=errors, stages=stages)
+    if not any(m.path for m in graph.modules.values()):
+        analysis.warnings.append(
+            f"no Python package found under {root.name or root}: no import graph or contract was "
+            "checked (name one with --package or `packages`); the security rules still scan every file"
+        )
     unanalysed = unanalysed_reason(graph)
     if unanalysed is not None:
         analysis.incomplete_reasons.append(unanalysed)
