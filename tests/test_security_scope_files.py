@@ -190,3 +190,25 @@ def test_a_project_without_any_package_is_still_scanned(tmp_path: Path) -> None:
     doc = run.json()
     assert {path for _, path in security(doc)} == {"bad/libuser.py", "bad/templates/posts.html", "app.py"}
     assert any("no Python package found" in w for w in doc["run"]["warnings"])
+
+
+def test_check_base_compares_scripts_and_templates_like_for_like(tmp_path: Path) -> None:
+    """`check --base`: a changed script or template is scanned on both sides, so its old findings
+    stay old and only the new line is new."""
+    repo = audited(tmp_path)
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.commit(
+        {
+            "scripts/run.py": "# a comment above\neval(input())\n",
+            "shop/web/templates/page.html": "<h1>title</h1>\n<p>{{ body|safe }}</p>\n<i>{{ more|safe }}</i>\n",
+            "other/templates/mail.j2": "hello\n{{ body|safe }}\n",
+        },
+        "edit",
+    )
+    run = run_cli(["check", "--no-cache", "--base", "main", "--format", "json"], cwd=tmp_path, timeout=300)
+    run.assert_clean(codes=(0,))  # the new findings are warnings
+    new = {(f["rule"], f["path"], f["line"]) for f in run.json()["findings"] if f["status"] == "new"}
+    assert new == {
+        ("test-safe", "shop/web/templates/page.html", 3),
+        ("test-safe-web", "shop/web/templates/page.html", 3),
+    }

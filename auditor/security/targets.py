@@ -127,8 +127,9 @@ def _git_listing(root: Path) -> list[str] | None:
 
 
 def _walk(root: Path) -> list[str]:
-    """Every file under `root` outside `.gitignore`d paths; tool folders (SKIPPED_DIRS), hidden
-    folders and virtual environments are not entered (thousands of files, none of them ours)."""
+    """Every file under `root` outside `.gitignore`d paths, as git would list them (hidden folders
+    such as `.github/` included); tool folders (SKIPPED_DIRS) and virtual environments are not
+    entered (thousands of files, none of them ours)."""
     ignored = ignore_rules(root, ())
     found: list[str] = []
     base = str(root)
@@ -137,7 +138,7 @@ def _walk(root: Path) -> list[str]:
         prefix = "" if rel_dir == "." else rel_dir + "/"
         dirs[:] = sorted(
             d for d in dirs
-            if d not in SKIPPED_DIRS and not d.startswith(".") and not ignored(prefix + d, True)
+            if d not in SKIPPED_DIRS and not ignored(prefix + d, True)
             and not os.path.isfile(os.path.join(directory, d, "pyvenv.cfg"))
         )  # fmt: skip
         found += [prefix + f for f in files if f.endswith(SUFFIXES) and not ignored(prefix + f, False)]
