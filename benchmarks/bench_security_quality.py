@@ -21,9 +21,9 @@ Recall counts the code-, template- and config-level vulnerabilities; precision i
 findings that match any listed vulnerability (logic and dependency ones included).
 Noise: findings per KLOC (non-blank Python lines) on clean Django, Flask and requests (copied from
 CLEAN into CACHE/clean first, so nothing is written next to the originals).
-Time: whole-process wall time; auditor and semgrep-plain: median of --repeats runs after one warm-up
-(auditor's parse cache warm, as on a nightly run), the others: one run. The ratio is the sum over
-the apps of auditor's medians / semgrep-plain's.
+Time: whole-process wall time; auditor and semgrep-plain: median of --repeats runs taken
+alternately after the first (auditor's parse cache warm, as on a nightly run), the others: the
+one run. The ratio is the sum over the apps of auditor's medians / semgrep-plain's.
 
     .venv/bin/python benchmarks/bench_security_quality.py [--repeats 3] [--json out.json]
     .venv/bin/python benchmarks/bench_security_quality.py --auditor /work/wt/OTHER/.venv/bin/auditor
@@ -193,25 +193,37 @@ def rel(path: str, root: Path) -> str:
     return p.as_posix().removeprefix("./")
 
 
-def run_tool(tool: str, target: Path, opts: argparse.Namespace, repeats: int) -> Run:
+def run_tool(tool: str, target: Path, opts: argparse.Namespace) -> Run:
+    """One run: the findings, and its time (for the auditor: with its parse cache cold)."""
     run = Run()
-    cache = opts.cache / "auditor-cache" / target.name
-    # the first run warms caches and gives the findings; with repeats=0 its time is the time
-    for attempt in range(repeats + 1):
-        start = time.perf_counter()
-        done = subprocess.run(
-            command(tool, target, opts, cache), cwd=target, env=ENV, capture_output=True, text=True, check=False
-        )
-        elapsed = time.perf_counter() - start
-        if attempt == 0:
-            try:
-                run.findings = sorted(set(parse(tool, done.stdout, target)))
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                run.error = f"exit {done.returncode}, unreadable output ({exc}): {done.stderr.strip()[-300:]}"
-                return run
-        if attempt or not repeats:
-            run.seconds.append(elapsed)
+    start = time.perf_counter()
+    done = subprocess.run(command(tool, target, opts, cache_of(target, opts)), cwd=target, env=ENV,
+                          capture_output=True, text=True, check=False)
+    run.seconds.append(time.perf_counter() - start)
+    try:
+        run.findings = sorted(set(parse(tool, done.stdout, target)))
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        run.error = f"exit {done.returncode}, unreadable output ({exc}): {done.stderr.strip()[-300:]}"
     return run
+
+
+def time_alternately(runs: dict[str, Run], target: Path, opts: argparse.Namespace) -> None:
+    """Replace the first-run times of auditor and semgrep-plain by --repeats runs of each, taken
+    alternately (the auditor's cache warm, as on a nightly run), so load on the machine weighs
+    on both alike."""
+    timed = [t for t in ("auditor", "semgrep-plain") if t in runs and runs[t].error is None]
+    for tool in timed:
+        runs[tool].seconds = []
+    for _ in range(opts.repeats):
+        for tool in timed:
+            start = time.perf_counter()
+            subprocess.run(command(tool, target, opts, cache_of(target, opts)), cwd=target, env=ENV,
+                           capture_output=True, check=False)
+            runs[tool].seconds.append(time.perf_counter() - start)
+
+
+def cache_of(target: Path, opts: argparse.Namespace) -> Path:
+    return opts.cache / "auditor-cache" / target.name
 
 
 def score(app: App, findings: list[tuple[str, int, str]], tolerance: int) -> dict[str, object]:
@@ -293,9 +305,10 @@ def main() -> None:
             continue
         assert app.root is not None
         per_app[app.name] = {}
-        for tool in tools:
-            # bandit and semgrep-community are timed once (the ratio is auditor / semgrep-plain)
-            run = run_tool(tool, app.root, opts, opts.repeats if tool in ("auditor", "semgrep-plain") else 0)
+        runs = {tool: run_tool(tool, app.root, opts) for tool in tools}
+        if opts.repeats:
+            time_alternately(runs, app.root, opts)
+        for tool, run in runs.items():
             entry: dict[str, object] = {"error": run.error, "seconds": run.seconds}
             if run.error is None:
                 entry.update(score(app, run.findings, opts.tolerance))
@@ -312,7 +325,7 @@ def main() -> None:
             size = kloc(root)
             clean[name] = {"kloc": round(size, 1)}
             for tool in (t for t in tools if t != "semgrep-plain"):
-                run = run_tool(tool, root, opts, 0)
+                run = run_tool(tool, root, opts)
                 clean[name][tool] = {"findings": len(run.findings), "error": run.error,
                                      "per_kloc": round(len(run.findings) / size, 3) if size else None,
                                      "sample": [f"{p}:{n} {r}" for p, n, r in run.findings[:40]]}
