@@ -18,13 +18,17 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor.discover.walk import SKIPPED_DIRS, ignore_rules, link_problem
 from auditor.domain import AnalysisError
 from auditor.support.git import GitCommandFailed, GitUnavailable, run_git
+
+if TYPE_CHECKING:
+    import pathspec
 
 PYTHON_SUFFIXES = (".py",)
 TEMPLATE_SUFFIXES = (".html", ".jinja", ".jinja2", ".j2")
@@ -84,13 +88,13 @@ def security_files(root: Path, *, include: Sequence[str] = (), exclude: Sequence
     return out
 
 
-def default_reason(path: str, is_venv: object = None) -> str | None:
+def default_reason(path: str, is_venv: Callable[[str], bool] | None = None) -> str | None:
     """Why the default policy leaves `path` out (a reason name), or None when it is scanned.
     `is_venv(folder)`: whether a folder is a virtual environment (holds a pyvenv.cfg)."""
     parts = path.split("/")
     folders = parts[:-1]
     for depth, name in enumerate(folders, 1):
-        if name in SKIPPED_DIRS or (callable(is_venv) and is_venv("/".join(parts[:depth]))):
+        if name in SKIPPED_DIRS or (is_venv is not None and is_venv("/".join(parts[:depth]))):
             return ENVIRONMENTS
     if any(name in TEST_DIRS for name in folders) or _TEST_FILE.match(parts[-1]):
         return TESTS
@@ -170,7 +174,7 @@ def _is_venv(root: Path, folder: str, seen: dict[str, bool]) -> bool:
     return seen[folder]
 
 
-def _spec(patterns: Sequence[str]):  # type: ignore[no-untyped-def]
+def _spec(patterns: Sequence[str]) -> pathspec.GitIgnoreSpec | None:
     if not patterns:
         return None
     import pathspec  # lazy: ~10 ms, needed only when a config has globs
