@@ -239,7 +239,21 @@ def score(app: App, findings: list[tuple[str, int, str]], tolerance: int) -> dic
         "matched": len(matched),
         "unmatched": [f"{p}:{n} {r}" for p, n, r in kept if (p, n, r) not in matched],
         "ignored": len(findings) - len(kept),
+        "raw": [list(f) for f in findings],
     }
+
+
+def rescore(app: App, entry: dict, tolerance: int) -> dict:  # type: ignore[type-arg]
+    """An earlier run's entry scored against the current truth: from its raw findings, or (an
+    older file without them) from its unmatched ones, which is exact while truth edits only add."""
+    if "raw" in entry:
+        return {**entry, **score(app, [(p, n, r) for p, n, r in entry["raw"]], tolerance)}
+    parsed = [(t.split(":")[0], int(t.split(" ")[0].rsplit(":", 1)[1]), t.split(" ", 1)[1]) for t in entry["unmatched"]]
+    new = score(app, parsed, tolerance)
+    found = [v.id for v in app.vulns if v.level in COUNTED and (v.id in entry["found"] or v.id in new["found"])]
+    missed = [v.id for v in app.vulns if v.level in COUNTED and v.id not in found]
+    return {**entry, "known": new["known"], "found": found, "missed": missed,
+            "matched": entry["matched"] + new["matched"], "unmatched": new["unmatched"]}
 
 
 def kloc(root: Path) -> float:
@@ -272,6 +286,7 @@ def main() -> None:
     parser.add_argument("--tolerance", type=int, default=0)
     parser.add_argument("--json", type=Path, help="also write every figure, miss and unmatched finding here")
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses and unmatched findings")
+    parser.add_argument("--rescore", type=Path, help="score an earlier --json file against the truth; run nothing")
     opts = parser.parse_args()
     opts.cache = opts.cache.resolve()
     tools = [t for t in opts.tools.split(",") if t]
@@ -294,6 +309,16 @@ def main() -> None:
         print(f"SKIPPED tool {tool}: {why}")
 
     apps = [a for a in load_truth(opts.truth) if not opts.apps or a.name in opts.apps.split(",")]
+    if opts.rescore:
+        old = json.loads(opts.rescore.read_text(encoding="utf-8"))
+        scored = {a.name: {t: rescore(a, e, opts.tolerance) if "found" in e else e
+                           for t, e in old["apps"][a.name].items()} for a in apps if a.name in old["apps"]}
+        old["apps"] = scored
+        tools = [t for t in TOOLS if any(t in r for r in scored.values())]
+        print_table(tools, scored, old["clean"], old, opts.verbose)
+        if opts.json:
+            opts.json.write_text(json.dumps(old, indent=2) + "\n", encoding="utf-8")
+        return
     report: dict[str, object] = {"tolerance": opts.tolerance, "repeats": opts.repeats, "auditor": str(opts.auditor),
                                  "skipped_tools": skipped, "apps": {}, "clean": {}, "totals": {}}
     per_app: dict[str, dict[str, dict[str, object]]] = {}
