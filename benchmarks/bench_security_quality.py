@@ -42,6 +42,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 try:
     import tomllib
@@ -243,7 +244,7 @@ def score(app: App, findings: list[tuple[str, int, str]], tolerance: int) -> dic
     }
 
 
-def rescore(app: App, entry: dict, tolerance: int) -> dict:  # type: ignore[type-arg]
+def rescore(app: App, entry: dict[str, Any], tolerance: int) -> dict[str, Any]:
     """An earlier run's entry scored against the current truth: from its raw findings, or (an
     older file without them) from its unmatched ones, which is exact while truth edits only add."""
     if "raw" in entry:
