@@ -227,7 +227,7 @@ def cache_of(target: Path, opts: argparse.Namespace) -> Path:
     return opts.cache / "auditor-cache" / target.name
 
 
-def score(app: App, findings: list[tuple[str, int, str]], tolerance: int) -> dict[str, object]:
+def score(app: App, findings: list[tuple[str, int, str]], tolerance: int) -> dict[str, Any]:
     kept = [f for f in findings if not any(fnmatch.fnmatch(f[0], g) for g in app.ignore)]
     matched = [f for f in kept if any(v.matches(f[0], f[1], tolerance) for v in app.vulns)]
     counted = [v for v in app.vulns if v.level in COUNTED]
@@ -249,7 +249,11 @@ def rescore(app: App, entry: dict[str, Any], tolerance: int) -> dict[str, Any]:
     older file without them) from its unmatched ones, which is exact while truth edits only add."""
     if "raw" in entry:
         return {**entry, **score(app, [(p, n, r) for p, n, r in entry["raw"]], tolerance)}
-    parsed = [(t.split(":")[0], int(t.split(" ")[0].rsplit(":", 1)[1]), t.split(" ", 1)[1]) for t in entry["unmatched"]]
+    parsed = []
+    for text in entry["unmatched"]:  # "path:line rule" (a rule id has no space)
+        where, rule = text.rsplit(" ", 1)
+        path, line = where.rsplit(":", 1)
+        parsed.append((path, int(line), rule))
     new = score(app, parsed, tolerance)
     found = [v.id for v in app.vulns if v.level in COUNTED and (v.id in entry["found"] or v.id in new["found"])]
     missed = [v.id for v in app.vulns if v.level in COUNTED and v.id not in found]
