@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import hashlib
 import json
 import os
 import shutil
@@ -224,7 +225,9 @@ def time_alternately(runs: dict[str, Run], target: Path, opts: argparse.Namespac
 
 
 def cache_of(target: Path, opts: argparse.Namespace) -> Path:
-    return opts.cache / "auditor-cache" / target.name
+    """The auditor's cache folder for `target`, one per auditor executable (versions differ)."""
+    which = hashlib.sha256(str(opts.auditor.absolute()).encode()).hexdigest()[:10]
+    return opts.cache / "auditor-cache" / which / target.name
 
 
 def score(app: App, findings: list[tuple[str, int, str]], tolerance: int) -> dict[str, Any]:
