@@ -107,7 +107,8 @@ def test_include_brings_default_exclusions_back_and_exclude_wins(tmp_path: Path)
 def test_default_policy_names_each_reason() -> None:
     assert default_reason("app/views.py") is None
     assert default_reason("app/test.py") is None  # a module named test is not a test file
-    assert default_reason("app/testing/helpers.py") == TESTS
+    assert default_reason("app/test/helpers.py") == TESTS
+    assert default_reason("app/testing/helpers.py") is None  # shipped test helpers are code
     assert default_reason("app/migrations/0002_x.py") == MIGRATIONS
     assert default_reason("venv/lib/x.py") == ENVIRONMENTS
     assert default_reason("app/tests/templates/x.html") == TESTS

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 PYTHON_SUFFIXES = (".py",)
 TEMPLATE_SUFFIXES = (".html", ".jinja", ".jinja2", ".j2")
 SUFFIXES = PYTHON_SUFFIXES + TEMPLATE_SUFFIXES
-TEST_DIRS = frozenset({"tests", "test", "testing"})
+TEST_DIRS = frozenset({"tests", "test"})  # not `testing/`: usually shipped helpers (numpy.testing)
 _TEST_FILE = re.compile(r"^(test_.+|.+_test|tests|conftest)\.py$")
 MIGRATION_DIRS = frozenset({"migrations"})
 ENVIRONMENTS = "virtual environments and tool folders"
