@@ -144,10 +144,11 @@ def test_unknown_package_is_a_one_line_usage_error(tmp_path: Path) -> None:
     assert str(info.value) == f"package 'nope' not found under {tmp_path} (looked in: {tmp_path / '.'})"
 
 
-def test_no_package_at_all(tmp_path: Path) -> None:
+def test_no_package_at_all_is_an_empty_discovery(tmp_path: Path) -> None:
+    """A project of plain scripts has no import graph, but its security scan still runs."""
     write_tree(tmp_path, {"script.py": ""})
-    with pytest.raises(UsageError, match="no Python package found"):
-        discover(tmp_path)
+    found = discover(tmp_path)
+    assert found.files == [] and found.packages == () and found.errors == []
 
 
 def test_named_namespace_package_and_top_level_module(tmp_path: Path) -> None:

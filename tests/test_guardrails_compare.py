@@ -21,6 +21,9 @@ packs = [PACKS]
 fail_on = "FAIL_ON"
 exclude = [EXCLUDE]
 
+[tool.auditor.security]
+exclude = [SCAN_SKIP]
+
 [tool.auditor.layers]
 api = ["shop.api", "shop.views"]
 domain = ["shop.domain"]
@@ -45,6 +48,7 @@ DEFAULTS = {
     "PACKS": "",
     "FAIL_ON": "error",
     "EXCLUDE": "",
+    "SCAN_SKIP": "",
     "LAYERS": '"api", "domain"',
     "SEVERITY": "error",
     "IGNORE": "",
@@ -105,7 +109,7 @@ def test_contract_removed_names_the_line_at_ref(tmp_path):
     after = snap(tmp_path)
     after = type(after)(**{**{f: getattr(after, f) for f in after.__dataclass_fields__}, "contracts": after.contracts[:1]})
     removed = only(before, after, "guardrail-contract-removed")[0]
-    assert removed.at_ref and removed.spot.line == 18 and "no-infra" in removed.message
+    assert removed.at_ref and removed.spot.line == 21 and "no-infra" in removed.message
 
 
 @pytest.mark.parametrize(
@@ -118,6 +122,7 @@ def test_contract_removed_names_the_line_at_ref(tmp_path):
         ({"INDIRECT": "allow_indirect_imports = true"}, "allow_indirect_imports turned on"),
         ({"IGNORE": 'ignore_kinds = ["type_checking"]'}, "import kinds ignored: type_checking"),
         ({"EXCLUDE": '"shop/legacy/**"'}, "exclude patterns added"),
+        ({"SCAN_SKIP": '"shop/admin/**"'}, "security.exclude patterns added (files leave the security scan)"),
     ],
 )
 def test_contract_relaxed(tmp_path, change, words):
@@ -206,9 +211,9 @@ def test_default_policy_ai_error_human_warning_and_per_rule_override(tmp_path):
 @pytest.mark.parametrize(
     ("table", "expected"),
     [
-        ('[tool.auditor.guardrails]\nai = "fatal"\n', ":26:1: ai must be one of error, warning, info"),
-        ('[tool.auditor.guardrails]\nrobots = "error"\n', ":26:1: unknown key 'robots' in [guardrails]"),
-        ('[tool.auditor.guardrails.rules]\nguardrail-nope = "error"\n', ":26:1: unknown guardrail rule"),
+        ('[tool.auditor.guardrails]\nai = "fatal"\n', ":29:1: ai must be one of error, warning, info"),
+        ('[tool.auditor.guardrails]\nrobots = "error"\n', ":29:1: unknown key 'robots' in [guardrails]"),
+        ('[tool.auditor.guardrails.rules]\nguardrail-nope = "error"\n', ":29:1: unknown guardrail rule"),
     ],
 )
 def test_a_bad_policy_is_one_located_config_error(tmp_path, table, expected):

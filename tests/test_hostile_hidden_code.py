@@ -123,7 +123,7 @@ def test_scan_targets_apply_the_file_and_total_limits(tmp_path: Path) -> None:
     sizes = {"a.py": 500, "big.py": 2000, "c.py": 900, "d.py": 900, "e.py": 950}
     write_files(tmp_path, {f"app/{name}": "#" * (size - 1) + "\n" for name, size in sizes.items()})
     modules = {f"app.{name[:-3]}": f"app/{name}" for name in sizes}
-    targets, skipped = scan_targets(tmp_path, None, modules, max_file_bytes=1000, max_total_bytes=3000)
+    targets, skipped = scan_targets(tmp_path, None, modules.values(), max_file_bytes=1000, max_total_bytes=3000)
     assert targets == ["app/a.py", "app/c.py", "app/d.py"]  # smallest first, then by path
     reasons = {e.path: e.message for e in skipped}
     assert set(reasons) == {"app/big.py", "app/e.py"}

@@ -12,7 +12,7 @@ from typing import Any
 from auditor.config.fields import FieldReader
 from auditor.config.guardrail_policy import read_guardrail_policy
 from auditor.config.merge import merge
-from auditor.config.model import AttributionSettings, AuditorConfig, SemgrepSettings
+from auditor.config.model import AttributionSettings, AuditorConfig, SecuritySettings, SemgrepSettings
 from auditor.config.packs import PackLoader, resolve_pack_ref
 from auditor.config.project_root import locate_project
 from auditor.config.regex_guard import regex_problem
@@ -36,9 +36,11 @@ CONFIG_KEYS = (
     "attribution",
     "semgrep",
     "guardrails",
+    "security",
 )
 ATTRIBUTION_KEYS = tuple(AttributionSettings.__dataclass_fields__)
 SEMGREP_KEYS = tuple(SemgrepSettings.__dataclass_fields__)
+SECURITY_KEYS = tuple(SecuritySettings.__dataclass_fields__)
 BLAME_OPTIONS = ("-w", "-M", "-C")
 # what a config without a `packs` key (or no config at all) uses; `packs = []` opts out
 DEFAULT_PACKS = ("builtin:python-security",)
@@ -183,6 +185,7 @@ def read_config_document(
         attribution=_attribution(reader, settings, base),
         semgrep=_semgrep(reader, settings, base),
         guardrails=read_guardrail_policy(reader, settings, base),
+        security=_security(reader, settings, base),
     )
     return merge(config, loader.packs, layer_locations, contracts, exceptions, errors)
 
@@ -255,3 +258,14 @@ def _semgrep(reader: FieldReader, settings: Mapping[str, Any], base: KeyPath) ->
         total_timeout_s=reader.positive_int(table, path, "total_timeout_s", defaults.total_timeout_s),
         max_total_bytes=reader.positive_int(table, path, "max_total_bytes", defaults.max_total_bytes),
     )
+
+
+def _security(reader: FieldReader, settings: Mapping[str, Any], base: KeyPath) -> SecuritySettings:
+    table = reader.table(settings, base, "security")
+    path = (*base, "security")
+    reader.check_keys(table, path, SECURITY_KEYS, "[security]")
+    include = reader.string_list(table, path, "include")
+    exclude = reader.string_list(table, path, "exclude")
+    _check_globs(reader, (*path, "include"), include)
+    _check_globs(reader, (*path, "exclude"), exclude)
+    return SecuritySettings(include=include, exclude=exclude)

@@ -118,6 +118,14 @@ class SemgrepSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SecuritySettings:
+    """Which files the security stage scans, besides the defaults (auditor.security.targets)."""
+
+    include: tuple[str, ...] = ()  # gitignore-style globs scanned even when a default leaves them out
+    exclude: tuple[str, ...] = ()  # gitignore-style globs never scanned
+
+
+@dataclass(frozen=True, slots=True)
 class AuditorConfig:
     root: Path  # the audited project's root
     config_path: Path | None = None  # the file the settings came from; None: defaults
@@ -137,6 +145,7 @@ class AuditorConfig:
     attribution: AttributionSettings = AttributionSettings()
     semgrep: SemgrepSettings = SemgrepSettings()
     guardrails: GuardrailPolicy = field(default_factory=GuardrailPolicy)  # [guardrails]: severity of a weakening by origin
+    security: SecuritySettings = SecuritySettings()
     # where each layer was defined (a pack's default layer or the local config), for errors
     layer_locations: Mapping[str, Location] = field(default_factory=dict)
     surface_locations: Mapping[str, Location] = field(default_factory=dict)

@@ -171,7 +171,7 @@ class _Walker:
             except OSError as exc:
                 return f"cannot read: {exc.strerror or exc}"
         if not self.inside_tree(entry.path):
-            return _link_problem(Path(entry.path))
+            return link_problem(Path(entry.path))
         try:
             mode = os.stat(entry.path).st_mode
         except OSError as exc:
@@ -235,7 +235,8 @@ def _why(name: str) -> str:
     return "it has a dot"
 
 
-def _link_problem(path: Path) -> str:
+def link_problem(path: Path) -> str:
+    """Why a symlink is not followed: a loop, broken, or pointing out of the audited tree."""
     try:
         path.resolve(strict=True)
     except RuntimeError:  # Python < 3.13
@@ -291,7 +292,8 @@ def discover(
     source_roots: Sequence[str] = (),
     exclude: Sequence[str] = (),
 ) -> Discovery:
-    """The module files of the audited packages under `root`. Raises UsageError on bad input."""
+    """The module files of the audited packages under `root` (none when no package is found and
+    none is named). Raises UsageError on bad input (not a directory, a named package missing)."""
     root = Path(root).absolute()
     if not root.is_dir():
         raise UsageError(f"{root} is not a directory")
@@ -314,11 +316,8 @@ def discover(
                     continue
                 chosen.append(name)
                 walker.walk_package(root / source_root / name, name)
-        if not chosen:
-            looked = ", ".join(str(root / r) for r in roots)
-            raise UsageError(
-                f"no Python package found under {root} (looked in: {looked}); use --package NAME"
-            )
+        # no package at all (a project of plain scripts): an empty graph; the security stage
+        # still scans every file, and the run says no package was found (pipeline.analysis)
     files = sorted(walker.files, key=lambda f: f.module)
     errors = sorted(walker.errors, key=lambda e: (e.path, e.message))
     return Discovery(
@@ -332,6 +331,12 @@ def discover(
         watched_files=tuple(sorted(walker.watched_files)),
         cacheable=not walker.saw_symlink,
     )
+
+
+def ignore_rules(root: Path, exclude: Sequence[str]) -> Callable[[str, bool], bool]:
+    """`ignored(rel_path, is_dir)`: whether a `.gitignore` of the tree under `root` (or an
+    `exclude` glob) hides the path, as the walk decides it."""
+    return _Walker(Path(root).absolute(), exclude).ignored
 
 
 def walk_skips(root: Path, exclude: Sequence[str]) -> Callable[[str, str], bool]:

@@ -109,6 +109,11 @@ def analyse(
             raise_if_any(config_problems(config, graph.modules))
     errors = list(graph.errors)
     analysis = Analysis(config=config, graph=graph, findings=[], errors=errors, stages=stages)
+    if not any(m.path for m in graph.modules.values()):
+        analysis.warnings.append(
+            f"no Python package found under {root.name or root}: no import graph or contract was "
+            "checked (name one with --package or `packages`); the security rules still scan every file"
+        )
     unanalysed = unanalysed_reason(graph)
     if unanalysed is not None:
         analysis.incomplete_reasons.append(unanalysed)
@@ -218,13 +223,16 @@ def blame_paths(findings: Sequence[Finding]) -> list[str]:
 
 def _run_attribution(analysis: Analysis, opts: RunOptions, root: Path, *, only_findings: bool) -> None:
     from auditor.attribution import attribute, attribute_findings
+    from auditor.security.targets import SUFFIXES
 
+    # files outside the packages (scripts, settings, templates) carry security findings too
+    blamed = [p for p in blame_paths(analysis.findings) if p.endswith(SUFFIXES)]
     if only_findings:
-        paths = [p for p in blame_paths(analysis.findings) if p.endswith(".py")]
+        paths = blamed
         if not paths:
             return
     else:
-        paths = sorted({m.path for m in analysis.graph.modules.values() if m.path})
+        paths = sorted({m.path for m in analysis.graph.modules.values() if m.path} | set(blamed))
     outcome = attribute(
         root,
         paths,

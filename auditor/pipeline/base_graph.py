@@ -65,7 +65,8 @@ def base_graph(
     write_files: bool = True,
     exclude: Sequence[str] = (),
 ) -> tuple[ImportGraph, list[str]]:
-    """REF's import graph, and the repo paths of REF's changed files written below `scratch`.
+    """REF's import graph, and the repo paths of REF's changed files written below `scratch`
+    (changed modules, and changed scripts and templates the security rules scan).
 
     `changes` use paths relative to the audited root. With `write_files`, the changed files
     are written to `scratch` (they are what semgrep scans on the base side); they are parsed
@@ -83,6 +84,18 @@ def base_graph(
         skips = walk_skips(opts.root, exclude)  # `exclude`: the config's
         located.update({p: m for p in others if (m := module_for_path(p, roots, packages, skips)) is not None})
     blobs = read_blobs(base, sorted(located))
+    from auditor.security.targets import SUFFIXES  # lazy: the security package is heavy
+
+    # changed files the security rules scan that are no module (scripts, templates): written too,
+    # so semgrep compares them like for like; never parsed
+    scanned_only = sorted(
+        {c.old_path for c in changes if c.old_path and c.old_path.endswith(SUFFIXES)} - set(located)
+    )
+    extra = read_blobs(base, scanned_only) if write_files and scanned_only else {}
+    for path, data in extra.items():
+        (scratch / path).parent.mkdir(parents=True, exist_ok=True)
+        (scratch / path).write_bytes(data)
+    written = sorted([*blobs, *extra])
     files: list[SourceFile] = []
     for path, data in sorted(blobs.items()):
         target = scratch / path
@@ -105,10 +118,10 @@ def base_graph(
     )
     if edits_only:
         # the module set is unchanged: resolve only the edited files again
-        return replace_files(head, facts.values()), sorted(blobs)
+        return replace_files(head, facts.values()), written
     changed = {c.path for c in changes if c.status != "D"}
     by_path: dict[str, FileFacts] = {f.path: f for f in head.facts.values() if f.path not in changed}
     by_path.update(facts)
     namespace = [m.name for m in head.modules.values() if not m.path]
     graph = build_import_graph(by_path.values(), include_external=True, namespace_packages=namespace)
-    return graph, sorted(blobs)
+    return graph, written

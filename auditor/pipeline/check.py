@@ -104,7 +104,9 @@ def check_against_base(
         for c in changes
         if (path := base_ref.local(c.path)) is not None
     ]
-    head_changed = sorted({c.path for c in local_changes if c.status != "D" and c.path.endswith(".py")})
+    from auditor.security.targets import SUFFIXES  # lazy: the security package is heavy
+
+    head_changed = sorted({c.path for c in local_changes if c.status != "D" and c.path.endswith(SUFFIXES)})
     renames = {c.old_path: c.path for c in local_changes if c.status == "R" and c.old_path}
 
     head = analyse(

@@ -22,6 +22,7 @@ from auditor.domain import RulePackError
 
 REQUIRED_KEYS = ("id", "message", "severity", "languages")
 SEVERITIES = ("ERROR", "WARNING", "INFO")
+LANGUAGES = ("python", "py", "python3", "generic")  # generic: templates, with the rule's own `paths`
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -103,8 +104,8 @@ def _schema_problem(rule: object) -> str | None:
     languages = rule["languages"]
     if not isinstance(languages, list) or not languages:
         return "'languages' must be a non-empty list"
-    if not any(str(lang).lower() in ("python", "py", "python3") for lang in languages):
-        return "'languages' must include python"
+    if not any(str(lang).lower() in LANGUAGES for lang in languages):
+        return "'languages' must include python (or generic, for a template rule)"
     metadata = rule.get("metadata")
     if not isinstance(metadata, dict):
         return "missing 'metadata' (with 'cwe')"

@@ -8,7 +8,7 @@ the report. Only a broken rule pack raises (RulePackError / ConfigError: exit 2 
 from __future__ import annotations
 
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from auditor.security.findings import to_findings
 from auditor.security.invoke import SUPPORTED_VERSIONS, SemgrepCall, resolve_executable, run_semgrep
 from auditor.security.output import ParsedOutput, RuleProblem, exit_problem, parse_output
 from auditor.security.render import RenderedRules, render_rules
+from auditor.security.targets import ScanFiles, path_module, security_files
 from auditor.support.safe_files import ensure_owned_dir
 
 
@@ -45,21 +46,22 @@ class SecurityOutcome:
 def scan_targets(
     root: Path,
     files: Sequence[str] | None,
-    modules: Mapping[str, str],
+    candidates: Iterable[str],
     *,
     max_file_bytes: int,
     max_total_bytes: int,
 ) -> tuple[list[str], list[AnalysisError]]:
-    """Repo-relative .py files to scan (every module file, or those of `files` that are modules),
-    and the ones not handed to semgrep because of their size, each with why.
+    """The `candidates` to hand to semgrep (all of them, or those in `files`), and the ones not
+    handed to it because of their size, each with why.
 
     semgrep applies --max-target-bytes only to files it finds itself, never to targets named
     on its command line, so the limits are applied here: a file over `max_file_bytes` is not
     scanned, and past `max_total_bytes` in all (smallest files first, so as many as possible
     are scanned) the rest is not either. Unscanned code is reported, never dropped in silence.
     """
-    module_paths = {p for p in modules.values() if p and p.endswith(".py")}
-    chosen = module_paths if files is None else module_paths & {f.replace("\\", "/") for f in files}
+    chosen = set(candidates)
+    if files is not None:
+        chosen &= {f.replace("\\", "/") for f in files}
     sized = []
     for path in chosen:
         try:
@@ -94,14 +96,19 @@ def run_security(
     cache_dir: Path,
     semgrep: str = "semgrep",
 ) -> SecurityOutcome:
-    """Scan `files` (None: every module file) with the configured rules.
+    """Scan `files` (None: every file `security_files` lists: Python files and templates of the
+    whole repository) with the configured rules.
 
     `modules`: module name -> repo path; `facts`: repo path -> FileFacts (enclosing scopes).
     """
     outcome = SecurityOutcome()
     if not config.semgrep_rules:
         return outcome
-    rendered = render_rules(config, modules=modules, out_dir=ensure_owned_dir(cache_dir, "semgrep", "rules"))
+    listing = security_files(
+        root, include=config.security.include, exclude=(*config.exclude, *config.security.exclude)
+    )
+    scanned = scan_modules(modules, listing.files)
+    rendered = render_rules(config, modules=scanned, out_dir=ensure_owned_dir(cache_dir, "semgrep", "rules"))
     inactive = {rule for rule, _ in rendered.inactive}
     outcome.rule_ids = tuple(r for r in rendered.rule_ids if r not in rendered.skipped and r not in inactive)
     outcome.inactive_rules = tuple(rendered.inactive)
@@ -109,17 +116,12 @@ def run_security(
     targets, too_large = scan_targets(
         root,
         files,
-        modules,
+        listing.files,
         max_file_bytes=settings.max_target_bytes,
         max_total_bytes=settings.max_total_bytes,
     )
-    if too_large and rendered.config_files:
-        outcome.errors.extend(too_large)
-        count = len(too_large)
-        outcome.incomplete_reasons.append(
-            f"{count} file{'' if count == 1 else 's'} not scanned by semgrep: over [semgrep] "
-            "max_target_bytes or max_total_bytes (see errors)"
-        )
+    if rendered.config_files:
+        _report_unscanned(listing, too_large, files, outcome)
     if not targets or not rendered.config_files:
         return outcome
     executable = resolve_executable(semgrep)
@@ -152,7 +154,7 @@ def run_security(
         raise _pack_error(parsed.rule_problems[0], rendered)
     outcome.scanned = len(targets)
     _collect_faults(parsed, reply.returncode, outcome)
-    path_modules = {path: name for name, path in modules.items() if path}
+    path_modules = {path: name for name, path in scanned.items() if path}
     known = set(targets)
     outcome.findings = to_findings(
         [m for m in parsed.matches if m.path in known],
@@ -164,6 +166,39 @@ def run_security(
         read=lambda path: _read(root, path),
     )
     return outcome
+
+
+def scan_modules(modules: Mapping[str, str], files: Iterable[str]) -> dict[str, str]:
+    """`modules` (name -> path) plus every scanned file that is no module, under the dotted name
+    layer patterns see it by (`path_module`); a real module keeps its name."""
+    out = dict(modules)
+    known = {path for path in modules.values() if path}
+    for path in files:
+        if path not in known:
+            out.setdefault(path_module(path), path)
+    return out
+
+
+def _report_unscanned(
+    listing: ScanFiles, too_large: list[AnalysisError], files: Sequence[str] | None, outcome: SecurityOutcome
+) -> None:
+    """Files left out by default or config: one summary warning; files that could not be
+    scanned (too large, unsafe): listed one by one, and the run is incomplete."""
+    summary = listing.summary()
+    if summary and files is None:
+        outcome.warnings.append(summary)
+    wanted = None if files is None else {f.replace("\\", "/") for f in files}
+    unsafe = [e for e in listing.errors if wanted is None or e.path in wanted]
+    for problems, why in (
+        (too_large, "over [semgrep] max_target_bytes or max_total_bytes"),
+        (unsafe, "unsafe or unreadable"),
+    ):
+        if problems:
+            outcome.errors.extend(problems)
+            count = len(problems)
+            outcome.incomplete_reasons.append(
+                f"{count} file{'' if count == 1 else 's'} not scanned by semgrep: {why} (see errors)"
+            )
 
 
 def _version_warning(version: object, warnings: list[str]) -> str | None:

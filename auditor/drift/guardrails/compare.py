@@ -263,11 +263,12 @@ def _settings(before: Guardrails, after: Guardrails) -> list[GuardrailChange]:
         rank_old, rank_new = Severity(str(old_fail.value)).rank, Severity(str(new_fail.value)).rank
         rule = SEVERITY_LOWERED if rank_new > rank_old else STRENGTHENED
         out.append(GuardrailChange(rule, "setting:fail_on", f"fail_on changed from {old_fail.value} to {new_fail.value}", new_fail.spot))
-    old_ex, new_ex = before.setting("exclude"), after.setting("exclude")
-    if old_ex and new_ex:
-        added = [p for p in _items(new_ex.value) if p not in _items(old_ex.value)]
-        if added:
-            out.append(GuardrailChange(CONTRACT_RELAXED, "setting:exclude:" + "|".join(added), f"exclude patterns added (files leave the audit): {', '.join(added)}", new_ex.spot))
+    for key, leave in (("exclude", "the audit"), ("security.exclude", "the security scan")):
+        old_ex, new_ex = before.setting(key), after.setting(key)
+        if old_ex and new_ex:
+            added = [p for p in _items(new_ex.value) if p not in _items(old_ex.value)]
+            if added:
+                out.append(GuardrailChange(CONTRACT_RELAXED, f"setting:{key}:" + "|".join(added), f"{key} patterns added (files leave {leave}): {', '.join(added)}", new_ex.spot))
     old_on, new_on = before.setting("semgrep.enabled"), after.setting("semgrep.enabled")
     if old_on and new_on and old_on.value is True and new_on.value is False:
         out.append(GuardrailChange(PACK_REMOVED, "setting:semgrep.enabled", "semgrep switched off: the packs' security rules no longer run", new_on.spot))

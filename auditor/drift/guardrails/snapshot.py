@@ -159,6 +159,7 @@ def _settings(
     settings = [
         SettingGuard("fail_on", config.fail_on.value, spot("fail_on")),
         SettingGuard("exclude", tuple(config.exclude), spot("exclude")),
+        SettingGuard("security.exclude", tuple(config.security.exclude), spot("security", "exclude")),
         SettingGuard("semgrep.enabled", config.semgrep.enabled, spot("semgrep", "enabled")),
     ]
     policy = config.guardrails
