@@ -7,11 +7,13 @@ import os
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import tomli as tomllib
 from security_project import PACK_DIR, SEMGREP, config, ref, scan
 
+from auditor.contracts.explain import find_semgrep_rule
 from auditor.security.rulefiles import load_rule_file
 from auditor.support.resources import rules_dir
 
@@ -56,8 +58,8 @@ def annotated_files(rule_file: Path) -> list[Path]:
 def test_every_rule_has_a_true_positive_and_a_true_negative(rule_file: Path) -> None:
     text = "\n".join(p.read_text() for p in annotated_files(rule_file))
     for rule in load_rule_file(rule_file).rules:
-        positives = re.findall(rf"#\s*ruleid:.*\b{re.escape(rule['id'])}\b", text)
-        negatives = re.findall(rf"#\s*ok:.*\b{re.escape(rule['id'])}\b", text)
+        positives = re.findall(rf"(#|<!--)\s*ruleid:.*\b{re.escape(rule['id'])}\b", text)
+        negatives = re.findall(rf"(#|<!--)\s*ok:.*\b{re.escape(rule['id'])}\b", text)
         assert positives and negatives, rule["id"]
 
 
@@ -69,6 +71,46 @@ def test_every_rule_has_cwe_owasp_category_confidence(rule_file: Path) -> None:
         assert meta["owasp"] and meta["category"] == "security"
         assert meta["confidence"] in ("LOW", "MEDIUM", "HIGH")
         assert rule["languages"] in (["python"], ["generic"])
+
+
+EXPLAIN_PARTS = ("what", "why", "example", "instead")
+# sec-taint rewrites these at the merge with the four parts filled; empty this set then
+AWAITING_SEC_TAINT = {
+    "sql-string-execution",
+    "command-injection",
+    "code-eval",
+    "deserialization",
+}
+
+
+def pack_rules() -> list[tuple[str, dict[str, Any]]]:
+    return [(f.stem, rule) for f in rule_files() for rule in load_rule_file(f).rules]
+
+
+@pytest.mark.parametrize(
+    ("stem", "rule"),
+    [
+        pytest.param(stem, rule, id=rule["id"], marks=[pytest.mark.xfail(reason="sec-taint")] * (stem in AWAITING_SEC_TAINT))
+        for stem, rule in pack_rules()
+    ],
+)
+def test_every_rule_explains_what_why_example_and_instead(stem: str, rule: dict[str, Any]) -> None:
+    meta = rule["metadata"]
+    parts = {part: " ".join(str(meta.get(part) or "").split()) for part in EXPLAIN_PARTS}
+    assert all(parts.values()), [p for p, text in parts.items() if not text]
+    message = " ".join(rule["message"].split())
+    assert parts["instead"] != message and parts["what"] != message
+    assert not parts["instead"].startswith(message[:40])
+    assert len(parts["why"]) > 60 and len(parts["instead"]) > 40  # specific, not a CWE title
+    assert not re.fullmatch(r"CWE-\d+.*", parts["why"])
+
+
+def test_explain_reads_the_four_parts_of_a_rule() -> None:
+    explanation = find_semgrep_rule("cookie-without-secure-flags", [PACK_DIR / "insecure-cookie.yaml"])
+    assert explanation is not None
+    assert "set_cookie" in explanation.what and "HttpOnly" in explanation.why
+    assert 'resp.set_cookie("session_token", token)' in explanation.example
+    assert "secure=True, httponly=True" in explanation.instead
 
 
 def test_pack_file_lists_every_rule_file_and_scopes_only_the_boundaries() -> None:

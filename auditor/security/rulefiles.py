@@ -105,8 +105,8 @@ def _schema_problem(rule: object) -> str | None:
     languages = rule["languages"]
     if not isinstance(languages, list) or not languages:
         return "'languages' must be a non-empty list"
-    if not any(str(lang).lower() in ("python", "py", "python3") for lang in languages):
-        return "'languages' must include python"
+    if not any(str(lang).lower() in ("python", "py", "python3", "generic") for lang in languages):
+        return "'languages' must include python (or generic, for templates)"
     metadata = rule.get("metadata")
     if not isinstance(metadata, dict):
         return "missing 'metadata' (with 'cwe')"

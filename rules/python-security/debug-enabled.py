@@ -10,6 +10,15 @@ DEBUG = True
 DEBUG = os.environ.get("DEBUG") == "1"
 
 
+# ruleid: django-debug-enabled
+DEBUG = os.getenv("DJANGO_DEBUG", True)
+
+# ruleid: django-allowed-hosts-wildcard
+ALLOWED_HOSTS = ["*"]
+# ok: django-allowed-hosts-wildcard
+ALLOWED_HOSTS = ["shop.example.com", ".shop.example.com"]
+
+
 class TestSettings:
     # ok: django-debug-enabled
     DEBUG = True
