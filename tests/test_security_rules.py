@@ -161,3 +161,33 @@ def test_django_views_are_found_only_in_views_modules(tmp_path: Path) -> None:
         (root / "shop" / name).write_text(view if name != "__init__.py" else "")
     outcome = scan(root, config(root, ref("route-without-auth.yaml")), tmp_path / "c")
     assert {(f.path, f.rule) for f in outcome.findings} == {("shop/views.py", "django-view-without-auth")}
+
+
+SECRETS = {
+    "settings.py": 'SECRET_KEY = "django-insecure-k#9$w%8^(x)q!z@3b_j5*m&e+t-r2y=u0i1"\n',
+    "tokens.py": 'import jwt\n\n\ndef mint(uid):\n    return jwt.encode({"sub": uid}, "jwt-key-literal", algorithm="HS256")\n',
+    "login.py": 'def check(password):\n    return password == "letmein-admin"\n',
+}
+
+
+@pytest.mark.slow
+def test_new_secret_rules_find_and_redact_their_secrets(tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    (root / "shop").mkdir(parents=True)
+    (root / "shop" / "__init__.py").write_text("")
+    for name, text in SECRETS.items():
+        (root / "shop" / name).write_text(text)
+    outcome = scan(root, config(root, ref("hardcoded-secrets.yaml")), tmp_path / "c")
+    assert {(f.path, f.rule) for f in outcome.findings} == {
+        ("shop/settings.py", "hardcoded-secret-key"),
+        ("shop/tokens.py", "hardcoded-jwt-key"),
+        ("shop/login.py", "hardcoded-password-comparison"),
+    }
+    rendered = repr(outcome.findings)
+    for secret in ("django-insecure", "jwt-key-literal", "letmein-admin"):
+        assert secret not in rendered
+    assert {f.snippet for f in outcome.findings} == {
+        'SECRET_KEY = "***"',
+        '    return jwt.encode({"***": uid}, "***", algorithm="***")',
+        '    return password == "***"',
+    }
