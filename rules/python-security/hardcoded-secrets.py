@@ -46,6 +46,10 @@ reset_url_token = "set-password"
 api_key = "your-api-key-here"
 # ok: hardcoded-secret-assignment
 password = "${DB_PASSWORD}"
+USERS = {
+    # ok: hardcoded-secret-assignment
+    "alice": {"password": "491a2800b80719ea9e3c89ca5472a8bda1bdd1533d4574ea5bd85b70a8e93be0"},
+}
 
 # ruleid: hardcoded-secret-key
 SECRET_KEY = "django-insecure-k#9$w%8^(x)q!z@3b_j5*m&e+t-r2y=u0i1o7p4a6s8d$f%g^h"

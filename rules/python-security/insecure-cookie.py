@@ -21,6 +21,16 @@ def login(resp, token, settings, options):
     # ok: cookie-without-secure-flags
     jar.set_cookie(cookie)
     # ok: cookie-without-secure-flags
+    resp.set_cookie("theme", "dark")
+    # ok: cookie-without-secure-flags
+    resp.set_cookie("session_id", None)
+    # ok: cookie-without-secure-flags
+    resp.set_cookie("app_session", "", expires=0)
+    # ruleid: cookie-without-secure-flags
+    resp.set_cookie(key="auth_cookie", value=token)
+    # ruleid: cookie-without-secure-flags
+    resp.set_cookie("admin", "1", max_age=200)
+    # ok: cookie-without-secure-flags
     resp.set_cookie("sid", max_age=0, path="/")
     return resp
 

@@ -94,6 +94,11 @@ def register(request):
 
 
 # ok: django-view-without-auth
+def terms(request):
+    return render(request, "terms.html")
+
+
+# ok: django-view-without-auth
 def health(request):
     return JsonResponse({"ok": True})
 

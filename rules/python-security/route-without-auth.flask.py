@@ -157,3 +157,15 @@ def inject_user():
 @bp.route("/")
 def landing():
     return "the root page of a blueprint is public"
+
+
+# ok: flask-route-without-auth
+@app.route("/about")
+def about():
+    return render_template("about.html")
+
+
+# ruleid: flask-route-without-auth
+@app.route("/search")
+def search():
+    return render_template("results.html", rows=db.search(request.args["q"]))
