@@ -15,3 +15,5 @@ env3 = Environment(loader=FileSystemLoader("templates"), autoescape=select_autoe
 env4 = jinja2.Environment(autoescape=True)
 # ok: jinja2-autoescape-disabled
 env5 = SomeOtherEnvironment(loader=None)
+# ok: jinja2-autoescape-disabled
+text = Context(data, autoescape=False)

@@ -40,3 +40,11 @@ def task():
         # ok: traceback-in-response
         details = traceback.format_exc()
         return details
+
+
+def handler(request):
+    try:
+        return build(request)
+    except Exception:
+        # ok: traceback-in-response
+        return HttpResponse(traceback.format_exc() if settings.DEBUG else "Internal Server Error")
