@@ -17,3 +17,5 @@ env4 = jinja2.Environment(autoescape=True)
 env5 = SomeOtherEnvironment(loader=None)
 # ok: jinja2-autoescape-disabled
 text = Context(data, autoescape=False)
+# ruleid: jinja2-autoescape-disabled
+setup_jinja(app, loader=PackageLoader("shop", "templates"), autoescape=False)
