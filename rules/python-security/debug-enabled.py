@@ -33,3 +33,10 @@ if __name__ == "__main__":
     app.run(host="127.0.0.1", debug=False)
     # ok: flask-debug-enabled
     app.run()
+
+# ruleid: web-app-debug-enabled
+api = FastAPI(title="shop", debug=True)
+# ruleid: web-app-debug-enabled
+web_app = web.Application(debug=True, middlewares=[])
+# ok: web-app-debug-enabled
+api2 = FastAPI(debug=settings.debug)

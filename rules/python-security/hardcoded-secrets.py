@@ -69,6 +69,10 @@ SECRET_KEY = os.environ["SECRET_KEY"]
 app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY")
 # ok: hardcoded-secret-key
 SECRET_KEY_FALLBACKS = []
+# ruleid: hardcoded-secret-key
+SECRET_COOKIE_KEY = "PYGOAT"
+# ok: hardcoded-secret-key
+SECRET_KEY_NAME = os.environ.get("KEY_NAME")
 
 # ruleid: hardcoded-jwt-key
 token = jwt.encode({"user": uid}, "secret", algorithm="HS256")

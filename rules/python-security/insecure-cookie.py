@@ -54,3 +54,9 @@ class ProductionConfig:
 app.config["SESSION_COOKIE_SECURE"] = False
 # ruleid: cookie-setting-insecure
 app.config.update(SESSION_COOKIE_HTTPONLY=False)
+# ruleid: cookie-setting-insecure
+storage = RedisStorage(redis, httponly=False)
+# ruleid: cookie-setting-insecure
+app.add_middleware(SessionMiddleware, secret_key=key, https_only=False)
+# ok: cookie-setting-insecure
+storage = EncryptedCookieStorage(key, httponly=True, secure=True)

@@ -48,3 +48,24 @@ def handler(request):
     except Exception:
         # ok: traceback-in-response
         return HttpResponse(traceback.format_exc() if settings.DEBUG else "Internal Server Error")
+
+
+@app.route("/users", methods=["POST"])
+def create_user():
+    try:
+        return save(request.json)
+    except Exception as e:
+        # ruleid: exception-text-in-response
+        return jsonify({"Error": str(e.message)}), 404
+
+
+def pay(request):
+    try:
+        return charge(request)
+    except ValueError as e:
+        # ok: exception-text-in-response
+        return JsonResponse({"error": str(e)}, status=400)
+    except Exception as e:
+        logger.exception("payment failed")
+        # ok: exception-text-in-response
+        return JsonResponse({"error": "payment failed"}, status=500)
