@@ -163,13 +163,14 @@ def test_schema_checks_are_precise_and_offline(root: Path, tmp_path: Path, text:
 def test_validate_reports_unknown_params_but_not_undefined_layers(root: Path) -> None:
     cfg = config(
         root,
-        ref("flask-route-without-auth.yaml", params={"auth_decorator": ["x"]}),
+        ref("route-without-auth.yaml", params={"auth_decorator": ["x"]}),
         ref("boundary-subprocess.yaml", except_layers=("shell",)),
         layers={"data": ("shop.db",)},
     )
     messages = [e.message for e in validate_semgrep_rules(cfg, semgrep="/nonexistent")]
     assert messages == [
-        "unknown parameter(s) auth_decorator for flask-route-without-auth.yaml (declared: auth_decorators)",
+        "unknown parameter(s) auth_decorator for route-without-auth.yaml"
+        " (declared: auth_calls, auth_decorators, auth_dependencies, public_routes)",
     ]  # an undefined layer makes the entry inactive in a project, not invalid
 
 

@@ -7,11 +7,13 @@ import os
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import tomli as tomllib
 from security_project import PACK_DIR, SEMGREP, config, ref, scan
 
+from auditor.contracts.explain import find_semgrep_rule
 from auditor.security.rulefiles import load_rule_file
 from auditor.support.resources import rules_dir
 
@@ -45,12 +47,19 @@ def test_semgrep_test_annotations_pass(tmp_path: Path) -> None:
     assert all(c["passed"] for c in checks.values())
 
 
+def annotated_files(rule_file: Path) -> list[Path]:
+    """The rule file's semgrep test files: `<stem>.py`, `<stem>.html`, `<stem>.<anything>.py`."""
+    return sorted(
+        p for p in rule_file.parent.iterdir() if p.suffix != ".yaml" and p.name.split(".")[0] == rule_file.stem
+    )
+
+
 @pytest.mark.parametrize("rule_file", rule_files(), ids=lambda p: p.stem)
 def test_every_rule_has_a_true_positive_and_a_true_negative(rule_file: Path) -> None:
-    text = rule_file.with_suffix(".py").read_text()
+    text = "\n".join(p.read_text() for p in annotated_files(rule_file))
     for rule in load_rule_file(rule_file).rules:
-        positives = re.findall(rf"#\s*ruleid:.*\b{re.escape(rule['id'])}\b", text)
-        negatives = re.findall(rf"#\s*ok:.*\b{re.escape(rule['id'])}\b", text)
+        positives = re.findall(rf"(#|<!--)\s*ruleid:.*\b{re.escape(rule['id'])}\b", text)
+        negatives = re.findall(rf"(#|<!--)\s*ok:.*\b{re.escape(rule['id'])}\b", text)
         assert positives and negatives, rule["id"]
 
 
@@ -61,7 +70,47 @@ def test_every_rule_has_cwe_owasp_category_confidence(rule_file: Path) -> None:
         assert all(c.startswith("CWE-") for c in meta["cwe"])
         assert meta["owasp"] and meta["category"] == "security"
         assert meta["confidence"] in ("LOW", "MEDIUM", "HIGH")
-        assert rule["languages"] == ["python"]
+        assert rule["languages"] in (["python"], ["generic"])
+
+
+EXPLAIN_PARTS = ("what", "why", "example", "instead")
+# sec-taint rewrites these at the merge with the four parts filled; empty this set then
+AWAITING_SEC_TAINT = {
+    "sql-string-execution",
+    "command-injection",
+    "code-eval",
+    "deserialization",
+}
+
+
+def pack_rules() -> list[tuple[str, dict[str, Any]]]:
+    return [(f.stem, rule) for f in rule_files() for rule in load_rule_file(f).rules]
+
+
+@pytest.mark.parametrize(
+    ("stem", "rule"),
+    [
+        pytest.param(stem, rule, id=rule["id"], marks=[pytest.mark.xfail(reason="sec-taint")] * (stem in AWAITING_SEC_TAINT))
+        for stem, rule in pack_rules()
+    ],
+)
+def test_every_rule_explains_what_why_example_and_instead(stem: str, rule: dict[str, Any]) -> None:
+    meta = rule["metadata"]
+    parts = {part: " ".join(str(meta.get(part) or "").split()) for part in EXPLAIN_PARTS}
+    assert all(parts.values()), [p for p, text in parts.items() if not text]
+    message = " ".join(rule["message"].split())
+    assert parts["instead"] != message and parts["what"] != message
+    assert not parts["instead"].startswith(message[:40])
+    assert len(parts["why"]) > 60 and len(parts["instead"]) > 40  # specific, not a CWE title
+    assert not re.fullmatch(r"CWE-\d+.*", parts["why"])
+
+
+def test_explain_reads_the_four_parts_of_a_rule() -> None:
+    explanation = find_semgrep_rule("cookie-without-secure-flags", [PACK_DIR / "insecure-cookie.yaml"])
+    assert explanation is not None
+    assert "set_cookie" in explanation.what and "HttpOnly" in explanation.why
+    assert 'resp.set_cookie("session_token", token)' in explanation.example
+    assert "secure=True, httponly=True" in explanation.instead
 
 
 def test_pack_file_lists_every_rule_file_and_scopes_only_the_boundaries() -> None:
@@ -75,18 +124,70 @@ def test_pack_file_lists_every_rule_file_and_scopes_only_the_boundaries() -> Non
     }
 
 
+ROUTES = (
+    "from flask import Flask\nfrom shop.security import sso_only\n\napp = Flask(__name__)\n\n\n"
+    "@app.route('/a')\n@sso_only\ndef a():\n    return 'a'\n\n\n"
+    "@app.route('/b')\n@login_required\ndef b():\n    return 'b'\n\n\n"
+    "@app.route('/c')\ndef c():\n    if not verify_sso(request):\n        return 'no'\n    return 'c'\n\n\n"
+    "@app.route('/status/uptime')\ndef uptime():\n    return 'up'\n\n\n"
+    "@app.route('/login')\ndef login():\n    return 'form'\n"
+)
+
+
 @pytest.mark.slow
-def test_auth_decorators_are_pack_parameters(tmp_path: Path) -> None:
+def test_auth_decorators_checks_and_public_routes_are_pack_parameters(tmp_path: Path) -> None:
     root = tmp_path / "app"
     (root / "web").mkdir(parents=True)
     (root / "web" / "__init__.py").write_text("")
-    (root / "web" / "routes.py").write_text(
-        "from flask import Flask\nfrom shop.security import sso_only\n\napp = Flask(__name__)\n\n\n"
-        "@app.route('/a')\n@sso_only\ndef a():\n    return 'a'\n\n\n"
-        "@app.route('/b')\n@login_required\ndef b():\n    return 'b'\n"
+    (root / "web" / "routes.py").write_text(ROUTES)
+    default = scan(root, config(root, ref("route-without-auth.yaml")), tmp_path / "c")
+    # unknown by default: the @sso_only decorator, the verify_sso check, the uptime route
+    assert [f.line for f in default.findings] == [7, 19, 26]
+    custom = ref(
+        "route-without-auth.yaml",
+        params={"auth_decorators": ["sso_only"], "auth_calls": ["verify_sso"], "public_routes": ["uptime"]},
     )
-    default = scan(root, config(root, ref("flask-route-without-auth.yaml")), tmp_path / "c")
-    assert [f.line for f in default.findings] == [7]  # only @sso_only is unknown by default
-    custom = ref("flask-route-without-auth.yaml", params={"auth_decorators": ["sso_only"]})
     renamed = scan(root, config(root, custom), tmp_path / "c")
-    assert [f.line for f in renamed.findings] == [13]  # now @login_required is not auth
+    # login_required still counts (its name says login); /login is no longer public by parameter
+    assert [f.line for f in renamed.findings] == [31]
+
+
+@pytest.mark.slow
+def test_django_views_are_found_only_in_views_modules(tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    (root / "shop").mkdir(parents=True)
+    view = "from django.http import HttpResponse\n\n\ndef orders(request):\n    return HttpResponse('[]')\n"
+    for name in ("__init__.py", "views.py", "shortcuts.py"):
+        (root / "shop" / name).write_text(view if name != "__init__.py" else "")
+    outcome = scan(root, config(root, ref("route-without-auth.yaml")), tmp_path / "c")
+    assert {(f.path, f.rule) for f in outcome.findings} == {("shop/views.py", "django-view-without-auth")}
+
+
+SECRETS = {
+    "settings.py": 'SECRET_KEY = "django-insecure-k#9$w%8^(x)q!z@3b_j5*m&e+t-r2y=u0i1"\n',
+    "tokens.py": 'import jwt\n\n\ndef mint(uid):\n    return jwt.encode({"sub": uid}, "jwt-key-literal", algorithm="HS256")\n',
+    "login.py": 'def check(password):\n    return password == "letmein-admin"\n',
+}
+
+
+@pytest.mark.slow
+def test_new_secret_rules_find_and_redact_their_secrets(tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    (root / "shop").mkdir(parents=True)
+    (root / "shop" / "__init__.py").write_text("")
+    for name, text in SECRETS.items():
+        (root / "shop" / name).write_text(text)
+    outcome = scan(root, config(root, ref("hardcoded-secrets.yaml")), tmp_path / "c")
+    assert {(f.path, f.rule) for f in outcome.findings} == {
+        ("shop/settings.py", "hardcoded-secret-key"),
+        ("shop/tokens.py", "hardcoded-jwt-key"),
+        ("shop/login.py", "hardcoded-password-comparison"),
+    }
+    rendered = repr(outcome.findings)
+    for secret in ("django-insecure", "jwt-key-literal", "letmein-admin"):
+        assert secret not in rendered
+    assert {f.snippet for f in outcome.findings} == {
+        'SECRET_KEY = "***"',
+        '    return jwt.encode({"***": uid}, "***", algorithm="***")',
+        '    return password == "***"',
+    }

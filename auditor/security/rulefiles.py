@@ -3,14 +3,16 @@
 Schema checks here are the auditor's own (offline); semgrep's own checks run in `validate`.
 A rule may declare parameters in `metadata.auditor-params` (parameter name -> metavariable): the
 value given in the pack's `params` (a list of names) replaces the regex of every
-`metavariable-regex` on that metavariable with `^(.*\\.)?(name1|name2|...)$`.
+`metavariable-regex` on that metavariable with `^(.*\\.)?(name1|name2|...)$`. Parameters in
+`metadata.auditor-word-params` match the names as words inside a longer name or path instead
+(`login` matches `user_login`, `/api/login/` and `LoginView`, not `relogin`).
 """
 
 from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -118,21 +120,18 @@ def _schema_problem(rule: object) -> str | None:
         or not all(isinstance(c, str) and c.startswith("CWE-") for c in cwe)
     ):
         return "'metadata.cwe' must list CWE ids, e.g. [\"CWE-89: SQL Injection\"]"
-    params = metadata.get("auditor-params", {})
-    if not isinstance(params, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) and v.startswith("$") for k, v in params.items()
-    ):
-        return "'metadata.auditor-params' must map parameter names to metavariables ($NAME)"
+    for key in PARAM_KEYS:
+        params = metadata.get(key, {})
+        if not isinstance(params, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and v.startswith("$") for k, v in params.items()
+        ):
+            return f"'metadata.{key}' must map parameter names to metavariables ($NAME)"
     return None
 
 
 def apply_params(rule_file: RuleFile, ref: SemgrepRuleRef) -> list[dict[str, Any]]:
     """Copies of the file's rules with the pack entry's parameters substituted."""
-    declared = {
-        name: mv
-        for rule in rule_file.rules
-        for name, mv in (rule.get("metadata") or {}).get("auditor-params", {}).items()
-    }
+    declared = {name for rule in rule_file.rules for key in PARAM_KEYS for name in _params_of(rule, key)}
     unknown = sorted(set(ref.params) - set(declared))
     if unknown and not Path(ref.path).is_dir():
         raise _error(
@@ -143,11 +142,12 @@ def apply_params(rule_file: RuleFile, ref: SemgrepRuleRef) -> list[dict[str, Any
     rendered = []
     for rule in rule_file.rules:
         rule = copy.deepcopy(rule)
-        for name, metavariable in (rule.get("metadata") or {}).get("auditor-params", {}).items():
-            if name in ref.params:
-                regex = names_regex(_names(ref, name))
-                for node in _metavariable_regexes(rule, metavariable):
-                    node["regex"] = regex
+        for key, to_regex in PARAM_KEYS.items():
+            for name, metavariable in _params_of(rule, key).items():
+                if name in ref.params:
+                    regex = to_regex(_names(ref, name))
+                    for node in _metavariable_regexes(rule, metavariable):
+                        node["regex"] = regex
         rendered.append(rule)
     return rendered
 
@@ -155,6 +155,24 @@ def apply_params(rule_file: RuleFile, ref: SemgrepRuleRef) -> list[dict[str, Any
 def names_regex(names: list[str]) -> str:
     """`^(.*\\.)?(a|b)$`: a bare or dotted name ending in one of `names` (escaped)."""
     return r"^(.*\.)?(" + "|".join(re.escape(n) for n in names) + r")$"
+
+
+def words_regex(names: list[str]) -> str:
+    """A regex finding one of `names` as a word of a longer name or path: after a non-alphanumeric
+    character or a lower-to-upper case step, before anything but a lowercase letter or digit."""
+    alternatives = "|".join(re.escape(n) for n in names)
+    return rf".*(?:^|(?<=[^A-Za-z0-9])|(?<=[a-z0-9])(?=[A-Z]))(?i:{alternatives})(?![a-z0-9])"
+
+
+PARAM_KEYS: dict[str, Callable[[list[str]], str]] = {
+    "auditor-params": names_regex,
+    "auditor-word-params": words_regex,
+}
+
+
+def _params_of(rule: Mapping[str, Any], key: str) -> dict[str, str]:
+    params = rule_metadata(rule).get(key)
+    return params if isinstance(params, dict) else {}
 
 
 def _names(ref: SemgrepRuleRef, name: str) -> list[str]:

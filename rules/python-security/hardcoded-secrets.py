@@ -35,3 +35,65 @@ PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE K
 HEADER = "-----BEGIN CERTIFICATE-----"
 # ok: hardcoded-cloud-key
 REGION = "eu-west-1"
+
+# ruleid: hardcoded-secret-assignment
+DB_PASSWORD = "p%a$s^w(o)rd"
+# ok: hardcoded-secret-assignment
+INTERNAL_RESET_SESSION_TOKEN = "_password_reset_token"
+# ok: hardcoded-secret-assignment
+reset_url_token = "set-password"
+# ok: hardcoded-secret-assignment
+api_key = "your-api-key-here"
+# ok: hardcoded-secret-assignment
+password = "${DB_PASSWORD}"
+USERS = {
+    # ok: hardcoded-secret-assignment
+    "alice": {"password": "491a2800b80719ea9e3c89ca5472a8bda1bdd1533d4574ea5bd85b70a8e93be0"},
+}
+
+# ruleid: hardcoded-secret-key
+SECRET_KEY = "django-insecure-k#9$w%8^(x)q!z@3b_j5*m&e+t-r2y=u0i1o7p4a6s8d$f%g^h"
+# ruleid: hardcoded-secret-key
+SECRET_KEY = "changeme"
+# ruleid: hardcoded-secret-key
+app.secret_key = "dev"
+# ruleid: hardcoded-secret-key
+app.config["SECRET_KEY"] = "super secret key"
+# ruleid: hardcoded-secret-key
+app = make_app(secret_key="abc")
+# ruleid: hardcoded-secret-key
+app.config.update(SECRET_KEY="0f3a")
+# ok: hardcoded-secret-key
+SECRET_KEY = os.environ["SECRET_KEY"]
+# ok: hardcoded-secret-key
+app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY")
+# ok: hardcoded-secret-key
+SECRET_KEY_FALLBACKS = []
+# ruleid: hardcoded-secret-key
+SECRET_COOKIE_KEY = "PYGOAT"
+# ok: hardcoded-secret-key
+SECRET_KEY_NAME = os.environ.get("KEY_NAME")
+
+# ruleid: hardcoded-jwt-key
+token = jwt.encode({"user": uid}, "secret", algorithm="HS256")
+# ruleid: hardcoded-jwt-key
+claims = jwt.decode(token, "secret", algorithms=["HS256"])
+# ok: hardcoded-jwt-key
+claims = jwt.decode(token, settings.JWT_KEY, algorithms=["HS256"])
+
+
+def check(username, password, form):
+    # ruleid: hardcoded-password-comparison
+    if password == "admin":
+        return True
+    # ruleid: hardcoded-password-comparison
+    if form["password"] == "letmein":
+        return True
+    # ok: hardcoded-password-comparison
+    if field_name == "password":
+        return False
+    # ok: hardcoded-password-comparison
+    if password == "":
+        return False
+    # ok: hardcoded-password-comparison
+    return username == "admin"

@@ -17,6 +17,8 @@ def fetch(url, session):
     requests.get(url, verify="/etc/ssl/ca.pem", timeout=5)
     # ok: tls-verify-disabled
     requests.get(url, timeout=5)
+    # ok: tls-verify-disabled
+    claims = jwt.decode(token, verify=False)
     # ruleid: tls-unverified-context
     context = ssl._create_unverified_context()
     # ruleid: tls-unverified-context
