@@ -36,7 +36,8 @@ SQL_VALUE_SLOT = (
     r")"
 )
 # semgrep matches an f-string's regex on text without its {...} parts, so here the statement's
-# shape is the signal: a WHERE, VALUES or SET clause.
+# shape is the signal: a WHERE, VALUES or SET clause (and, unlike % and .format, an f-string source
+# cannot also require that a parameter or request value is in it: semgrep then never matches it).
 SQL_IN_FSTRING = r"(?is)\b(select|insert|update|delete)\b.*\b(where|values|set)\b"
 SQL_VALUE_SLOT_AT_END = r"(?is)\b(select|insert|update|delete)\b.*(=|<|>|\blike|\bvalues\s*\(|\bin\s*\()\s*'?%?$"
 
@@ -71,7 +72,21 @@ cursor.execute(q)
         "ORM's filter(). Table or column names chosen by users go through an allow-list."
     ),
     sources=rf"""
+      - label: PARAM
+        patterns:
+          - pattern-either:
+              - pattern-inside: |
+                  def $FUNC(..., $PARAM, ...):
+                    ...
+              - pattern-inside: |
+                  async def $FUNC(..., $PARAM, ...):
+                    ...
+          - focus-metavariable: $PARAM
+          - metavariable-regex:
+              metavariable: $PARAM
+              regex: ^(?!(self|cls)\b)
       - label: SQLTEXT
+        requires: PARAM or USER
         patterns:
           - pattern-either:
               - patterns:
@@ -87,21 +102,18 @@ cursor.execute(q)
                   - metavariable-regex:
                       metavariable: $SQL
                       regex: {SQL_VALUE_SLOT}
-                  - focus-metavariable: $VALUE
-                  - pattern-not: '"..."'
               - patterns:
                   - pattern: '"$SQL" + $VALUE'
                   - metavariable-regex:
                       metavariable: $SQL
                       regex: {SQL_VALUE_SLOT_AT_END}
-                  - focus-metavariable: $VALUE
-                  - pattern-not: '"..."'
-              - patterns:
-                  - pattern: f"..."
-                  - pattern: $SQL
-                  - metavariable-regex:
-                      metavariable: $SQL
-                      regex: {SQL_IN_FSTRING}
+      - label: SQLTEXT
+        patterns:
+          - pattern: f"..."
+          - pattern: $SQL
+          - metavariable-regex:
+              metavariable: $SQL
+              regex: {SQL_IN_FSTRING}
 """,
     sanitizers="""
       - pattern-either:
@@ -153,6 +165,24 @@ SHELL_STRING = r"""
           - pattern-not: '"..."'
 """
 
+# The parameters of the enclosing function (not self/cls): a wrapper that hands its argument to a
+# shell or to eval runs whatever its callers pass.
+CALLER_PARAMS = r"""
+      - label: CALLER
+        patterns:
+          - pattern-either:
+              - pattern-inside: |
+                  def $FUNC(..., $PARAM, ...):
+                    ...
+              - pattern-inside: |
+                  async def $FUNC(..., $PARAM, ...):
+                    ...
+          - focus-metavariable: $PARAM
+          - metavariable-regex:
+              metavariable: $PARAM
+              regex: ^(?!(self|cls)\b)
+"""
+
 COMMAND = RuleSpec(
     id="command-injection",
     file="command-injection",
@@ -183,7 +213,7 @@ subprocess.run(f"ping -c 1 {host}", shell=True)
         "checking the value against what is allowed (a host name pattern, an allow-list); when a "
         "shell is unavoidable, build the string with shlex.quote(value) for every value."
     ),
-    sources=SHELL_STRING,
+    sources=SHELL_STRING + CALLER_PARAMS,
     sanitizers="""
       - pattern-either:
           - pattern: shlex.quote(...)
@@ -191,7 +221,7 @@ subprocess.run(f"ping -c 1 {host}", shell=True)
           - pattern: shlex.join(...)
 """,
     sinks=r"""
-      - requires: USER or BUILT
+      - requires: USER or BUILT or CALLER
         patterns:
           - pattern-either:
               - pattern: subprocess.$FUNC($CMD, ..., shell=True, ...)
@@ -257,21 +287,7 @@ def calculate(expression):
         "ast.literal_eval for Python literals, json.loads for data, a small parser or "
         "operator-module mapping for arithmetic (`OPS[op](a, b)`); never a sandboxed eval."
     ),
-    sources=r"""
-      - label: CALLER
-        patterns:
-          - pattern-either:
-              - pattern-inside: |
-                  def $FUNC(..., $PARAM, ...):
-                    ...
-              - pattern-inside: |
-                  async def $FUNC(..., $PARAM, ...):
-                    ...
-          - focus-metavariable: $PARAM
-          - metavariable-regex:
-              metavariable: $PARAM
-              regex: ^(?!(self|cls)\b)
-""" + SHELL_STRING.replace("BUILT", "CALLER"),
+    sources=CALLER_PARAMS + SHELL_STRING.replace("BUILT", "CALLER"),
     sanitizers="""
       - pattern: open(...)
 """,
@@ -543,6 +559,23 @@ return HttpResponse(requests.get(url).content)
 """,
 )
 
+# The request's own URL: reflected into a page or a template it is the caller's text too (it is not
+# a source for redirects, where sending a user back to the URL they asked for is the normal case).
+URL_SOURCES = r"""
+      - label: URL
+        patterns:
+          - pattern-either:
+              - pattern: flask.request.$ATTR
+              - patterns:
+                  - pattern: $REQ.$ATTR
+                  - metavariable-regex:
+                      metavariable: $REQ
+                      regex: ^(self\.)?(request|req)$
+          - metavariable-regex:
+              metavariable: $ATTR
+              regex: ^(url|full_path|path|base_url|path_info|get_full_path)$
+"""
+
 TEMPLATE = RuleSpec(
     id="template-injection",
     file="template-injection",
@@ -571,8 +604,9 @@ return render_template_string(f"<h1>Hello {name}</h1>")
         "render_template_string(\"<h1>Hello {{ name }}</h1>\", name=name) or a template file: "
         "the template is a constant and the value arrives as context, escaped by autoescape."
     ),
+    sources=URL_SOURCES,
     sinks="""
-      - requires: USER
+      - requires: USER or URL
         patterns:
           - pattern-either:
               - pattern: flask.render_template_string($SOURCE, ...)
@@ -639,9 +673,10 @@ return HttpResponse("<p>Hello " + name + "</p>")
         "fragment format_html(\"<p>Hello {}</p>\", name); escape() before Markup/mark_safe, "
         "never mark user text safe."
     ),
+    sources=URL_SOURCES,
     sanitizers=HTML_ESCAPES,
     sinks="""
-      - requires: USER
+      - requires: USER or URL
         patterns:
           - pattern-either:
               - patterns:
@@ -679,6 +714,14 @@ return HttpResponse("<p>Hello " + name + "</p>")
                   - pattern-either:
                       - pattern: return $BODY
                       - pattern: return $BODY, $STATUS
+                  - metavariable-pattern:
+                      metavariable: $BODY
+                      pattern-either:
+                        - pattern: $LEFT + $RIGHT
+                        - pattern: $LEFT % $RIGHT
+                        - pattern: $LEFT.format(...)
+                        - pattern: f"..."
+                        - pattern: $SEP.join(...)
           - focus-metavariable: $BODY
 """,
 )

@@ -65,3 +65,8 @@ def archive(name):
     os.system(TOOLS + "/cleanup.sh")
     # ok: command-injection
     os.path.join(name, "x")
+
+
+def command_out(command):
+    # ruleid: command-injection
+    return subprocess.Popen(command, shell=True, stdout=subprocess.PIPE).communicate()

@@ -101,3 +101,10 @@ def schema_editor(cursor, table, column, quote_name):
     cursor.execute("SELECT %s FROM %s WHERE %s IN (%s)" % (column, table, column, ", ".join(["%s"] * 3)), [1, 2, 3])
     # ok: sql-injection
     cursor.execute("DELETE FROM %s WHERE id = '%s'" % (quote_name(table), int(column)))
+
+
+def seed(cursor):
+    users = [("admin", "admin"), ("guest", "guest")]
+    for user, password in users:
+        # ok: sql-injection
+        cursor.execute("INSERT INTO users (user, password) VALUES ('%s', '%s')" % (user, password))

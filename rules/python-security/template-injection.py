@@ -37,3 +37,9 @@ def django_view(request):
 def render_static(source):
     # ok: template-injection
     return jinja2.Template(source).render()
+
+
+@app.errorhandler(404)
+def not_found(error):
+    # ruleid: template-injection
+    return render_template_string("<h3>%s not found</h3>" % request.url), 404

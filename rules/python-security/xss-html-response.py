@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.utils.safestring import mark_safe
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, jsonify, make_response, redirect, render_template, request
 from markupsafe import Markup
 
 app = Flask(__name__)
@@ -71,3 +71,11 @@ async def fastapi_echo(q: str):
 def banner(text):
     # ok: xss-html-response
     return Markup("<b>%s</b>") % text
+
+
+@app.route("/login", methods=["POST"])
+def flask_login():
+    response = make_response(redirect("/"))
+    response = sessions.create(response=response, username=request.form["username"])
+    # ok: xss-html-response
+    return response
