@@ -18,7 +18,10 @@ HINT = (
     "auditor: no configuration found; using discovered packages and builtin:python-security "
     "(run `auditor init` to write one)"
 )
-RISKY = "import pickle\nimport subprocess\n\n\ndef run(x, data):\n    subprocess.run(x, shell=True)\n    return pickle.loads(data)\n"
+RISKY = (
+    "import subprocess\n\nimport yaml\n\n\ndef run(x, data):\n"
+    "    subprocess.run('tar czf ' + x, shell=True)\n    return yaml.load(data)\n"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -63,7 +66,7 @@ def test_check_without_config_reports_the_risky_calls_and_hints(
     out, err = capsys.readouterr()
     rules = {(f["rule"], f["path"]) for f in json.loads(out)["findings"]}
     assert code == 1
-    assert {("subprocess-shell-true", "app/jobs.py"), ("unsafe-deserialization", "app/jobs.py")} <= rules
+    assert {("command-injection", "app/jobs.py"), ("unsafe-deserialization", "app/jobs.py")} <= rules
     assert HINT in err.splitlines()
 
 

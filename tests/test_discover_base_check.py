@@ -114,7 +114,7 @@ def test_security_rules_scan_modules_in_folders_without_init(tmp_path, capsys) -
     cache = str(tmp_path / "c")
     code, doc = run(capsys, "check", str(repo.path), "--cache-dir", cache)
     assert code == 1
-    assert ("eval-non-literal", "shop/domain/sub_without_init/calc.py") in {
+    assert ("code-injection", "shop/domain/sub_without_init/calc.py") in {
         (f["rule"], f["path"]) for f in doc["findings"]
     }
     repo.commit({"shop/domain/sub_without_init/calc.py": "# edited\n" + EVAL}, "edit the eval module")

@@ -139,8 +139,8 @@ def test_security_findings_new_and_fixed_against_base(tmp_path, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert code == 1
     assert [(f["rule"], f["path"], f["status"]) for f in doc["findings"]] == [
-        ("eval-non-literal", "shop/new.py", "new")
+        ("code-injection", "shop/new.py", "new")
     ]
     assert [(f["rule"], f["path"], f["status"]) for f in doc["fixed"]] == [
-        ("eval-non-literal", "shop/old.py", "fixed")
+        ("code-injection", "shop/old.py", "fixed")
     ]

@@ -36,7 +36,7 @@ def _check_json(root: Path, capsys, *extra: str) -> tuple[int, dict]:
 def _security_entry(fingerprint: str) -> Finding:
     return Finding(
         fingerprint=fingerprint,
-        rule="eval-non-literal",
+        rule="code-injection",
         kind=FindingKind.SECURITY,
         severity=Severity.ERROR,
         message="eval of a non-literal",
@@ -69,12 +69,12 @@ def test_a_security_finding_gone_when_semgrep_ran_is_fixed(tmp_path, capsys):
     root = _project(tmp_path / "p", EVAL)
     assert main(["baseline", str(root)]) == 0
     baseline = json.loads((root / "auditor-baseline.json").read_text())
-    assert [e["rule"] for e in baseline["findings"]] == ["eval-non-literal"]
+    assert [e["rule"] for e in baseline["findings"]] == ["code-injection"]
     (root / "shop" / "calc.py").write_text("def run(expression):\n    return int(expression)\n")
     code, doc = _check_json(root, capsys, "--no-semgrep")
     assert (code, doc["fixed"]) == (0, [])  # not checked: not fixed
     code, doc = _check_json(root, capsys)
-    assert code == 0 and [f["rule"] for f in doc["fixed"]] == ["eval-non-literal"]
+    assert code == 0 and [f["rule"] for f in doc["fixed"]] == ["code-injection"]
     assert doc["run"]["unchecked_kinds"] == []
 
 
@@ -91,11 +91,11 @@ def test_audit_without_semgrep_neither_fixes_nor_dips_the_trend(tmp_path, capsys
         return json.loads((out / "report.json").read_text(encoding="utf-8"))
 
     assert main(audit) == 1  # eval of a non-literal: a new security error
-    assert [(f["rule"], f["status"]) for f in report()["findings"]] == [("eval-non-literal", "new")]
+    assert [(f["rule"], f["status"]) for f in report()["findings"]] == [("code-injection", "new")]
     assert main([*audit, "--no-semgrep"]) == 0  # nothing it checked fails ...
     skipped = report()
     assert skipped["fixed"] == [] and skipped["findings"] == []  # ... and nothing is fixed
-    assert [f["rule"] for f in skipped["carried"]] == ["eval-non-literal"]
+    assert [f["rule"] for f in skipped["carried"]] == ["code-injection"]
     assert "Not run: semgrep" in (out / "index.html").read_text(encoding="utf-8")
     capsys.readouterr()
     main(["history", str(repo.path), "--format", "json"])
@@ -103,5 +103,5 @@ def test_audit_without_semgrep_neither_fixes_nor_dips_the_trend(tmp_path, capsys
     assert [run["total"] for run in history["runs"]] == [1, 1]  # no dip
     assert [f["carried"] for f in history["open_findings"]] == [True]
     assert main(audit) == 1  # semgrep again: the finding is persisting, not new
-    assert [(f["rule"], f["status"]) for f in report()["findings"]] == [("eval-non-literal", "persisting")]
+    assert [(f["rule"], f["status"]) for f in report()["findings"]] == [("code-injection", "persisting")]
     assert report()["fixed"] == []

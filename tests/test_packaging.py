@@ -46,7 +46,7 @@ def test_data_is_found_through_the_installed_package_from_any_folder(tmp_path: P
     assert done.returncode == 0, done.stderr
     rules, templates = (Path(line) for line in done.stdout.splitlines())
     assert (rules / "python-security.toml").is_file()
-    assert (rules / "python-security" / "code-eval.yaml").is_file()
+    assert (rules / "python-security" / "code-injection.yaml").is_file()
     assert (rules / "agents.toml").is_file()
     assert (templates / "index.html.j2").is_file()
 

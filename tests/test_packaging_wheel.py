@@ -83,7 +83,7 @@ def test_wheel_carries_every_rule_and_template_file(wheel_names: list[str]) -> N
     assert rules == shipped_files(REPO / "rules")
     assert templates == shipped_files(REPO / "reports" / "templates")
     # the premise: semgrep rules with their test files, subfolders, the agent table, the README
-    assert {"python-security/code-eval.yaml", "python-security/code-eval.py", "agents.toml"} <= rules
+    assert {"python-security/code-injection.yaml", "python-security/code-injection.py", "agents.toml"} <= rules
     assert {"README.md", "layered-web/tests/upward-imports/expected.toml"} <= rules
     assert "index.html.j2" in templates
 

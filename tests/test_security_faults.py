@@ -13,7 +13,7 @@ from auditor.config.model import SemgrepRuleRef
 from auditor.domain import RulePackError
 from auditor.security import validate_semgrep_rules
 
-RULE = "code-eval.yaml"
+RULE = "code-injection.yaml"
 
 
 @pytest.fixture

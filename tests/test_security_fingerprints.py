@@ -9,21 +9,21 @@ from security_project import config, ref, scan
 
 from auditor.domain import Finding
 
-ORIGINAL = """import pickle
+ORIGINAL = """import yaml
 
 
 def load_cart(blob):
-    return pickle.loads(blob)
+    return yaml.load(blob)
 
 
 def load_profile(blob):
-    return pickle.loads(blob)
+    return yaml.load(blob)
 
 
 class Session:
     def restore(self, blob):
-        first = pickle.loads(blob)
-        second = pickle.loads(blob)
+        first = yaml.load(blob)
+        second = yaml.load(blob)
         return first, second
 """
 
@@ -51,7 +51,7 @@ def test_fingerprints_survive_moves_and_unrelated_edits_and_tell_functions_apart
     # identical text in different functions, and twice in one function: all different
     assert len(set(prints)) == 4
 
-    moved_source = ORIGINAL.replace("import pickle\n", "import pickle\n" + "\n" * 7 + "VERSION = 3\n")
+    moved_source = ORIGINAL.replace("import yaml\n", "import yaml\n" + "\n" * 7 + "VERSION = 3\n")
     moved = fingerprints(tmp_path, moved_source, "moved")
     assert {k: f.line for k, f in moved.items()} != {k: f.line for k, f in before.items()}
     assert {k: f.fingerprint for k, f in moved.items()} == {k: f.fingerprint for k, f in before.items()}

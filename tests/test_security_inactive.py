@@ -36,7 +36,7 @@ def test_one_defined_layer_of_several_is_enough() -> None:
 
 
 def test_unscoped_rules_are_always_active() -> None:
-    assert inactive_reason(ref("code-eval.yaml"), {}, MODULES) is None
+    assert inactive_reason(ref("code-injection.yaml"), {}, MODULES) is None
 
 
 def test_inactive_rules_do_not_run_and_are_reported(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ SAMPLE = {
     "version": "1.185.0",
     "results": [
         {
-            "check_id": "eval-non-literal",
+            "check_id": "code-injection",
             "path": "app/a.py",
             "start": {"line": 2, "col": 11, "offset": 30},
             "end": {"line": 2, "col": 18, "offset": 37},
@@ -59,7 +59,7 @@ def test_results_and_errors_follow_the_documented_schema() -> None:
     parsed = parse_output(SAMPLE)
     assert [
         (m.rule_id, m.path, m.line, m.start_offset, m.end_offset, m.severity) for m in parsed.matches
-    ] == [("eval-non-literal", "app/a.py", 2, 30, 37, "ERROR")]
+    ] == [("code-injection", "app/a.py", 2, 30, 37, "ERROR")]
     assert parsed.file_errors == [
         AnalysisError(
             "app/b.py", "semgrep: PartialParsing: Syntax error at line app/b.py:2: `)))` was unexpected"
@@ -80,7 +80,7 @@ def test_entries_outside_the_schema_are_counted_not_silently_dropped() -> None:
     good = SAMPLE["results"][0]
     broken = {"check_id": "x", "path": "app/a.py"}  # no start / end
     parsed = parse_output({"results": [good, broken, 42, None], "errors": ["text", {"level": "warn"}]})
-    assert [m.rule_id for m in parsed.matches] == ["eval-non-literal"]  # the good one is kept
+    assert [m.rule_id for m in parsed.matches] == ["code-injection"]  # the good one is kept
     assert parsed.malformed == 4
     assert parse_output({"results": "not a list", "errors": {"a": 1}}).malformed == 2
 
@@ -89,8 +89,8 @@ def test_matched_text_uses_byte_offsets_in_non_ascii_files() -> None:
     source = '# héllo wörld ✓\nx = "é"; eval(y)\n'.encode()
     match = parse_output(SAMPLE).matches[0]
     rules = {
-        "eval-non-literal": RuleInfo(
-            "eval-non-literal", "code-eval.yaml", "python-security", cwe=("CWE-95: x",)
+        "code-injection": RuleInfo(
+            "code-injection", "code-injection.yaml", "python-security", cwe=("CWE-95: x",)
         )
     }
     (finding,) = to_findings(

@@ -75,14 +75,6 @@ def test_every_rule_has_cwe_owasp_category_confidence(rule_file: Path) -> None:
 
 EXPLAIN_PARTS = ("what", "why", "example", "instead")
 # sec-taint rewrites these at the merge with the four parts filled; empty this set then
-AWAITING_SEC_TAINT = {
-    "sql-string-execution",
-    "command-injection",
-    "code-eval",
-    "deserialization",
-}
-
-
 def pack_rules() -> list[tuple[str, dict[str, Any]]]:
     return [(f.stem, rule) for f in rule_files() for rule in load_rule_file(f).rules]
 
@@ -90,7 +82,7 @@ def pack_rules() -> list[tuple[str, dict[str, Any]]]:
 @pytest.mark.parametrize(
     ("stem", "rule"),
     [
-        pytest.param(stem, rule, id=rule["id"], marks=[pytest.mark.xfail(reason="sec-taint")] * (stem in AWAITING_SEC_TAINT))
+        pytest.param(stem, rule, id=rule["id"])
         for stem, rule in pack_rules()
     ],
 )

@@ -1,18 +1,41 @@
+import base64
 import marshal
 import pickle
 
-import dill
+import jsonpickle
 import yaml
+from flask import Flask, request
 from yaml import SafeLoader
+
+app = Flask(__name__)
+
+
+@app.route("/restore")
+def flask_restore():
+    # ruleid: unsafe-deserialization
+    state = pickle.loads(base64.b64decode(request.cookies["state"]))
+    # ruleid: unsafe-deserialization
+    obj = jsonpickle.decode(request.get_data())
+    return str(state) + str(obj)
+
+
+def django_view(request):
+    # ruleid: unsafe-deserialization
+    code = marshal.loads(request.body)
+    # ok: unsafe-deserialization
+    data = yaml.safe_load(request.body)
+    return code, data
+
+
+async def aiohttp_handler(request):
+    body = await request.read()
+    # ruleid: unsafe-deserialization
+    return pickle.loads(body)
 
 
 def restore(blob, stream):
-    # ruleid: unsafe-deserialization
+    # ok: unsafe-deserialization
     state = pickle.loads(blob)
-    # ruleid: unsafe-deserialization
-    more = dill.loads(blob)
-    # ruleid: unsafe-deserialization
-    code = marshal.loads(blob)
     # ruleid: unsafe-deserialization
     config = yaml.load(stream)
     # ruleid: unsafe-deserialization
@@ -27,4 +50,4 @@ def restore(blob, stream):
     safe3 = yaml.safe_load(stream)
     # ok: unsafe-deserialization
     data = pickle.dumps(state)
-    return state, more, code, config, other, raw, safe, safe2, safe3, data
+    return config, other, raw, safe, safe2, safe3, data
