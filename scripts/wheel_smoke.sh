@@ -96,9 +96,9 @@ import json, sys
 
 report = json.load(open(sys.argv[1], encoding="utf-8"))
 found = [(f["rule"], f["path"], f["line"]) for f in report["findings"]]
-sys.exit(0 if ("eval-non-literal", "app/views.py", 2) in found and not report["errors"] else 1)
+sys.exit(0 if ("code-injection", "app/views.py", 2) in found and not report["errors"] else 1)
 EOF
-step "auditor check found eval-non-literal at app/views.py:2 with builtin:python-security from the wheel"
+step "auditor check found code-injection at app/views.py:2 with builtin:python-security from the wheel"
 
 "$auditor" brief "$tmp/demo/shop" --check -q || fail "auditor brief --check: the demo's AGENTS.md is stale"
 # the MCP server (the mcp SDK came with the wheel's dependencies), driven by the SDK's own client
