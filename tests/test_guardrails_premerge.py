@@ -192,3 +192,22 @@ def test_an_uncommitted_weakening_has_unknown_origin_and_is_a_warning(repo, caps
     assert {f["rule"] for f in found} == {"guardrail-exception-added", "guardrail-contract-removed"}
     assert all(f["origin"] == "unknown" and f["severity"] == "warning" for f in found), found
     assert code == 0
+
+
+def test_refs_guardrails_are_read_once_per_commit_in_one_process(repo, capsys, monkeypatch):
+    """A long-lived process (`auditor mcp`) reads REF's files once per commit: the same answer
+    again without git, and a new commit on REF read afresh."""
+    from auditor.pipeline import guardrail_check
+
+    listed: list[str] = []
+    real = guardrail_check._ref_files
+    monkeypatch.setattr(guardrail_check, "_ref_files", lambda base: listed.append(base.commit) or real(base))
+    weaken(repo, capsys, trailers=CLAUDE)
+    first = guardrails(run_check(repo.path, capsys)[1])
+    again = guardrails(run_check(repo.path, capsys)[1])
+    assert first == again and len(listed) == 1
+    repo.git("checkout", "-q", "main")
+    repo.commit({"shop/api/views.py": "X = 2\n"}, "main moves on")
+    repo.git("checkout", "-q", "feature")
+    run_check(repo.path, capsys)
+    assert len(listed) == 2 and listed[0] != listed[1]

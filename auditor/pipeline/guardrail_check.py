@@ -102,8 +102,31 @@ def guardrail_changes(
 
 def guardrails_at_ref(root: Path, base: BaseRef, ref: str, config: AuditorConfig, tmp: Path) -> Guardrails:
     """REF's guardrails, loaded from REF's files copied into `tmp`; ConfigError (exit 2) naming
-    `FILE@REF:LINE` when REF's configuration or baseline cannot be read."""
+    `FILE@REF:LINE` when REF's configuration or baseline cannot be read.
+
+    A commit's files never change, so a long-lived process (`auditor mcp`) reads them once per
+    commit: the answer is kept in memory, keyed by the commit and where the config is. A config
+    outside the project (`--config FILE`) is not versioned with it, and is never kept."""
     config_rel = _inside(config.config_path, root)
+    if config.config_path is not None and config_rel is None:
+        return _guardrails_at_ref(root, base, ref, config, tmp, config_rel)
+    key = (str(base.toplevel), base.commit, base.prefix, config_rel)
+    kept = _AT_REF.pop(key, None)
+    if kept is None:
+        kept = _guardrails_at_ref(root, base, ref, config, tmp, config_rel)
+    _AT_REF[key] = kept  # the most recent last
+    while len(_AT_REF) > _AT_REF_KEPT:
+        del _AT_REF[next(iter(_AT_REF))]
+    return kept
+
+
+_AT_REF: dict[tuple[str, str, str, str | None], Guardrails] = {}
+_AT_REF_KEPT = 8
+
+
+def _guardrails_at_ref(
+    root: Path, base: BaseRef, ref: str, config: AuditorConfig, tmp: Path, config_rel: str | None
+) -> Guardrails:
     names = _ref_files(base)
     blobs = read_blobs(base, names)
     for name, data in blobs.items():
