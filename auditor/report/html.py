@@ -52,8 +52,8 @@ def environment(folder: Path | None = None) -> Environment:
 def render_html(result: RunResult, *, server_rows: int = 500, page_size: int = 100) -> str:
     """The whole report as one HTML document (CSS, JS and data inline)."""
     env = environment()
-    style = _static_text(env, STYLE_FILE)
-    script = _static_text(env, SCRIPT_FILE)
+    style = static_text(env, STYLE_FILE)
+    script = static_text(env, SCRIPT_FILE)
     view = build_view(result, server_rows=server_rows, page_size=page_size)
     return env.get_template(PAGE_TEMPLATE).render(
         view=view,
@@ -93,7 +93,7 @@ def json_for_script(data: Any) -> str:
     return text
 
 
-def _static_text(env: Environment, name: str) -> str:
+def static_text(env: Environment, name: str) -> str:
     """A CSS/JS file from the templates folder, verbatim (its hash must match what is inlined)."""
     assert env.loader is not None
     text, _, _ = env.loader.get_source(env, name)

@@ -13,7 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from auditor.domain.org import ORIGINS, OrgRepository, OrgSummary
-from auditor.report.html import _static_text, content_security_policy, environment
+from auditor.report.html import content_security_policy, environment, static_text
 from auditor.report.writers._common import TOOL_NAME
 
 ORG_SCHEMA_VERSION = 1
@@ -83,8 +83,8 @@ def sparkline(values: list[int]) -> str:
 
 def render_org_html(summary: OrgSummary, tool_version: str) -> str:
     env = environment()
-    style = _static_text(env, STYLE_FILE)
-    script = _static_text(env, SCRIPT_FILE)
+    style = static_text(env, STYLE_FILE)
+    script = static_text(env, SCRIPT_FILE)
     data = org_dict(summary, tool_version)
     for row, repository in zip(data["repositories"], summary.repositories, strict=True):
         row["spark"] = sparkline([p.open for p in repository.trend])
