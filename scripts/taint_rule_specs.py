@@ -27,6 +27,24 @@ class RuleSpec:
     severity: str = "ERROR"
 
 
+def function_params_source(label: str) -> str:
+    """A taint source: the parameters of the enclosing function (not self/cls)."""
+    return f"""      - label: {label}
+        patterns:
+          - pattern-either:
+              - pattern-inside: |
+                  def $FUNC(..., $PARAM, ...):
+                    ...
+              - pattern-inside: |
+                  async def $FUNC(..., $PARAM, ...):
+                    ...
+          - focus-metavariable: $PARAM
+          - metavariable-regex:
+              metavariable: $PARAM
+              regex: ^(?!(self|cls)\\b)
+"""
+
+
 # A value spliced into SQL text where a value belongs: after a comparison, LIKE or VALUES (, or
 # inside quotes. Identifiers (table and column names, as ORMs and migrations build them) are not.
 SQL_VALUE_SLOT = (
@@ -72,20 +90,7 @@ cursor.execute(q)
         "ORM's filter(). Table or column names chosen by users go through an allow-list."
     ),
     sources=rf"""
-      - label: PARAM
-        patterns:
-          - pattern-either:
-              - pattern-inside: |
-                  def $FUNC(..., $PARAM, ...):
-                    ...
-              - pattern-inside: |
-                  async def $FUNC(..., $PARAM, ...):
-                    ...
-          - focus-metavariable: $PARAM
-          - metavariable-regex:
-              metavariable: $PARAM
-              regex: ^(?!(self|cls)\b)
-      - label: SQLTEXT
+{function_params_source("PARAM")}      - label: SQLTEXT
         requires: PARAM or USER
         patterns:
           - pattern-either:
@@ -167,21 +172,7 @@ SHELL_STRING = r"""
 
 # The parameters of the enclosing function (not self/cls): a wrapper that hands its argument to a
 # shell or to eval runs whatever its callers pass.
-CALLER_PARAMS = r"""
-      - label: CALLER
-        patterns:
-          - pattern-either:
-              - pattern-inside: |
-                  def $FUNC(..., $PARAM, ...):
-                    ...
-              - pattern-inside: |
-                  async def $FUNC(..., $PARAM, ...):
-                    ...
-          - focus-metavariable: $PARAM
-          - metavariable-regex:
-              metavariable: $PARAM
-              regex: ^(?!(self|cls)\b)
-"""
+CALLER_PARAMS = "\n" + function_params_source("CALLER")
 
 COMMAND = RuleSpec(
     id="command-injection",
