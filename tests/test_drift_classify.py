@@ -16,7 +16,8 @@ from auditor.domain import Finding, FindingKind, Severity, Status, fingerprint
 from auditor.domain.errors import ConfigError, GitError, UsageError
 from auditor.drift.baseline import classify_against_baseline, load_baseline, update_baseline, write_baseline
 from auditor.drift.classify import classify, classify_against_base, merge_statuses
-from auditor.drift.renames import match_with_renames, module_renames, parse_name_status, rename_map
+from auditor.drift.renames import match_with_renames, module_renames, rename_map, renamed_paths
+from auditor.support.git import Change, parse_name_status
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -70,9 +71,16 @@ def test_merge_baseline_and_previous_run():
 
 
 def test_parse_name_status():
-    out = "M\0a.py\0R087\0old/x.py\0new/y.py\0A\0z.py\0C100\0c.py\0d.py\0"
-    assert parse_name_status(out) == {"old/x.py": "new/y.py"}
-    assert parse_name_status("") == {}
+    out = b"M\0a.py\0R087\0old/x.py\0new/y.py\0A\0z.py\0C100\0c.py\0d.py\0D\0gone.py\0"
+    assert parse_name_status(out) == [
+        Change("M", "a.py", "a.py"),
+        Change("R", "new/y.py", "old/x.py"),
+        Change("A", "z.py", None),
+        Change("C", "d.py", "c.py"),
+        Change("D", "gone.py", "gone.py"),
+    ]
+    assert renamed_paths(parse_name_status(out)) == {"old/x.py": "new/y.py"}
+    assert parse_name_status(b"") == []
 
 
 def test_module_renames_src_layout():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from auditor.domain.errors import GitError
 from auditor.domain.findings import Finding
-from auditor.support.git import Git, GitCommandFailed, GitUnavailable
+from auditor.support.git import Change, Git, GitCommandFailed, GitUnavailable, parse_name_status
 
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
@@ -39,23 +39,12 @@ def rename_map(root: Path, old_ref: str, new_ref: str | None = None) -> dict[str
             f"git diff {old_ref} failed: {reason[-1] if reason else 'exit ' + str(exc.returncode)}",
             str(root),
         ) from None
-    return parse_name_status(out.decode("utf-8", "surrogateescape"))
+    return renamed_paths(parse_name_status(out))
 
 
-def parse_name_status(output: str) -> dict[str, str]:
-    """Parse `git diff --name-status -z`: R<score> old new triples are renames."""
-    fields = output.split("\0")
-    renames: dict[str, str] = {}
-    i = 0
-    while i < len(fields) and fields[i]:
-        status = fields[i]
-        if status[0] in "RC":
-            if status[0] == "R":
-                renames[fields[i + 1]] = fields[i + 2]
-            i += 3
-        else:
-            i += 2
-    return renames
+def renamed_paths(changes: Iterable[Change]) -> dict[str, str]:
+    """{old path: new path} of the renames among `changes` (copies keep their source)."""
+    return {c.old_path: c.path for c in changes if c.status == "R" and c.old_path is not None}
 
 
 def _dotted(path: str) -> list[str]:

@@ -17,8 +17,9 @@ from auditor.domain import FileFacts
 from auditor.graph import ImportGraph
 from auditor.graph.resolve import build_import_graph, replace_files
 from auditor.parse import ParseCache, hash_sources, parse_files
-from auditor.pipeline.base_ref import BaseRef, Change, read_blobs
+from auditor.pipeline.base_ref import BaseRef, read_blobs
 from auditor.pipeline.options import RunOptions
+from auditor.support.git import Change
 
 
 def _source_roots(graph: ImportGraph) -> list[str]:

@@ -12,21 +12,16 @@ from pathlib import Path
 
 from auditor.domain.errors import GitError
 from auditor.support.git import (
+    Change,
     Git,
     GitCommandFailed,
     GitUnavailable,
     PendingGit,
     head_info,
+    parse_name_status,
     repo_toplevel,
     run_git,
 )
-
-
-@dataclass(frozen=True)
-class Change:
-    status: str  # A, M, D, R (rename), C, T
-    path: str  # repo-relative path in the working tree (new path for renames)
-    old_path: str | None = None  # path at REF (renames and deletes)
 
 
 @dataclass(frozen=True)
@@ -144,17 +139,7 @@ class PendingChanges:
             diff, untracked = self.git.results()
         except GitCommandFailed as exc:
             raise GitError(f"git diff against {self.base.commit[:12]} failed: {exc.stderr.strip()}") from exc
-        fields = [f.decode("utf-8", "surrogateescape") for f in diff.split(b"\0") if f]
-        changes: list[Change] = []
-        i = 0
-        while i < len(fields):
-            status = fields[i]
-            if status[0] in "RC":
-                changes.append(Change(status[0], fields[i + 2], fields[i + 1]))
-                i += 3
-            else:
-                changes.append(Change(status[0], fields[i + 1], fields[i + 1] if status[0] != "A" else None))
-                i += 2
+        changes = parse_name_status(diff)
         for raw in untracked.split(b"\0"):
             if raw:
                 changes.append(Change("A", raw.decode("utf-8", "surrogateescape")))

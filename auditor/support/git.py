@@ -21,6 +21,7 @@ import os
 import subprocess
 import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 NEUTRAL_CONFIG: tuple[tuple[str, str], ...] = (
@@ -246,6 +247,32 @@ class Git:
 def run_git(root: Path, *args: str, input: bytes | None = None, check: bool = True) -> bytes:
     """stdout of `git ARGS` in `root`; GitUnavailable or GitCommandFailed (see Git.run)."""
     return Git("git", root).run(*args, input=input, check=check)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One file of `git diff --name-status`."""
+
+    status: str  # A, M, D, R (rename), C (copy), T
+    path: str  # the path after the change (the new path of a rename or copy)
+    old_path: str | None = None  # the path before it (renames, copies, modifications, deletes)
+
+
+def parse_name_status(output: bytes) -> list[Change]:
+    """The files of `git diff --name-status -z` output, in order (git's paths, undecoded bytes
+    kept as surrogate escapes)."""
+    fields = [f.decode("utf-8", "surrogateescape") for f in output.split(b"\0") if f]
+    changes: list[Change] = []
+    i = 0
+    while i + 1 < len(fields):
+        status = fields[i][0]
+        if status in "RC" and i + 2 < len(fields):
+            changes.append(Change(status, fields[i + 2], fields[i + 1]))
+            i += 3
+        else:
+            changes.append(Change(status, fields[i + 1], None if status == "A" else fields[i + 1]))
+            i += 2
+    return changes
 
 
 class PendingGit:
