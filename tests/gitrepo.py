@@ -158,3 +158,18 @@ def isolate(monkeypatch: object) -> None:
     for key, value in git_env().items():
         if key.startswith("GIT_") or key in ("LC_ALL", "TZ"):
             monkeypatch.setenv(key, value)  # type: ignore[attr-defined]
+
+
+def logged_git(folder: Path) -> tuple[Path, Path]:
+    """A `git` wrapper script in folder/bin that appends each call's arguments to a log (one
+    line per call), and that log: point code at the script, or put its folder first on PATH."""
+    import shutil
+
+    real = shutil.which("git")
+    assert real is not None
+    log = folder / "git-calls.log"
+    script = folder / "bin" / "git"
+    script.parent.mkdir()
+    script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{log}"\nexec "{real}" "$@"\n')
+    script.chmod(0o755)
+    return script, log

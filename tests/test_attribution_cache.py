@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
-import stat
 from pathlib import Path
 
 import pytest
-from gitrepo import GitRepo, isolate
+from gitrepo import GitRepo, isolate, logged_git
 
 from auditor.attribution import attribute
 from auditor.config.model import AttributionSettings
@@ -18,13 +16,7 @@ SETTINGS = AttributionSettings()
 
 def counting_git(tmp_path: Path) -> tuple[str, Path]:
     """A git wrapper that appends its arguments to a log, one call per line."""
-    real = shutil.which("git")
-    assert real is not None
-    log = tmp_path / "git-calls.log"
-    script = tmp_path / "bin" / "git"
-    script.parent.mkdir()
-    script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{log}"\nexec "{real}" "$@"\n')
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    script, log = logged_git(tmp_path)
     return str(script), log
 
 

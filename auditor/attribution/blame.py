@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from auditor.attribution.gitcmd import Git, GitCommandFailed
+from auditor.attribution.gitcmd import Git, GitCommandFailed, RepoInfo, head_blobs
 from auditor.domain.errors import ConfigError
 from auditor.support import inputs
 from auditor.support.sqlitedb import SqliteDb
@@ -49,6 +49,12 @@ CREATE TABLE IF NOT EXISTS verdicts_v1 (
     table_key TEXT NOT NULL,
     data TEXT NOT NULL,
     PRIMARY KEY (sha, table_key)
+);
+CREATE TABLE IF NOT EXISTS head_blobs_v1 (
+    head TEXT NOT NULL,
+    path TEXT NOT NULL,
+    blob TEXT NOT NULL,
+    PRIMARY KEY (head, path)
 );
 """
 
@@ -242,9 +248,39 @@ class BlameCache:
                 [(*key, _encode(runs, head)) for key, runs in items.items()],
             )
 
+    def head_blobs(self, head: str) -> dict[str, str]:
+        """The blob ids recorded for commit `head`: toplevel path -> blob id ("" when the path
+        is not in that commit). A commit's tree never changes, so an entry is never stale."""
+        if self.db is None:
+            return {}
+        rows = self.db.conn.execute("SELECT path, blob FROM head_blobs_v1 WHERE head=?", (head,))
+        return {str(path): str(blob) for path, blob in rows}
+
+    def put_head_blobs(self, head: str, blobs: Mapping[str, str]) -> None:
+        """Record `blobs` for commit `head`, dropping other commits' rows (one HEAD is kept)."""
+        if self.db is None or not blobs:
+            return
+        with self.db.transaction() as conn:
+            conn.execute("DELETE FROM head_blobs_v1 WHERE head != ?", (head,))
+            conn.executemany("INSERT OR REPLACE INTO head_blobs_v1 VALUES (?, ?, ?)", [(head, *i) for i in blobs.items()])
+
     def close(self) -> None:
         if self.db is not None:
             self.db.close()
+
+
+def cached_head_blobs(git: Git, repo: RepoInfo, paths: Sequence[str], cache: BlameCache) -> dict[str, str]:
+    """`head_blobs` for `paths`, asking git only for those the cache has no answer for at this
+    HEAD (a warm run on an unchanged HEAD lists nothing)."""
+    wanted = {repo.git_path(p): p for p in paths}
+    known = {g: b for g, b in cache.head_blobs(repo.head).items() if g in wanted}
+    missing = [p for g, p in wanted.items() if g not in known]
+    if missing:
+        listed = head_blobs(git, missing)
+        fresh = {repo.git_path(p): listed.get(repo.git_path(p), "") for p in missing}
+        cache.put_head_blobs(repo.head, fresh)
+        known.update(fresh)
+    return {g: b for g, b in known.items() if b}
 
 
 @dataclass(frozen=True, slots=True)

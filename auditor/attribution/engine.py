@@ -17,6 +17,7 @@ Each source can be switched off in AttributionSettings.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import sqlite3
@@ -40,6 +41,7 @@ from auditor.attribution.blame import (
     BlameRequest,
     blame_files,
     blob_id,
+    cached_head_blobs,
     validate_options,
 )
 from auditor.attribution.commit_graph import graph_git
@@ -52,7 +54,6 @@ from auditor.attribution.gitcmd import (
     GitUnavailable,
     RepoInfo,
     discover_repo,
-    head_blobs,
 )
 from auditor.attribution.reading import read_all
 from auditor.attribution.summary import summarize
@@ -78,6 +79,7 @@ class AttributionOutcome:
     warnings: list[str] = field(default_factory=list)
     errors: list[AnalysisError] = field(default_factory=list)
     blamed_files: int = 0  # files git blame ran on in this call (the others came from the cache)
+    head: tuple[str, str | None] | None = None  # (HEAD's commit, branch) when git answered
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,11 +145,15 @@ def attribute(
     errors: list[AnalysisError] = []
     runner = Git(git, root)
     contents: dict[str, bytes] | None = None
+    cache: BlameCache | None = None
     try:
         repo = discover_repo(runner)
         contents = read_all(root, paths, errors)  # only paths inside the root from here on
-        blobs = head_blobs(runner, list(contents))
+        cache = _open_cache(cache_dir, warnings)
+        blobs = cached_head_blobs(runner, repo, list(contents), cache)
     except (GitUnavailable, GitCommandFailed) as exc:
+        if cache is not None:
+            cache.close()
         warnings.append(f"attribution unavailable, every line is unknown: {exc}")
         if contents is None and not read_unavailable and overrides.empty:
             return AttributionOutcome(
@@ -161,13 +167,8 @@ def attribute(
         return AttributionOutcome(files, summary, warnings, errors)
     top = Git(git, repo.toplevel)
     try:
-        cache = BlameCache(cache_dir / "blame.sqlite" if cache_dir is not None else None)
-    except (OSError, sqlite3.Error, WriteError, DatabaseUnwritable) as exc:  # a symlink is refused, not this
-        warnings.append(f"blame cache unusable, running without it: {exc}")
-        cache = BlameCache(None)
-    try:
         graph_dir = cache_dir if cache.db is not None else None  # an unusable cache holds no graph
-        return _attribute_in_repo(
+        outcome = _attribute_in_repo(
             top,
             repo,
             blobs,
@@ -182,6 +183,16 @@ def attribute(
         )
     finally:
         cache.close()
+    return dataclasses.replace(outcome, head=(repo.head, repo.branch))
+
+
+def _open_cache(cache_dir: Path | None, warnings: list[str]) -> BlameCache:
+    """The blame cache under `cache_dir` (none when None); an unusable one is a warning."""
+    try:
+        return BlameCache(cache_dir / "blame.sqlite" if cache_dir is not None else None)
+    except (OSError, sqlite3.Error, WriteError, DatabaseUnwritable) as exc:  # a symlink is refused, not this
+        warnings.append(f"blame cache unusable, running without it: {exc}")
+        return BlameCache(None)
 
 
 def _unattributed(path: str, content: bytes, overrides: _Overrides) -> FileAttribution:
@@ -232,7 +243,7 @@ def _attribute_in_repo(
         warnings.append(f"commit metadata unavailable, commit identities not read: {exc}")
         commits, parents = {}, {}
     try:
-        notes = read_notes(git, shas, warnings) if settings.git_ai_notes else {}
+        notes = read_notes(git, shas, warnings) if settings.git_ai_notes and repo.notes else {}
     except GitCommandFailed as exc:
         warnings.append(f"git-ai notes unreadable: {exc}")
         notes = {}

@@ -11,7 +11,7 @@ from pathlib import Path
 from auditor.support.git import Git, GitCommandFailed, GitUnavailable
 
 __all__ = [
-    "ZERO_SHAS", "Git", "GitCommandFailed", "GitUnavailable", "RepoInfo", "discover_repo", "head_blobs",
+    "NOTES_REF", "ZERO_SHAS", "Git", "GitCommandFailed", "GitUnavailable", "RepoInfo", "discover_repo", "head_blobs",
     "tracked_files",
 ]  # fmt: skip
 
@@ -25,26 +25,42 @@ class RepoInfo:
     head: str
     shallow: frozenset[str]  # shallow-boundary commits (empty for a full clone)
     objects: Path | None = None  # the repository's object directory (absolute)
+    branch: str | None = None  # None when HEAD is detached
+    notes: str | None = None  # the commit of refs/notes/ai, None when there are no such notes
 
     def git_path(self, root_relative: str) -> str:
         return self.prefix + root_relative
 
 
+NOTES_REF = "refs/notes/ai"
+# `--glob` prints the ref's commit when it exists and nothing otherwise (a plain name would fail
+# the whole call); the bracket keeps git from appending `/*` to a pattern without wildcards
+_NOTES_GLOB = f"--glob={NOTES_REF[:-1]}[{NOTES_REF[-1]}]"
+
+
 def discover_repo(git: Git) -> RepoInfo:
-    """Toplevel, prefix, HEAD and shallow boundary in one git call; GitUnavailable otherwise."""
+    """Toplevel, prefix, HEAD, branch, shallow boundary and the git-ai notes commit in one git
+    call; GitUnavailable otherwise."""
     try:
         out = git.run(
             "rev-parse", "--show-toplevel", "--show-prefix", "--git-path", "shallow", "--git-path", "objects",
-            "HEAD^{commit}",
-        )
+            "HEAD^{commit}", _NOTES_GLOB, "--abbrev-ref", "HEAD",
+        )  # fmt: skip
     except GitCommandFailed:
         return _discover_repo_failed(git)
     lines = out.decode("utf-8", "surrogateescape").split("\n")
-    if len(lines) < 5:
+    if lines and lines[-1] == "":
+        lines.pop()
+    if len(lines) not in (6, 7):
         raise GitUnavailable("not a git repository (unexpected rev-parse output)")
     info = _repo_info(git, lines[0], lines[1], lines[2], lines[4].strip())
     objects = Path(lines[3])
-    return replace(info, objects=objects if objects.is_absolute() else git.cwd / objects)
+    return replace(
+        info,
+        objects=objects if objects.is_absolute() else git.cwd / objects,
+        notes=lines[5].strip() if len(lines) == 7 else None,
+        branch=None if lines[-1] == "HEAD" else lines[-1],  # "HEAD": detached
+    )
 
 
 def _discover_repo_failed(git: Git) -> RepoInfo:

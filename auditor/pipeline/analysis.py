@@ -48,6 +48,15 @@ class Analysis:
     suppressed: list[Finding] = field(default_factory=list)
     skipped_stages: list[tuple[str, str]] = field(default_factory=list)  # (stage, why not run)
     unchecked_kinds: set[str] = field(default_factory=set)  # finding kinds no stage checked
+    head: tuple[str, str | None] | None = None  # (commit, branch), when attribution asked git
+
+    def commit_and_branch(self, root: Path) -> tuple[str | None, str | None]:
+        """HEAD's commit and branch: what attribution learnt, else one `git rev-parse`."""
+        if self.head is not None:
+            return self.head
+        from auditor.support.git import head_info
+
+        return head_info(root)
 
     def unseen(self) -> Unseen:
         """What this analysis could not see (kinds not checked, files not analysed)."""
@@ -243,6 +252,7 @@ def _run_attribution(analysis: Analysis, opts: RunOptions, root: Path, *, only_f
     )
     analysis.attribution = outcome.summary
     analysis.line_origins = dict(outcome.files)
+    analysis.head = outcome.head
     analysis.warnings.extend(outcome.warnings)
     analysis.findings[:] = attribute_findings(analysis.findings, outcome.files)
 

@@ -27,7 +27,6 @@ from auditor.pipeline.guardrail_audit import (
 )
 from auditor.pipeline.history_target import resolve_history
 from auditor.pipeline.options import RunOptions
-from auditor.support.git import head_info
 from auditor.support.safe_files import WriteError
 from auditor.support.staged_folder import StagedFolder
 
@@ -60,7 +59,7 @@ def run_audit(
     StagedFolder(out_dir, REPORT_FILES, inside=opts.root).check()  # a bad --out fails before the work
     analysis = analyse(opts, config=config)
     findings, fixed = apply_baseline(opts, analysis)
-    commit, branch = head_info(opts.root)
+    commit, branch = analysis.commit_and_branch(opts.root)
 
     history: History | None = None
     unavailable: HistoryUnavailable | None = None

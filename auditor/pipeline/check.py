@@ -19,7 +19,6 @@ from auditor.pipeline.analysis import (
     to_result,
 )
 from auditor.pipeline.options import RunOptions
-from auditor.support.git import head_info
 
 
 def baseline_path(opts: RunOptions, analysis: Analysis) -> Path | None:
@@ -53,7 +52,7 @@ def collect_findings(
     started = time.perf_counter()
     analysis = analyse(opts, config=config, attribution="findings")
     findings, fixed = apply_baseline(opts, analysis)
-    commit, branch = head_info(opts.root)
+    commit, branch = analysis.commit_and_branch(opts.root)
     return to_result(
         analysis,
         opts,
@@ -81,13 +80,14 @@ def check_against_base(
     from auditor.drift.classify import classify_against_base
     from auditor.drift.guardrails.findings import at_ref, judge
     from auditor.pipeline.base_graph import base_graph
-    from auditor.pipeline.base_ref import Change, PendingChanges, open_base
+    from auditor.pipeline.base_ref import PendingChanges, open_base
     from auditor.pipeline.guardrail_check import (
         guardrail_changes,
         mark_exempted,
         removal_origins,
         without_own_stale,
     )
+    from auditor.support.git import Change
 
     started = time.perf_counter()
     base_ref = open_base(opts.root, ref)
