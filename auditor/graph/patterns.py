@@ -6,7 +6,7 @@ Same semantics as import-linter's module expressions, so its users can move over
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 
 _SEGMENT = re.compile(r"^(\*\*|\*|[A-Za-z_][A-Za-z0-9_]*)$")
@@ -89,3 +89,41 @@ def modules_in(patterns: Iterable[str | ModulePattern], modules: Iterable[str]) 
     """The modules (from `modules`) that `patterns` cover, per `in_patterns`."""
     compiled = [p if isinstance(p, ModulePattern) else ModulePattern(p) for p in patterns]
     return {m for m in modules if in_patterns(m, compiled)}
+
+
+def layers_of(module: str, layers: Mapping[str, Sequence[str | ModulePattern]]) -> tuple[str, ...]:
+    """THE answer to "which layer is this module in": the names of every layer (or surface:
+    the same question for `[surfaces]`) whose patterns cover `module` per `in_patterns`, in
+    declaration order.
+
+    Overlapping patterns (`shop` and `shop.api`) put a module in several layers, and every
+    stage that tags or checks reports all of them (finding tags, module rules, scoped security
+    rules). A display that has room for one label per module (the package view's layer column
+    and the diagram's rows) shows the first: the layer declared first wins. That is a choice of
+    label, not a second meaning. (`init`'s LayerPlan.layer_of answers another question: which
+    inferred unit, by longest module prefix, of a plan that has no `[layers]` table yet.)
+    """
+    return tuple(name for name, patterns in layers.items() if in_patterns(module, patterns))
+
+
+class LayerIndex:
+    """`layers_of` for many modules: patterns compiled once, answers memoised (many findings
+    share a module)."""
+
+    def __init__(self, layers: Mapping[str, Sequence[str | ModulePattern]]) -> None:
+        self.layers = {
+            name: [p if isinstance(p, ModulePattern) else ModulePattern(p) for p in patterns]
+            for name, patterns in layers.items()
+        }
+        self.seen: dict[str, tuple[str, ...]] = {}
+
+    def __call__(self, module: str) -> tuple[str, ...]:
+        found = self.seen.get(module)
+        if found is None:
+            found = self.seen[module] = layers_of(module, self.layers)
+        return found
+
+    def first(self, module: str) -> str | None:
+        """The one label of a display: the first layer covering `module`, None outside all."""
+        found = self(module)
+        return found[0] if found else None

@@ -10,7 +10,7 @@ import datetime as dt
 import shutil
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +23,7 @@ from auditor.domain.origin import FileAttribution
 from auditor.domain.run import AttributionSummary, RuleHealth, RunInfo, RunResult
 from auditor.drift.classify import Unseen
 from auditor.graph import ImportGraph
-from auditor.graph.patterns import ModulePattern, in_patterns
+from auditor.graph.patterns import LayerIndex
 from auditor.pipeline.graph_build import config_graph
 from auditor.pipeline.metrics import layer_rows, package_view
 from auditor.pipeline.options import RunOptions
@@ -267,8 +267,8 @@ def tag_findings(
     from auditor.drift.owners import Owners
 
     owners = Owners.from_repo(root)
-    layers = _NameTagger(config.layers)
-    surfaces = _NameTagger(config.surfaces)
+    layers = LayerIndex(config.layers)
+    surfaces = LayerIndex(config.surfaces)
     path_to_module = {m.path: name for name, m in graph.modules.items() if m.path}
     tagged = []
     for finding in findings:
@@ -280,22 +280,6 @@ def tag_findings(
             changes["surfaces"] = surfaces(module)
         tagged.append(dataclasses.replace(finding, **changes))  # type: ignore[arg-type]
     return tagged
-
-
-class _NameTagger:
-    """The names of the layers (or surfaces) a module belongs to; patterns compiled once,
-    answers memoised (many findings share an importer)."""
-
-    def __init__(self, groups: Mapping[str, Sequence[str]]) -> None:
-        self.groups = {name: [ModulePattern(p) for p in patterns] for name, patterns in groups.items()}
-        self.seen: dict[str, tuple[str, ...]] = {}
-
-    def __call__(self, module: str) -> tuple[str, ...]:
-        found = self.seen.get(module)
-        if found is None:
-            found = tuple(name for name, patterns in self.groups.items() if in_patterns(module, patterns))
-            self.seen[module] = found
-        return found
 
 
 def to_result(

@@ -16,19 +16,11 @@ from auditor.contracts.search import hops
 from auditor.domain import ChainHop, Finding, FindingKind
 from auditor.domain.run import ModuleMetrics, PackageEdge
 from auditor.graph import ImportGraph
-from auditor.graph.patterns import in_patterns
+from auditor.graph.patterns import LayerIndex
 
 
 def package_of(module: str, depth: int) -> str:
     return ".".join(module.split(".")[:depth])
-
-
-def layer_of(module: str, layers: Mapping[str, Sequence[str]]) -> str | None:
-    """The first layer whose patterns cover `module` (see graph.patterns.in_patterns)."""
-    for name, patterns in layers.items():
-        if in_patterns(module, patterns):
-            return name
-    return None
 
 
 def package_view(
@@ -58,13 +50,14 @@ def package_view(
     components = graph.strongly_connected_components()
     in_cycle = {package_of(m, depth) for c in components for m in c}
     cycles = tuple(cycle for c in components for cycle in import_cycles(graph, c))
+    label = LayerIndex(layers).first  # one label per package (graph.patterns.layers_of)
     metrics = tuple(
         ModuleMetrics(
             name=p,
             fan_in=fan_in[p],
             fan_out=fan_out[p],
             in_cycle=p in in_cycle,
-            layer=layer_of(p, layers),
+            layer=label(p),
         )
         for p in packages
     )

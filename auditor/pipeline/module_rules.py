@@ -16,7 +16,7 @@ from auditor.contracts.layers import Level, parse_level
 from auditor.contracts.search import entry_patterns
 from auditor.domain import RulePackError
 from auditor.graph.model import ImportGraph
-from auditor.graph.patterns import ModulePattern, in_patterns
+from auditor.graph.patterns import ModulePattern, in_patterns, layers_of
 
 Layers = Mapping[str, tuple[str, ...]]
 
@@ -100,8 +100,8 @@ def module_rules(config: AuditorConfig, graph: ImportGraph, module: str, owner_o
     found = _Collector(module, layers, graph)
     for spec in config.contracts:
         found.contract(spec)
-    member_layers = tuple(name for name, patterns in layers.items() if in_patterns(module, patterns))
-    surfaces = tuple(name for name, patterns in config.surfaces.items() if in_patterns(module, patterns))
+    member_layers = layers_of(module, layers)
+    surfaces = layers_of(module, config.surfaces)
     governing = [spec for spec in config.contracts if spec.id in found.governing]
     owner = owner_of_path or next((s.owner for s in governing if s.owner), None) or "unowned"
     info = graph.modules.get(module)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from auditor.domain.run import ApiChange
-from auditor.graph.patterns import in_patterns
+from auditor.graph.patterns import layers_of
 from auditor.pipeline.analysis import Analysis
 
 # module -> [(qualname, kind, signature)]
@@ -13,10 +13,8 @@ ApiSnapshot = Mapping[str, Sequence[Sequence[str]]]
 
 
 def _surface_of(module: str, surfaces: Mapping[str, Sequence[str]]) -> str | None:
-    for name, patterns in surfaces.items():
-        if in_patterns(module, patterns):
-            return name
-    return None
+    """The first surface covering `module` (graph.patterns.layers_of), None outside all."""
+    return next(iter(layers_of(module, surfaces)), None)
 
 
 def api_snapshot(analysis: Analysis) -> dict[str, list[tuple[str, str, str]]]:

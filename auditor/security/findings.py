@@ -12,10 +12,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 
 from auditor.domain import FileFacts, Finding, FindingKind, Severity, fingerprint
+from auditor.graph.patterns import layers_of
 from auditor.security.output import SemgrepMatch
 from auditor.security.redact import redact_literals
 from auditor.security.render import RuleInfo, metadata_strings
-from auditor.security.scope import layers_of
 
 SEVERITIES = {"ERROR": Severity.ERROR, "WARNING": Severity.WARNING, "INFO": Severity.INFO}
 SNIPPET_MAX_LINES = 12

@@ -118,8 +118,3 @@ def _escape(path: str) -> str:
             out.append("\\")
         out.append(ch)
     return "".join(out)
-
-
-def layers_of(module: str, layers: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """Names of the layers (or surfaces) whose patterns cover `module`, in declaration order."""
-    return tuple(name for name, patterns in layers.items() if in_patterns(module, patterns))
