@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.cli.output import SEVERITIES, exit_status, hint_if_unconfigured, say
+from auditor.domain.project_files import BASELINE_FILE, HISTORY_FILE
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -18,13 +19,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         default=None,
         help="report directory (default: ROOT/auditor-report, ROOT = the project root)",
     )
-    parser.add_argument("--baseline", metavar="FILE", help="baseline file (default: auditor-baseline.json)")
+    parser.add_argument("--baseline", metavar="FILE", help=f"baseline file (default: {BASELINE_FILE})")
     history = parser.add_mutually_exclusive_group()
     history.add_argument(
         "--history",
         metavar="DB",
         help="history: a SQLite file or a postgresql://user@host/db URL, password from "
-        "AUDITOR_HISTORY_PASSWORD or PGPASSWORD (default: config's `history`, else ROOT/.auditor/history.sqlite)",
+        f"AUDITOR_HISTORY_PASSWORD or PGPASSWORD (default: config's `history`, else ROOT/{HISTORY_FILE})",
     )
     history.add_argument("--no-history", action="store_true", help="do not read or record run history")
     parser.add_argument("--no-semgrep", action="store_true", help="skip the semgrep security rules")

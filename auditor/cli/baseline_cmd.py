@@ -9,8 +9,7 @@ from typing import Any
 from auditor.cli.output import say
 from auditor.domain.errors import UsageError
 from auditor.domain.findings import FindingKind
-
-DEFAULT_FILE = "auditor-baseline.json"
+from auditor.domain.project_files import BASELINE_FILE
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -18,7 +17,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "baseline",
         parents=[common],
         help="write or update the committed baseline of accepted findings",
-        description="Freeze the current findings into auditor-baseline.json (commit it). Later runs "
+        description=f"Freeze the current findings into {BASELINE_FILE} (commit it). Later runs "
         "report only findings not in it. --update drops entries that no longer occur; new findings "
         "are added only with --accept-new --reason TEXT.",
     )
@@ -27,7 +26,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "-o",
         "--output",
         metavar="FILE",
-        help=f"baseline file (default: config's baseline, else ROOT/{DEFAULT_FILE})",
+        help=f"baseline file (default: config's baseline, else ROOT/{BASELINE_FILE})",
     )
     parser.add_argument("--update", action="store_true", help="drop fixed entries from an existing baseline")
     parser.add_argument(
@@ -58,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(opts.root, opts.config_file)
     hint_if_unconfigured(config, args.quiet)
     # -o is relative to the cwd (what the user typed); the default lives at the project root
-    target = Path(args.output).absolute() if args.output else opts.root / (config.baseline or DEFAULT_FILE)
+    target = Path(args.output).absolute() if args.output else opts.root / (config.baseline or BASELINE_FILE)
     updating = args.update or args.accept_new
     if updating and not target.exists():
         raise UsageError(f"{target}: no baseline to update; run `auditor baseline` first to create it")

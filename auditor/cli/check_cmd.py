@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from auditor.cli.output import FORMATS, SEVERITIES, emit, exit_status, hint_if_unconfigured
+from auditor.domain.project_files import BASELINE_FILE
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -27,7 +28,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="lowest severity that fails (default: config, else error)",
     )
     parser.add_argument("--no-semgrep", action="store_true", help="skip the semgrep security rules")
-    parser.add_argument("--baseline", metavar="FILE", help="baseline file (default: auditor-baseline.json)")
+    parser.add_argument("--baseline", metavar="FILE", help=f"baseline file (default: {BASELINE_FILE})")
     parser.add_argument(
         "--only",
         metavar="PATH",

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.domain.errors import UsageError
+from auditor.domain.project_files import HISTORY_FILE
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -23,7 +24,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--history",
         metavar="DB",
-        help="a SQLite file or a postgresql:// URL (default: config's `history`, else ROOT/.auditor/history.sqlite)",
+        help=f"a SQLite file or a postgresql:// URL (default: config's `history`, else ROOT/{HISTORY_FILE})",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     parser.add_argument("--last", type=int, default=10, metavar="N", help="number of runs (default: 10)")

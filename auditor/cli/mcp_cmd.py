@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from auditor.domain.project_files import BASELINE_FILE
+
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     parser = sub.add_parser(
@@ -15,7 +17,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("path", nargs="?", default=".", help="the project, or any folder in it (default: .)")
     parser.add_argument("--no-semgrep", action="store_true", help="the check tool skips the semgrep rules")
-    parser.add_argument("--baseline", metavar="FILE", help="baseline file (default: auditor-baseline.json)")
+    parser.add_argument("--baseline", metavar="FILE", help=f"baseline file (default: {BASELINE_FILE})")
     parser.set_defaults(func=run)
 
 

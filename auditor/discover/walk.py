@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from auditor.discover.model import Discovery, SourceFile
 from auditor.domain import AnalysisError, UsageError
+from auditor.domain.project_files import STATE_DIR
 from auditor.support.inputs import RefusedInput, read_bounded
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 SKIPPED_DIRS = frozenset(
     {".venv", "venv", ".git", "build", "dist", "node_modules", "__pycache__", ".tox", ".nox",
-     "site-packages", ".auditor", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hg", ".eggs"}
+     "site-packages", STATE_DIR, ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hg", ".eggs"}
 )  # fmt: skip
 _INIT_NAMES = ("__init__.py", "__init__.pyi")
 MAX_GITIGNORE_BYTES = 4 << 20  # larger, or not a regular file: read as if absent

@@ -20,13 +20,13 @@ from typing import Any
 
 from auditor.domain.errors import ConfigError, GitError, UsageError
 from auditor.domain.findings import Finding, FindingKind, Severity, Status
+from auditor.domain.project_files import BASELINE_FILE
 from auditor.drift.classify import SEES_ALL, Classification, Unseen, classify_with_renames
 from auditor.drift.renames import rename_map
 from auditor.support.bounded import MESSAGE_LIMIT, clip
 from auditor.support.inputs import RefusedInput, loads, read_bounded
 from auditor.support.safe_files import write_file
 
-BASELINE_FILE = "auditor-baseline.json"
 FORMAT_VERSION = 1
 MAX_BASELINE_BYTES = 64 << 20  # about 150,000 entries
 

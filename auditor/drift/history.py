@@ -25,6 +25,7 @@ from pathlib import Path
 
 from auditor.domain.findings import Finding
 from auditor.domain.guardrails import Guardrails
+from auditor.domain.project_files import HISTORY_FILE as HISTORY_PATH
 from auditor.domain.run import HistoryPoint, ModuleMetrics, OriginCounts, RunInfo, RunResult
 from auditor.drift.guardrails.codec import dumps_guardrails, loads_guardrails
 from auditor.drift.history_backends import open_store
@@ -35,7 +36,7 @@ from auditor.drift.history_store import HistoryStore, is_url
 
 __all__ = ["SCHEMA_VERSION", "FindingRow", "History", "HistoryError", "HistoryUnavailable"]
 
-HISTORY_FILE = Path(".auditor") / "history.sqlite"
+HISTORY_FILE = Path(HISTORY_PATH)
 CRASH_ENV = "AUDITOR_TEST_CRASH_AT"  # test hook: "history-write" kills the process mid-write
 
 GUARDRAIL_SIZE_KEYS = ("contracts", "exceptions", "baseline_entries", "suppressions")

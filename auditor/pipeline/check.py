@@ -8,6 +8,7 @@ from pathlib import Path
 from auditor.config import load_config
 from auditor.config.model import AuditorConfig
 from auditor.domain import Finding, Status
+from auditor.domain.project_files import BASELINE_FILE
 from auditor.domain.run import RunResult
 from auditor.pipeline.analysis import (
     Analysis,
@@ -27,7 +28,7 @@ def baseline_path(opts: RunOptions, analysis: Analysis) -> Path | None:
         return opts.baseline
     if analysis.config.baseline:
         return opts.root / analysis.config.baseline
-    default = opts.root / "auditor-baseline.json"
+    default = opts.root / BASELINE_FILE
     return default if default.exists() else None
 
 

@@ -5,6 +5,8 @@ The demo code is data: it is written to disk and audited, never imported or run.
 
 from __future__ import annotations
 
+from auditor.domain.project_files import STATE_DIR
+
 PYPROJECT = """\
 [project]
 name = "shop"
@@ -70,7 +72,7 @@ owner = "@arch-team"
 expires = "2026-12-31"
 """
 
-GITIGNORE = ".auditor/\n.auditor-demo\n\n__pycache__/\n*.pyc\n"
+GITIGNORE = f"{STATE_DIR}/\n.auditor-demo\n\n__pycache__/\n*.pyc\n"
 
 README = """\
 # shop

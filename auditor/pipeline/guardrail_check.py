@@ -25,6 +25,7 @@ from auditor.config.model import AuditorConfig
 from auditor.config.project_root import config_in
 from auditor.domain import ConfigError, Finding, FindingKind, GitError, Status
 from auditor.domain.guardrails import EXCEPTION_ADDED, HIDDEN_BY, GuardrailPolicy, Guardrails
+from auditor.domain.project_files import BASELINE_FILE
 from auditor.drift.baseline import Baseline, load_baseline
 from auditor.drift.guardrails.compare import compare
 from auditor.drift.guardrails.findings import at_ref, change_findings, exemption_of, suppression_findings
@@ -36,7 +37,6 @@ from auditor.support.git import GitCommandFailed, GitUnavailable, run_git
 
 MAX_REF_FILES = 5000  # files (config, packs, their semgrep rules) read from REF
 REF_SUFFIXES = (".toml", ".yaml", ".yml")
-BASELINE_DEFAULT = "auditor-baseline.json"
 
 
 @dataclass
@@ -145,7 +145,7 @@ def _guardrails_at_ref(
     if errors:
         first = sorted(errors, key=lambda e: (e.path or "", e.line or 0))[0]
         raise _at_ref(first, tmp, ref)
-    baseline_rel = loaded.baseline or BASELINE_DEFAULT
+    baseline_rel = loaded.baseline or BASELINE_FILE
     if baseline_rel not in blobs:
         for name, data in read_blobs(base, [baseline_rel]).items():
             (tmp / name).parent.mkdir(parents=True, exist_ok=True)
@@ -189,7 +189,7 @@ def _ref_files(base: BaseRef) -> list[str]:
         local = base.local(raw.decode("utf-8", "surrogateescape")) if raw else None
         if local is None or ".." in PurePosixPath(local).parts:
             continue
-        if local.endswith(REF_SUFFIXES) or local.endswith("/" + BASELINE_DEFAULT) or local == BASELINE_DEFAULT:
+        if local.endswith(REF_SUFFIXES) or local.endswith("/" + BASELINE_FILE) or local == BASELINE_FILE:
             names.append(local)
     return names[:MAX_REF_FILES]
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from auditor.config.model import AuditorConfig, ContractSpec
 from auditor.config.toml_writer import Commented
 from auditor.domain import AnalysisError, Finding, ImportKind, UsageError
+from auditor.domain.project_files import BASELINE_FILE
 from auditor.graph.model import ImportGraph
 from auditor.pipeline.init_layers import PATTERN_NAME, LayerPlan, infer_layer_plan
 from auditor.pipeline.options import RunOptions
@@ -41,7 +42,6 @@ SURFACE_NAMES = {
 MAX_SURFACE_PATTERNS = 20
 MAX_UPWARD_LINES = 10
 SECURITY_PACK = "builtin:python-security"
-BASELINE_FILE = "auditor-baseline.json"
 IGNORED_KINDS = ("type_checking",)  # the kinds the generated contract does not count
 _ROLE_NOTES = {
     "data": "database access",

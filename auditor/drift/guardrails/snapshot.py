@@ -25,6 +25,7 @@ from auditor.domain.guardrails import (
     SettingGuard,
     Spot,
 )
+from auditor.domain.project_files import BASELINE_FILE
 from auditor.drift.baseline import Baseline
 
 
@@ -116,7 +117,7 @@ def _exception(spec: ExceptionSpec, root: Path) -> ExceptionGuard:
 def _baseline(baseline: Baseline | None, root: Path, text: str | None) -> tuple[BaselineGuard, ...]:
     if baseline is None:
         return ()
-    path = relative(str(baseline.path), root) if baseline.path else "auditor-baseline.json"
+    path = relative(str(baseline.path), root) if baseline.path else BASELINE_FILE
     lines = _fingerprint_lines(text or "")
     return tuple(
         BaselineGuard(e.fingerprint, e.rule, e.path, e.message, e.reason, Spot(path, lines.get(e.fingerprint)))
