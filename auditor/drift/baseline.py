@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.domain.errors import ConfigError, GitError, UsageError
+from auditor.domain.finding_codec import finding_from_dict, finding_to_dict
 from auditor.domain.findings import Finding, FindingKind, Severity, Status
 from auditor.domain.project_files import BASELINE_FILE
 from auditor.drift.classify import SEES_ALL, Classification, Unseen, classify_with_renames
@@ -28,6 +29,8 @@ from auditor.support.inputs import RefusedInput, loads, read_bounded
 from auditor.support.safe_files import write_file
 
 FORMAT_VERSION = 1
+# the finding's fields an entry keeps: its identity, and the import's ends for rename matching
+_FINDING_FIELDS = ("fingerprint", "rule", "kind", "severity", "path", "message", "importer", "imported")
 MAX_BASELINE_BYTES = 64 << 20  # about 150,000 entries
 
 
@@ -45,17 +48,8 @@ class BaselineEntry:
     imported: str | None = None
 
     def to_finding(self) -> Finding:
-        return Finding(
-            fingerprint=self.fingerprint,
-            rule=self.rule,
-            kind=FindingKind(self.kind),
-            severity=Severity(self.severity),
-            message=self.message,
-            path=self.path,
-            status=Status.BASELINED,
-            importer=self.importer,
-            imported=self.imported,
-        )
+        values = {name: getattr(self, name) for name in _FINDING_FIELDS}
+        return finding_from_dict({**values, "status": Status.BASELINED.value})
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,18 +80,8 @@ def _entry_order(e: BaselineEntry) -> tuple[str, str, str]:
 
 
 def entry_for(f: Finding, reason: str | None, today: str) -> BaselineEntry:
-    return BaselineEntry(
-        fingerprint=f.fingerprint,
-        rule=f.rule,
-        kind=f.kind.value,
-        severity=f.severity.value,
-        path=f.path,
-        message=f.message,
-        reason=reason,
-        added=today,
-        importer=f.importer,
-        imported=f.imported,
-    )
+    values = finding_to_dict(f)
+    return BaselineEntry(**{name: values[name] for name in _FINDING_FIELDS}, reason=reason, added=today)
 
 
 def _today(today: dt.date | None) -> str:

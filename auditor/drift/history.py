@@ -30,7 +30,7 @@ from auditor.domain.run import HistoryPoint, ModuleMetrics, OriginCounts, RunInf
 from auditor.drift.guardrails.codec import dumps_guardrails, loads_guardrails
 from auditor.drift.history_backends import open_store
 from auditor.drift.history_errors import HistoryError, HistoryUnavailable, guarded
-from auditor.drift.history_rows import FINDING_COLUMNS, FindingRow, finding_row
+from auditor.drift.history_rows import FINDING_COLUMNS, FindingRow, finding_row, stored_row
 from auditor.drift.history_schema import MIGRATIONS, SCHEMA_VERSION
 from auditor.drift.history_store import HistoryStore, is_url
 
@@ -183,12 +183,8 @@ class History:
             rows = [(f, False) for f in unique.values()] + [(f, True) for f in carried.values()]
             finding_rows = []
             for f, was_carried in sorted(rows, key=lambda row: row[0].fingerprint):
-                finding_rows.append((
-                    run_id, f.fingerprint, f.rule, f.kind.value, f.severity.value, f.origin.value, f.agent,
-                    f.owner, f.status.value, f.path, f.line, f.message,
-                    _stored_first_seen(earlier.get(f.fingerprint), f.first_seen, started),
-                    f.importer, f.imported, f.snippet, int(was_carried), f.model,
-                ))  # fmt: skip
+                first_seen = _stored_first_seen(earlier.get(f.fingerprint), f.first_seen, started)
+                finding_rows.append(stored_row(run_id, f, first_seen=first_seen, carried=was_carried))
             if finding_rows:
                 tx.executemany(
                     f"INSERT INTO findings ({FINDING_COLUMNS}) VALUES ({', '.join('?' * 18)})", finding_rows[:1]

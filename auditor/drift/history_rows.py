@@ -6,12 +6,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.domain.findings import Finding, FindingKind, Origin, Severity, Status
+from auditor.domain.finding_codec import finding_from_dict, finding_to_dict
+from auditor.domain.findings import Finding
 
-FINDING_COLUMNS = (
-    "run_id, fingerprint, rule, kind, severity, origin, agent, owner, status, path, line, message,"
-    " first_seen, importer, imported, snippet, carried, model"
-)
+# the columns of `findings` after run_id, in order: Finding fields, plus `carried`
+STORED_FIELDS = (
+    "fingerprint", "rule", "kind", "severity", "origin", "agent", "owner", "status", "path", "line", "message",
+    "first_seen", "importer", "imported", "snippet", "carried", "model",
+)  # fmt: skip
+FINDING_COLUMNS = ", ".join(("run_id", *STORED_FIELDS))
+# what a stored row gives back as a Finding (first_seen stays on the row)
+_AS_FINDING = tuple(f for f in STORED_FIELDS if f not in ("first_seen", "carried"))
 
 @dataclass(frozen=True, slots=True)
 class FindingRow:
@@ -37,31 +42,18 @@ class FindingRow:
     model: str | None = None
 
     def to_finding(self) -> Finding:
-        return Finding(
-            fingerprint=self.fingerprint,
-            rule=self.rule,
-            kind=FindingKind(self.kind),
-            severity=Severity(self.severity),
-            message=self.message,
-            path=self.path,
-            line=self.line,
-            status=Status(self.status),
-            origin=Origin(self.origin),
-            agent=self.agent,
-            model=self.model,
-            owner=self.owner,
-            importer=self.importer,
-            imported=self.imported,
-            snippet=self.snippet,
-        )
+        return finding_from_dict({name: getattr(self, name) for name in _AS_FINDING})
 
 
 def finding_row(row: Sequence[Any]) -> FindingRow:
-    (run_id, fingerprint, rule, kind, severity, origin, agent, owner, status, path, line, message, first_seen,
-     importer, imported, snippet, carried, model) = row  # fmt: skip
-    return FindingRow(
-        run_id, fingerprint, rule, kind, severity, origin, agent, owner, status, path, line, message, first_seen,
-        importer, imported, snippet, bool(carried), model,
-    )  # fmt: skip
+    """A `SELECT {FINDING_COLUMNS}` row as a FindingRow."""
+    values = dict(zip(("run_id", *STORED_FIELDS), row, strict=True))
+    values["carried"] = bool(values["carried"])
+    return FindingRow(**values)
 
 
+def stored_row(run_id: int, f: Finding, *, first_seen: str, carried: bool) -> tuple[Any, ...]:
+    """The `findings` row (in FINDING_COLUMNS order) recording `f` in run `run_id`."""
+    values = finding_to_dict(f)
+    values.update(first_seen=first_seen, carried=int(carried))
+    return (run_id, *(values[name] for name in STORED_FIELDS))

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from auditor.domain.code import AnalysisError
 from auditor.domain.errors import ConfigError
-from auditor.domain.findings import ChainHop, Finding, FindingKind, Origin, Severity, Status
+from auditor.domain.finding_codec import finding_from_dict, finding_to_dict, hop_dict, hops
+from auditor.domain.findings import ChainHop, Severity
 from auditor.domain.guardrails import GuardrailSize
 from auditor.domain.run import (
     ApiChange,
@@ -27,45 +28,9 @@ from auditor.domain.run import (
 )
 from auditor.report.writers._common import TOOL_NAME, sorted_findings, verdict_dict
 
+__all__ = ["SCHEMA_VERSION", "finding_from_dict", "finding_to_dict", "report_dict", "write"]
+
 SCHEMA_VERSION = 2  # 2: `cycles` are import paths (hops), not module-name lists
-
-
-def finding_to_dict(f: Finding) -> dict[str, Any]:
-    return {
-        "fingerprint": f.fingerprint,
-        "rule": f.rule,
-        "kind": f.kind.value,
-        "severity": f.severity.value,
-        "message": f.message,
-        "path": f.path,
-        "line": f.line,
-        "end_line": f.end_line,
-        "status": f.status.value,
-        "origin": f.origin.value,
-        "agent": f.agent,
-        "model": f.model,
-        "commit": f.commit,
-        "author": f.author,
-        "evidence": f.evidence,
-        "owner": f.owner,
-        "cwe": list(f.cwe),
-        "owasp": list(f.owasp),
-        "chain": [_hop_dict(h) for h in f.chain],
-        "guidance": f.guidance,
-        "importer": f.importer,
-        "imported": f.imported,
-        "import_kind": f.import_kind,
-        "layers": list(f.layers),
-        "surfaces": list(f.surfaces),
-        "snippet": f.snippet,
-        "suppressed_by": f.suppressed_by,
-        "first_seen": f.first_seen,
-        "extra": dict(f.extra),
-    }
-
-
-def _hop_dict(h: ChainHop) -> dict[str, Any]:
-    return {"importer": h.importer, "imported": h.imported, "line": h.line}
 
 
 def _run_dict(result: RunResult) -> dict[str, Any]:
@@ -132,7 +97,7 @@ def report_dict(result: RunResult) -> dict[str, Any]:
             {"importer": e.importer, "imported": e.imported, "count": e.count, "violating": e.violating}
             for e in sorted(result.package_edges, key=lambda e: (e.importer, e.imported))
         ],
-        "cycles": [[_hop_dict(h) for h in c] for c in result.cycles],
+        "cycles": [[hop_dict(h) for h in c] for c in result.cycles],
         "history": [
             {
                 "run_id": h.run_id,
@@ -181,50 +146,12 @@ def write(result: RunResult) -> str:
 # ---- loading -------------------------------------------------------------------------------
 
 
-def finding_from_dict(d: Mapping[str, Any]) -> Finding:
-    return Finding(
-        fingerprint=str(d["fingerprint"]),
-        rule=str(d["rule"]),
-        kind=FindingKind(d["kind"]),
-        severity=Severity(d["severity"]),
-        message=str(d.get("message", "")),
-        path=d.get("path"),
-        line=d.get("line"),
-        end_line=d.get("end_line"),
-        status=Status(d.get("status", "new")),
-        origin=Origin(d.get("origin", "unknown")),
-        agent=d.get("agent"),
-        model=d.get("model"),
-        commit=d.get("commit"),
-        author=d.get("author"),
-        evidence=d.get("evidence"),
-        owner=d.get("owner"),
-        cwe=tuple(d.get("cwe", ())),
-        owasp=tuple(d.get("owasp", ())),
-        chain=_hops(d.get("chain", ())),
-        guidance=d.get("guidance"),
-        importer=d.get("importer"),
-        imported=d.get("imported"),
-        import_kind=d.get("import_kind"),
-        layers=tuple(d.get("layers", ())),
-        surfaces=tuple(d.get("surfaces", ())),
-        snippet=d.get("snippet"),
-        suppressed_by=d.get("suppressed_by"),
-        first_seen=d.get("first_seen"),
-        extra=tuple(sorted((str(k), str(v)) for k, v in d.get("extra", {}).items())),
-    )
-
-
-def _hops(items: Iterable[Mapping[str, Any]]) -> tuple[ChainHop, ...]:
-    return tuple(ChainHop(h["importer"], h["imported"], h["line"]) for h in items)
-
-
 def _cycle(items: Sequence[Any]) -> tuple[ChainHop, ...]:
     """A cycle as hops; schema 1 stored its module names only (read as a ring, line unknown: 0)."""
     if items and all(isinstance(name, str) for name in items):
         names = list(items)
         return tuple(ChainHop(a, b, 0) for a, b in zip(names, [*names[1:], names[0]], strict=True))
-    return _hops(items)
+    return hops(items)
 
 
 def _result_from_dict(d: Mapping[str, Any]) -> RunResult:
