@@ -80,7 +80,7 @@ def timed(cmd: list[str], *, cwd: Path, env: dict[str, str], repeats: int, ok: s
 def contracts_stage(django: Path, config_file: Path, cache: Path, repeats: int) -> float:
     from auditor.config import load_config
     from auditor.contracts import check_contracts
-    from auditor.pipeline.graph_build import build_graph
+    from auditor.index.tree import build_graph
 
     config = load_config(django, config_file)
     graph = build_graph(django, packages=("django",), cache_dir=cache, include_external=True)

@@ -54,7 +54,7 @@ def pack_config(root: Path):  # type: ignore[no-untyped-def]
 
 def child(root: Path, cache: Path) -> None:
     start = time.perf_counter()
-    from auditor.pipeline.graph_build import build_graph
+    from auditor.index.tree import build_graph
     from auditor.security import run_security
 
     graph = build_graph(root, packages=["django"], cache_dir=cache, use_cache=True)

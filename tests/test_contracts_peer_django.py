@@ -21,7 +21,7 @@ import realpkgs
 
 from auditor.config.model import AuditorConfig, ContractSpec
 from auditor.contracts import check_contracts
-from auditor.pipeline.graph_build import build_graph
+from auditor.index.tree import build_graph
 
 REPORTER = Path(__file__).parent / "fixtures" / "contracts" / "importlinter_report.py"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from auditor.domain import ImportKind
 from auditor.graph.model import ImportGraph
-from auditor.pipeline.graph_build import build_graph
+from auditor.index.tree import build_graph
 
 
 def write_tree(root: Path, files: dict[str, str]) -> Path:

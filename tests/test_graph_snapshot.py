@@ -10,9 +10,9 @@ import pytest
 
 from auditor.graph import snapshot
 from auditor.graph.model import ImportGraph
+from auditor.index import tree as index_tree
 from auditor.parse import serialize
 from auditor.parse.cache import CACHE_FILE, KEPT_SNAPSHOTS
-from auditor.pipeline import graph_build
 
 
 def make_project(root: Path) -> None:
@@ -28,7 +28,7 @@ def make_project(root: Path) -> None:
 
 
 def build(root: Path, cache: Path | None, *, external: bool = True) -> ImportGraph:
-    return graph_build.build_graph(
+    return index_tree.build_graph(
         root, packages=("pkg", "ns"), cache_dir=cache, use_cache=cache is not None, include_external=external
     )
 
@@ -56,7 +56,7 @@ def watch_decoding_forbid_resolution(monkeypatch: pytest.MonkeyPatch) -> list[st
         raise AssertionError("this build must not resolve every file's imports")
 
     monkeypatch.setattr(serialize, "loads", counting_loads)
-    monkeypatch.setattr(graph_build, "build_import_graph", no_resolution)
+    monkeypatch.setattr(index_tree, "build_import_graph", no_resolution)
     return decoded
 
 

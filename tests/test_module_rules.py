@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from auditor.config import load_config
-from auditor.pipeline.graph_build import config_graph
+from auditor.index.tree import config_graph
 from auditor.pipeline.module_rules import module_rules
 
 PYPROJECT = """\

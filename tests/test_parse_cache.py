@@ -120,7 +120,7 @@ def test_a_cache_hit_does_not_import_libcst(tmp_path: Path) -> None:
     make_pkg(tmp_path / "proj")
     run(tmp_path / "proj", tmp_path / "cache")
     code = (
-        "import sys; from pathlib import Path; from auditor.pipeline.graph_build import build_graph;"
+        "import sys; from pathlib import Path; from auditor.index.tree import build_graph;"
         f"build_graph(Path({str(tmp_path / 'proj')!r}), cache_dir=Path({str(tmp_path / 'cache')!r}));"
         "print('libcst' in sys.modules)"
     )

@@ -263,7 +263,7 @@ def test_newer_syntax_under_an_older_interpreter(tmp_path: Path) -> None:
 
 def test_imports_of_a_newer_syntax_module_land_on_it(tmp_path: Path) -> None:
     """It is a module of the graph, not an error whose importers land on the package above."""
-    from auditor.pipeline.graph_build import build_graph
+    from auditor.index.tree import build_graph
 
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "__init__.py").write_text("")

@@ -9,7 +9,7 @@ import pytest
 from gitrepo import GitRepo
 from shop_config import layered_shop
 
-import auditor.pipeline.base_graph as base_graph_module
+import auditor.index.at_ref as base_graph_module
 from auditor.cli.main import main
 
 CONFIG = layered_shop()
@@ -121,8 +121,8 @@ def test_not_a_git_repository(tmp_path, capsys):
 
 def test_patching_edited_files_equals_rebuilding_the_graph(tmp_path):
     from auditor.graph.resolve import build_import_graph, replace_files
+    from auditor.index.tree import build_graph
     from auditor.parse.source import parse_source
-    from auditor.pipeline.graph_build import build_graph
 
     root = tmp_path / "p"
     for path, text in {

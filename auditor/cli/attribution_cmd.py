@@ -50,7 +50,7 @@ def _files(root: Path, packages: list[str], config: Any) -> dict[str, str | None
 def run(args: argparse.Namespace) -> int:
     from auditor.attribution import attribute, by_module
     from auditor.config import load_config
-    from auditor.pipeline.cache_location import chosen_cache_dir
+    from auditor.index.cache_location import chosen_cache_dir
     from auditor.pipeline.options import project_root
 
     if not Path(args.path).is_dir():

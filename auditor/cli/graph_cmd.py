@@ -48,8 +48,8 @@ def parse_kinds(text: str | None) -> set[ImportKind] | None:
 
 def run(args: argparse.Namespace) -> int:
     from auditor.graph.export import export
-    from auditor.pipeline.cache_location import chosen_cache_dir
-    from auditor.pipeline.graph_build import build_graph
+    from auditor.index.cache_location import chosen_cache_dir
+    from auditor.index.tree import build_graph
     from auditor.pipeline.options import project_root
     from auditor.support.safe_files import write_file
 

@@ -69,7 +69,7 @@ def safe(text: object) -> str:
 
 
 def _graph_options(args: argparse.Namespace) -> Any:
-    from auditor.pipeline.cache_location import chosen_cache_dir
+    from auditor.index.cache_location import chosen_cache_dir
     from auditor.pipeline.rules_ops import GraphOptions
 
     given = getattr(args, "cache_dir", None)

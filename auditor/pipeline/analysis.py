@@ -24,7 +24,7 @@ from auditor.domain.run import AttributionSummary, RuleHealth, RunInfo, RunResul
 from auditor.drift.classify import Unseen
 from auditor.graph import ImportGraph
 from auditor.graph.patterns import LayerIndex
-from auditor.pipeline.graph_build import config_graph
+from auditor.index.tree import config_graph
 from auditor.pipeline.metrics import layer_rows, package_view
 from auditor.pipeline.options import RunOptions
 from auditor.pipeline.validation import config_problems, raise_if_any

@@ -80,8 +80,8 @@ def check_against_base(
     from auditor.domain.guardrails import hidden_by_change
     from auditor.drift.classify import classify_against_base
     from auditor.drift.guardrails.findings import at_ref, judge
-    from auditor.pipeline.base_graph import base_graph
-    from auditor.pipeline.base_ref import PendingChanges, open_base
+    from auditor.index.at_ref import base_graph
+    from auditor.index.git_ref import PendingChanges, open_base
     from auditor.pipeline.guardrail_check import (
         guardrail_changes,
         mark_exempted,

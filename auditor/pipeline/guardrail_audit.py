@@ -19,8 +19,8 @@ from auditor.drift.guardrails.snapshot import guardrails_of
 from auditor.drift.guardrails.suppressions import suppressions_in_text
 from auditor.drift.history import History
 from auditor.drift.owners import Owners
+from auditor.index.git_ref import open_base
 from auditor.pipeline.analysis import Analysis, tag_findings
-from auditor.pipeline.base_ref import open_base
 from auditor.pipeline.check import attribute_new, baseline_path
 from auditor.pipeline.guardrail_check import (
     Exemptions,

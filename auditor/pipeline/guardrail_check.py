@@ -32,7 +32,7 @@ from auditor.drift.guardrails.findings import at_ref, change_findings, exemption
 from auditor.drift.guardrails.snapshot import guardrails_of
 from auditor.drift.guardrails.suppressions import AddedSuppression, added_suppressions, suppressions_in_text
 from auditor.drift.owners import Owners
-from auditor.pipeline.base_ref import BaseRef, read_blobs
+from auditor.index.git_ref import BaseRef, read_blobs
 from auditor.support.git import GitCommandFailed, GitUnavailable, run_git
 
 MAX_REF_FILES = 5000  # files (config, packs, their semgrep rules) read from REF

@@ -146,7 +146,7 @@ def scan_project(opts: RunOptions) -> ProjectScan:
 
 
 def _build(opts: RunOptions, packages: Sequence[str]) -> ImportGraph:
-    from auditor.pipeline.graph_build import build_graph
+    from auditor.index.tree import build_graph
 
     return build_graph(
         opts.root,

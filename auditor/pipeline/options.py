@@ -10,7 +10,7 @@ from pathlib import Path
 
 from auditor.domain import Severity
 from auditor.domain.errors import UsageError
-from auditor.pipeline.cache_location import chosen_cache_dir
+from auditor.index.cache_location import chosen_cache_dir
 from auditor.support.cache_home import project_cache_dir
 
 

@@ -33,7 +33,7 @@ class GraphOptions:
 
 
 def project_graph(config: AuditorConfig, opts: GraphOptions) -> ImportGraph:
-    from auditor.pipeline.graph_build import config_graph
+    from auditor.index.tree import config_graph
 
     return config_graph(
         config.root,

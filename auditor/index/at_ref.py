@@ -16,8 +16,8 @@ from auditor.discover.model import SourceFile
 from auditor.domain import FileFacts
 from auditor.graph import ImportGraph
 from auditor.graph.resolve import build_import_graph, replace_files
+from auditor.index.git_ref import BaseRef, read_blobs
 from auditor.parse import ParseCache, hash_sources, parse_files
-from auditor.pipeline.base_ref import BaseRef, read_blobs
 from auditor.pipeline.options import RunOptions
 from auditor.support.git import Change
 
