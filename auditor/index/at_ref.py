@@ -18,7 +18,6 @@ from auditor.graph import ImportGraph
 from auditor.graph.resolve import build_import_graph, replace_files
 from auditor.index.git_ref import BaseRef, read_blobs
 from auditor.parse import ParseCache, hash_sources, parse_files
-from auditor.pipeline.options import RunOptions
 from auditor.support.git import Change
 
 
@@ -57,21 +56,24 @@ def module_for_path(
 
 
 def base_graph(
-    opts: RunOptions,
+    root: Path,
     head: ImportGraph,
     base: BaseRef,
     changes: Sequence[Change],
     scratch: Path,
     *,
+    cache_dir: Path | None,
+    jobs: int | None = None,
     write_files: bool = True,
     exclude: Sequence[str] = (),
 ) -> tuple[ImportGraph, list[str]]:
     """REF's import graph, and the repo paths of REF's changed files written below `scratch`
     (changed modules, and changed scripts and templates the security rules scan).
 
-    `changes` use paths relative to the audited root. With `write_files`, the changed files
-    are written to `scratch` (they are what semgrep scans on the base side); they are parsed
-    from memory either way.
+    `root`: the audited root (the working tree); `changes` use paths relative to it. REF's
+    versions are parsed through the facts cache in `cache_dir` (None: no cache). With
+    `write_files`, the changed files are written to `scratch` (they are what semgrep scans on
+    the base side); they are parsed from memory either way.
     """
     wanted = sorted({c.old_path for c in changes if c.old_path and c.old_path.endswith(".py")})
     # a path the working tree's walk made a module is one at REF too (same naming and skip
@@ -82,7 +84,7 @@ def base_graph(
     if others:
         roots = _source_roots(head)
         packages = {name.split(".")[0] for name in head.modules}
-        skips = walk_skips(opts.root, exclude)  # `exclude`: the config's
+        skips = walk_skips(root, exclude)  # `exclude`: the config's
         located.update({p: m for p in others if (m := module_for_path(p, roots, packages, skips)) is not None})
     blobs = read_blobs(base, sorted(located))
     from auditor.security.targets import SUFFIXES  # lazy: the security package is heavy
@@ -105,10 +107,10 @@ def base_graph(
             target.write_bytes(data)
         module, is_package = located[path]
         files.append(SourceFile(path, str(target), module, is_package))
-    cache = ParseCache(opts.effective_cache_dir) if opts.use_cache else None
+    cache = ParseCache(cache_dir) if cache_dir is not None else None
     try:
         hashed = hash_sources(blobs)  # from memory: REF's contents never touch a stat cache
-        facts, _errors = parse_files(scratch, files, cache=cache, jobs=opts.jobs, hashed=hashed)
+        facts, _errors = parse_files(scratch, files, cache=cache, jobs=jobs, hashed=hashed)
     finally:
         if cache is not None:
             cache.close()

@@ -246,7 +246,7 @@ def _run_attribution(analysis: Analysis, opts: RunOptions, root: Path, *, only_f
         root,
         paths,
         analysis.config.attribution,
-        cache_dir=opts.effective_cache_dir if opts.use_cache else None,
+        cache_dir=opts.cache_folder,
         jobs=opts.jobs,
         read_unavailable=not only_findings,  # a check without history has nothing to read
     )

@@ -117,11 +117,13 @@ def check_against_base(
 
     with tempfile.TemporaryDirectory(prefix="auditor-base-") as tmp:
         graph_at_base, base_changed = base_graph(
-            opts,
+            opts.root,
             head.graph,
             base_ref,
             local_changes,
             Path(tmp),
+            cache_dir=opts.cache_folder,
+            jobs=opts.jobs,
             write_files=runs_semgrep(opts, head.config),
             exclude=head.config.exclude,
         )
@@ -185,7 +187,7 @@ def attribute_new(opts: RunOptions, head: Analysis, findings: list[Finding]) -> 
         opts.root,
         paths,
         head.config.attribution,
-        cache_dir=opts.effective_cache_dir if opts.use_cache else None,
+        cache_dir=opts.cache_folder,
         jobs=opts.jobs,
     )
     head.warnings.extend(outcome.warnings)

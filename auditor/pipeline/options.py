@@ -35,6 +35,11 @@ class RunOptions:
         """--cache-dir, else the project's folder in the user's cache folder (never the tree)."""
         return self.cache_dir if self.cache_dir is not None else project_cache_dir(self.root)
 
+    @property
+    def cache_folder(self) -> Path | None:
+        """The cache folder this run reads and writes; None with --no-cache."""
+        return self.effective_cache_dir if self.use_cache else None
+
 
 def project_root(path: str | None, *, config_given: bool = False) -> Path:
     """The root of the project PATH (default: the current directory) lies in: the folder of its
