@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from auditor.cli.validate_cmd import ExtraCheck, add_validate_arguments, run_validate
 from auditor.config.layer_check import check_layers_against_modules
 from auditor.config.model import AuditorConfig
-from auditor.config.validate_cmd import ExtraCheck, add_validate_arguments, run_validate
 from auditor.domain.errors import ConfigError
 
 KNOWN_TYPES = {"layers", "forbidden", "independence", "acyclic"}

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from auditor.cli.validate_cmd import validate_packs
 from auditor.config import load_config
 from auditor.config import packs as packs_module
 from auditor.config.packs import SEMVER, builtin_pack_names
-from auditor.config.validate_cmd import validate_packs
 from auditor.domain.errors import ConfigError
 from auditor.support.resources import rules_dir
 

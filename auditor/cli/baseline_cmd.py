@@ -38,6 +38,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from auditor.cli.run_options import options_from_args
     from auditor.drift.baseline import (
         baseline_renames,
         load_baseline,
@@ -46,7 +47,6 @@ def run(args: argparse.Namespace) -> int:
     )
     from auditor.drift.renames import match_with_renames
     from auditor.pipeline.check import collect_findings
-    from auditor.pipeline.options import options_from_args
 
     if args.accept_new and not (args.reason and args.reason.strip()):
         raise UsageError("--accept-new needs --reason TEXT: say why these findings are accepted")

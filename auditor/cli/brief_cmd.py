@@ -38,8 +38,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from auditor.cli.run_options import options_from_args
     from auditor.pipeline.brief import check_brief, embedded, project_brief
-    from auditor.pipeline.options import options_from_args
 
     opts = options_from_args(args)
     brief = project_brief(opts.root, opts.config_file, base=args.base)

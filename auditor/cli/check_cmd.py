@@ -40,10 +40,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from auditor.cli.run_options import options_from_args
     from auditor.config import load_config
     from auditor.pipeline.agent_queries import limited_to, only_paths
     from auditor.pipeline.check import check_against_base, collect_findings
-    from auditor.pipeline.options import options_from_args
     from auditor.report import render
 
     opts = options_from_args(args)

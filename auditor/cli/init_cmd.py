@@ -44,8 +44,8 @@ def _say(args: argparse.Namespace, text: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from auditor.cli.run_options import options_from_args
     from auditor.config.project_root import locate_project
-    from auditor.pipeline.options import options_from_args
 
     opts = options_from_args(args)
     if locate_project(opts.root).found_by not in ("config", "marker"):

@@ -22,10 +22,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from auditor.cli.run_options import options_from_args
     from auditor.config import load_config
     from auditor.mcp.server import serve
     from auditor.mcp.session import ProjectSession
-    from auditor.pipeline.options import options_from_args
 
     opts = options_from_args(args)
     load_config(opts.root, opts.config_file)  # a broken configuration: one line and exit 2, before serving

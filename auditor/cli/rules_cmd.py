@@ -17,7 +17,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     parser = sub.add_parser("rules", help="validate, list, test, diff and explain rule packs")
     actions = parser.add_subparsers(dest="rules_command", metavar="ACTION")
     validate = actions.add_parser("validate", parents=[common], help="schema-check the config and packs")
-    # as auditor.config.validate_cmd.add_validate_arguments, without importing the config stage
+    # as auditor.cli.validate_cmd.add_validate_arguments, without importing the config stage
     # (and networkx) on every start of the CLI
     validate.add_argument(
         "targets",
@@ -83,7 +83,7 @@ def _graph_options(args: argparse.Namespace) -> Any:
 
 
 def _common(args: argparse.Namespace) -> tuple[Path, Path | None, Any]:
-    from auditor.pipeline.options import options_from_args
+    from auditor.cli.run_options import options_from_args
 
     opts = options_from_args(args)
     return opts.root, opts.config_file, opts.today
@@ -93,7 +93,7 @@ def run_validate(args: argparse.Namespace) -> int:
     """The config stage's validation, plus the checks that need later stages: the same
     `config_problems` that `check` and `audit` run (contract options; for a project config,
     layers and entries against its modules), and the semgrep rule files."""
-    from auditor.config.validate_cmd import run_validate as validate
+    from auditor.cli.validate_cmd import run_validate as validate
 
     return validate(args, extra_checks=[_project_check(args), _semgrep_check])
 

@@ -1,16 +1,14 @@
-"""The options one run is made with, built once from the command line."""
+"""The options one run is made with: one typed context, resolved once (the CLI builds it from
+its arguments in auditor.cli.run_options; nothing below the CLI sees argparse)."""
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.domain import Severity
 from auditor.domain.errors import UsageError
-from auditor.index.cache_location import chosen_cache_dir
 from auditor.support.cache_home import project_cache_dir
 
 
@@ -19,7 +17,7 @@ class RunOptions:
     root: Path  # the project root (the folder of its configuration), not necessarily PATH
     config_file: Path | None = None
     packages: tuple[str, ...] = ()
-    cache_dir: Path | None = None  # --cache-dir, checked (pipeline.cache_location); None: default
+    cache_dir: Path | None = None  # --cache-dir, checked (index.cache_location); None: default
     use_cache: bool = True
     jobs: int | None = None
     semgrep: bool = True
@@ -53,28 +51,3 @@ def project_root(path: str | None, *, config_given: bool = False) -> Path:
     if not given.is_dir():
         raise UsageError(f"{given}: not a directory")
     return locate_project(given, find_config=not config_given).root
-
-
-def options_from_args(args: argparse.Namespace) -> RunOptions:
-    config = getattr(args, "config", None)
-    root = project_root(getattr(args, "path", None), config_given=bool(config))
-    baseline = getattr(args, "baseline", None)
-    given = getattr(args, "cache_dir", None)
-    no_cache = getattr(args, "no_cache", False)
-    cache_dir = chosen_cache_dir(root, given) if given and not no_cache else None
-    today = os.environ.get("AUDITOR_TODAY")  # tests pin the date that exceptions expire against
-    return RunOptions(
-        root=root,
-        config_file=Path(config).resolve() if config else None,
-        packages=tuple(getattr(args, "package", None) or ()),
-        cache_dir=cache_dir,
-        use_cache=not no_cache and (cache_dir is not None or not given),
-        jobs=getattr(args, "jobs", None),
-        semgrep=not getattr(args, "no_semgrep", False),
-        semgrep_binary=os.environ.get("AUDITOR_SEMGREP", "semgrep"),
-        baseline=Path(baseline).resolve() if baseline else None,
-        allow_incomplete=getattr(args, "allow_incomplete", False),
-        fail_on=Severity(args.fail_on) if getattr(args, "fail_on", None) else None,
-        today=dt.date.fromisoformat(today) if today else dt.date.today(),
-        verbosity=getattr(args, "verbose", 0) - getattr(args, "quiet", 0),
-    )
