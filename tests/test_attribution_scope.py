@@ -11,8 +11,8 @@ from shop_config import layered_shop
 
 import auditor.attribution as attribution_module
 from auditor.domain import Finding, Origin, Status
-from auditor.pipeline.check import check_against_base, collect_findings
 from auditor.pipeline.options import RunOptions
+from auditor.usecases.check import check_against_base, collect_findings
 
 CONFIG = layered_shop()
 

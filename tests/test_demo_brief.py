@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from auditor.cli.main import main
-from auditor.pipeline.demo_project import BRIEF_FILE, create_demo_project
+from auditor.usecases.demo.project import BRIEF_FILE, create_demo_project
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "demo" / "AGENTS.md"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from auditor.domain.errors import UsageError
-from auditor.pipeline.demo_project import MARKER, DemoProject, checkout, create_demo_project
+from auditor.usecases.demo.project import MARKER, DemoProject, checkout, create_demo_project
 
 
 def git(root: Path, *args: str) -> str:

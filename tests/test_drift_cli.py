@@ -16,12 +16,12 @@ from auditor.drift.history import History
 
 
 class _FakeCheck:
-    """Stands in for auditor.pipeline.check (the lead's pipeline) in sys.modules."""
+    """Stands in for auditor.usecases.check (the lead's pipeline) in sys.modules."""
 
     def setattr(self, monkeypatch, collect) -> None:
-        module = types.ModuleType("auditor.pipeline.check")
+        module = types.ModuleType("auditor.usecases.check")
         module.collect_findings = collect  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "auditor.pipeline.check", module)
+        monkeypatch.setitem(sys.modules, "auditor.usecases.check", module)
 
 
 check = _FakeCheck()

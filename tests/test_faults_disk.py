@@ -79,7 +79,7 @@ def test_failing_writer_in_process(
     def no_space(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("auditor.pipeline.audit.os.fsync", no_space)
+    monkeypatch.setattr("auditor.usecases.audit.os.fsync", no_space)
     _bloat(root, 3)
     code = main(["audit", str(root), "--no-semgrep", "--no-history", "--out", str(out)])
     err = capsys.readouterr().err

@@ -107,7 +107,7 @@ def test_audit_gives_each_finding_the_date_of_its_first_run(tmp_path):
 
 
 def test_a_renamed_finding_keeps_the_first_seen_date_of_the_finding_it_continues(tmp_path):
-    from auditor.pipeline.audit import _with_first_seen
+    from auditor.usecases.audit import _with_first_seen
 
     with History(tmp_path / "h.sqlite") as history:
         history.record_run(run_at(1, [contract("before-mv")]))

@@ -11,7 +11,7 @@ import pytest
 from init_projects import run_cli, write_files
 
 from auditor.config import load_config
-from auditor.pipeline.init_project import top_level_modules
+from auditor.usecases.init.project import top_level_modules
 
 FLAT = {
     "app.py": (

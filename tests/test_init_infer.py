@@ -19,7 +19,8 @@ from auditor.config import load_config
 from auditor.config.toml_writer import render_table
 from auditor.domain import AnalysisError, Finding, Import, ImportKind, Module
 from auditor.graph.model import ImportGraph
-from auditor.pipeline.init_layers import (
+from auditor.support.resources import rules_dir
+from auditor.usecases.init.layers import (
     MAX_BANDS,
     ROLE_WORDS,
     LayerPlan,
@@ -29,15 +30,14 @@ from auditor.pipeline.init_layers import (
     node_weights,
     role_of,
 )
-from auditor.pipeline.init_order import group_levels, merge_levels, order_minimising_upward, upward_weight
-from auditor.pipeline.init_project import (
+from auditor.usecases.init.order import group_levels, merge_levels, order_minimising_upward, upward_weight
+from auditor.usecases.init.project import (
     contract_findings,
     exclude_pattern,
     guess_surfaces,
     propose_config,
     root_packages,
 )
-from auditor.support.resources import rules_dir
 
 
 def make_graph(

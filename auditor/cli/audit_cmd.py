@@ -36,7 +36,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from auditor.cli.run_options import options_from_args
     from auditor.config import load_config
-    from auditor.pipeline.audit import run_audit
+    from auditor.usecases.audit import run_audit
 
     opts = options_from_args(args)
     config = load_config(opts.root, opts.config_file)

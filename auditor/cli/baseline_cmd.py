@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         write_baseline,
     )
     from auditor.drift.renames import match_with_renames
-    from auditor.pipeline.check import collect_findings
+    from auditor.usecases.check import collect_findings
 
     if args.accept_new and not (args.reason and args.reason.strip()):
         raise UsageError("--accept-new needs --reason TEXT: say why these findings are accepted")

@@ -39,7 +39,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from auditor.cli.run_options import options_from_args
-    from auditor.pipeline.brief import check_brief, embedded, project_brief
+    from auditor.usecases.brief import check_brief, embedded, project_brief
 
     opts = options_from_args(args)
     brief = project_brief(opts.root, opts.config_file, base=args.base)

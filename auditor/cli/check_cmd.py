@@ -43,8 +43,8 @@ def run(args: argparse.Namespace) -> int:
     from auditor.cli.run_options import options_from_args
     from auditor.config import load_config
     from auditor.pipeline.agent_queries import limited_to, only_paths
-    from auditor.pipeline.check import check_against_base, collect_findings
     from auditor.report import render
+    from auditor.usecases.check import check_against_base, collect_findings
 
     opts = options_from_args(args)
     only = only_paths(opts.root, [os.path.abspath(p) for p in args.only]) if args.only else None

@@ -36,8 +36,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from auditor.pipeline.demo_project import checkout, create_demo_project
     from auditor.support.safe_files import ensure_dir
+    from auditor.usecases.demo.project import checkout, create_demo_project
 
     out = ensure_dir(Path(args.out).absolute())  # never through a symlink
     quiet = getattr(args, "quiet", 0) > 0
@@ -60,8 +60,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_audit(root: Path, report_dir: Path, args: argparse.Namespace) -> RunResult:
     """One nightly audit of the demo project (history in the project's .auditor/)."""
-    from auditor.pipeline.audit import run_audit
     from auditor.pipeline.options import RunOptions
+    from auditor.usecases.audit import run_audit
 
     opts = RunOptions(
         root=root,
@@ -76,8 +76,8 @@ def _run_audit(root: Path, report_dir: Path, args: argparse.Namespace) -> RunRes
 
 def _brief_check(root: Path) -> str:
     """`auditor brief --check` on the demo project: is its committed AGENTS.md current?"""
-    from auditor.pipeline.brief import check_brief, project_brief
-    from auditor.pipeline.demo_project import BRIEF_FILE
+    from auditor.usecases.brief import check_brief, project_brief
+    from auditor.usecases.demo.project import BRIEF_FILE
 
     verdict = check_brief(root / BRIEF_FILE, project_brief(root, None))
     return f"{verdict.reason} ({'stale' if verdict.stale else 'passed'})"

@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(root, opts.config_file)  # the file we wrote must load cleanly
     _say(args, f"{len(config.contracts)} contracts, {len(config.layers)} layers, {len(config.packs)} packs")
     if not args.no_baseline:
-        from auditor.pipeline.init_project import write_initial_baseline
+        from auditor.usecases.init.project import write_initial_baseline
 
         path, count = write_initial_baseline(dataclasses.replace(opts, packages=()))
         _say(args, f"baselined {count} findings in {path}; next: auditor check {root}")
@@ -90,7 +90,7 @@ def _from_import_linter(root: Path, given: str) -> tuple[dict[str, Any], list[st
 
 def _inferred(args: argparse.Namespace, opts: Any) -> tuple[dict[str, Any], list[str]]:
     from auditor.config.packs import builtin_pack_names
-    from auditor.pipeline.init_project import SECURITY_PACK, propose_config, scan_project
+    from auditor.usecases.init.project import SECURITY_PACK, propose_config, scan_project
 
     scan = scan_project(opts)
     if not scan.graph.modules:

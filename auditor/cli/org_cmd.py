@@ -36,7 +36,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from auditor.drift.history_store import is_url
-    from auditor.pipeline.org_report import write_org_report
+    from auditor.usecases.org_report import write_org_report
 
     location = args.history if is_url(args.history) else Path(args.history).absolute()
     out = Path(args.out).absolute()

@@ -70,7 +70,7 @@ def safe(text: object) -> str:
 
 def _graph_options(args: argparse.Namespace) -> Any:
     from auditor.index.cache_location import chosen_cache_dir
-    from auditor.pipeline.rules_ops import GraphOptions
+    from auditor.usecases.rules_ops import GraphOptions
 
     given = getattr(args, "cache_dir", None)
     cache = chosen_cache_dir(Path.cwd(), given) if given and not args.no_cache else None
@@ -108,8 +108,8 @@ def _semgrep_check(config: Any) -> list[Any]:
 def _project_check(args: argparse.Namespace) -> Any:
     def check(config: Any) -> list[Any]:
         from auditor.domain.errors import AuditorError, ConfigError
-        from auditor.pipeline.rules_ops import project_graph
         from auditor.pipeline.validation import config_problems
+        from auditor.usecases.rules_ops import project_graph
 
         if config.config_path is None:  # packs validated on their own: no codebase to match
             return config_problems(config, None)
@@ -123,7 +123,7 @@ def _project_check(args: argparse.Namespace) -> Any:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from auditor.pipeline.rules_ops import list_rules
+    from auditor.usecases.rules_ops import list_rules
 
     root, config_file, today = _common(args)
     listing = list_rules(root, config_file, _graph_options(args), today=today)
@@ -190,7 +190,7 @@ def run_test(args: argparse.Namespace) -> int:
     import datetime as dt
     import os
 
-    from auditor.pipeline.rules_ops import run_pack_tests
+    from auditor.usecases.rules_ops import run_pack_tests
 
     pinned = os.environ.get("AUDITOR_TODAY")
     today = dt.date.fromisoformat(pinned) if pinned else dt.date.today()
@@ -211,7 +211,7 @@ def _finding_line(f: Finding) -> str:
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from auditor.pipeline.rules_ops import diff_packs
+    from auditor.usecases.rules_ops import diff_packs
 
     root, config_file, today = _common(args)
     diff = diff_packs(args.old, args.new, root, config_file, _graph_options(args), today=today)
@@ -231,7 +231,7 @@ def run_diff(args: argparse.Namespace) -> int:
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    from auditor.pipeline.rules_ops import explain
+    from auditor.usecases.rules_ops import explain
 
     root, config, _ = _common(args)
     e = explain(args.name, root, config)

@@ -69,8 +69,8 @@ class ProjectSession:
         """The change's new findings (against `base`, else the baseline), in the shape of
         `auditor check --format json`, limited to `paths` when given."""
         from auditor.pipeline.agent_queries import limited_to, only_paths
-        from auditor.pipeline.check import check_against_base, collect_findings
         from auditor.report.writers.jsonreport import report_dict
+        from auditor.usecases.check import check_against_base, collect_findings
 
         chosen = only_paths(self.opts.root, paths) if paths else None
         config = self.config()
@@ -97,7 +97,7 @@ class ProjectSession:
         return dataclasses.asdict(module_rules(config, graph, module, owner))
 
     def explain(self, rule: str | None, fingerprint: str | None) -> dict[str, Any]:
-        from auditor.pipeline.rules_ops import explain
+        from auditor.usecases.rules_ops import explain
 
         if bool(rule) == bool(fingerprint):
             raise UsageError("explain: give either 'rule' or 'fingerprint'")
@@ -108,9 +108,9 @@ class ProjectSession:
 
     def _explain_finding(self, fingerprint: str) -> dict[str, Any]:
         from auditor.pipeline.agent_queries import explain_finding, find_finding
-        from auditor.pipeline.check import collect_findings
-        from auditor.pipeline.rules_ops import explain
         from auditor.report.writers.jsonreport import finding_to_dict
+        from auditor.usecases.check import collect_findings
+        from auditor.usecases.rules_ops import explain
 
         finding = find_finding(fingerprint, self._last_findings)
         if finding is None:

@@ -1,1 +1,1 @@
-"""auditor.pipeline"""
+"""The engine of an analysis run: analyse a tree (graph from the index, contracts, security, attribution) into findings, metrics, module rules and surfaces; the use cases in auditor.usecases call it."""

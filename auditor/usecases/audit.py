@@ -19,16 +19,16 @@ from auditor.drift.history import History, HistoryDb, new_run_key
 from auditor.drift.history_errors import HistoryUnavailable
 from auditor.drift.renames import match_with_renames, rename_map
 from auditor.pipeline.analysis import analyse, to_result
-from auditor.pipeline.check import apply_baseline
-from auditor.pipeline.guardrail_audit import (
-    current_guardrails,
-    exempted_since_last_run,
-    guardrail_findings_since_last_run,
-)
 from auditor.pipeline.history_target import resolve_history
 from auditor.pipeline.options import RunOptions
 from auditor.support.safe_files import WriteError
 from auditor.support.staged_folder import StagedFolder
+from auditor.usecases.check import apply_baseline
+from auditor.usecases.guardrail_audit import (
+    current_guardrails,
+    exempted_since_last_run,
+    guardrail_findings_since_last_run,
+)
 
 REPORT_FILES = ("index.html", "report.json", "report.sarif")
 # test hook (tests/test_faults_signals.py): pause at "before-report" or "report-staged"

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.domain.errors import GitError, UsageError
-from auditor.pipeline import demo_sources as src
 from auditor.support.git import Git, GitCommandFailed, GitUnavailable
 from auditor.support.safe_files import ensure_dir, refuse_link, write_file
+from auditor.usecases.demo import sources as src
 
 BRANCH = "main"
 BRIEF_FILE = "AGENTS.md"  # the committed architecture brief
@@ -203,7 +203,7 @@ def create_demo_project(dest: Path) -> DemoProject:
 def _with_brief(dest: Path, first: _Step) -> _Step:
     """The first commit with the AGENTS.md `auditor brief` writes for its configuration: the
     brief the agents of the later commits had, which `auditor demo` checks for staleness."""
-    from auditor.pipeline.brief import project_brief
+    from auditor.usecases.brief import project_brief
 
     for rel in ("pyproject.toml", ".github/CODEOWNERS"):
         write_file(dest / rel, first.files[rel], inside=dest)

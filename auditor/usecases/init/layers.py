@@ -21,7 +21,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from auditor.graph.model import ImportGraph
-from auditor.pipeline.init_order import group_levels, merge_levels, order_minimising_upward
+from auditor.usecases.init.order import group_levels, merge_levels, order_minimising_upward
 
 MAX_BANDS = 7
 # module names -> the layer name the built-in python-security pack's boundary rules use

@@ -21,7 +21,6 @@ from auditor.drift.history import History
 from auditor.drift.owners import Owners
 from auditor.index.git_ref import open_base
 from auditor.pipeline.analysis import Analysis, tag_findings
-from auditor.pipeline.check import attribute_new, baseline_path
 from auditor.pipeline.guardrail_check import (
     Exemptions,
     added_suppressions_since,
@@ -30,6 +29,7 @@ from auditor.pipeline.guardrail_check import (
     removal_origins,
 )
 from auditor.pipeline.options import RunOptions
+from auditor.usecases.check import attribute_new, baseline_path
 
 
 def current_guardrails(opts: RunOptions, analysis: Analysis) -> Guardrails:

@@ -24,8 +24,8 @@ from auditor.config.toml_writer import Commented
 from auditor.domain import AnalysisError, Finding, ImportKind, UsageError
 from auditor.domain.project_files import BASELINE_FILE
 from auditor.graph.model import ImportGraph
-from auditor.pipeline.init_layers import PATTERN_NAME, LayerPlan, infer_layer_plan
 from auditor.pipeline.options import RunOptions
+from auditor.usecases.init.layers import PATTERN_NAME, LayerPlan, infer_layer_plan
 
 NOT_ROOT_PACKAGES = frozenset(
     {"tests", "test", "testing", "docs", "doc", "examples", "benchmarks", "scripts"}

@@ -1,0 +1,1 @@
+"""`auditor init`: infer the layers of a project and write its first configuration and baseline."""
