@@ -32,7 +32,7 @@ def _files(root: Path, packages: list[str], config: Any) -> dict[str, str | None
     """path -> module name. --package / configured packages: discovery; else every tracked
     *.py under root (module name derived from the path later)."""
     from auditor.attribution.gitcmd import tracked_files
-    from auditor.discover import discover
+    from auditor.index.tree import walk_tree
 
     if not packages:
         tracked = tracked_files(root)
@@ -43,7 +43,7 @@ def _files(root: Path, packages: list[str], config: Any) -> dict[str, str | None
                 spec = pathspec.GitIgnoreSpec.from_lines(config.exclude)
                 tracked = [p for p in tracked if not spec.match_file(p)]
             return dict.fromkeys(tracked)
-    found = discover(root, packages=packages, source_roots=config.source_roots, exclude=config.exclude)
+    found = walk_tree(root, packages=packages, source_roots=config.source_roots, exclude=config.exclude)
     return {f.rel_path: f.module for f in sorted(found.files, key=lambda f: f.rel_path)}
 
 

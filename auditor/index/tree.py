@@ -24,6 +24,15 @@ from auditor.parse.files import load_facts
 from auditor.support.cache_home import project_cache_dir
 
 
+def walk_tree(
+    root: Path, *, packages: Sequence[str] = (), source_roots: Sequence[str] = (), exclude: Sequence[str] = ()
+) -> Discovery:
+    """The files and root packages under `root` (a walk: no parsing, no cache)."""
+    from auditor.discover import discover
+
+    return discover(root, packages=packages, source_roots=source_roots, exclude=exclude)
+
+
 def build_graph(
     root: Path,
     *,

@@ -126,12 +126,12 @@ def scan_project(opts: RunOptions) -> ProjectScan:
     else a flat project's top-level modules), built as `auditor check` will build it."""
     if opts.packages:
         return ProjectScan(_build(opts, opts.packages), tuple(opts.packages))
-    from auditor.discover import discover
+    from auditor.index.tree import walk_tree
 
     problem: UsageError | None = None
     found: tuple[str, ...] = ()
     try:
-        found = discover(opts.root).packages  # a walk, no parsing
+        found = walk_tree(opts.root).packages  # a walk, no parsing
     except UsageError as exc:  # no package directory: maybe a flat project
         problem = exc
     packages = tuple(sorted(p for p in found if p not in NOT_ROOT_PACKAGES and PATTERN_NAME.match(p)))
