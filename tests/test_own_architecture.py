@@ -4,10 +4,10 @@ project keeps them (the self-audit passes)."""
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 
 from auditor.cli.main import main
 
