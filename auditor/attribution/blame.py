@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from auditor.attribution.gitcmd import Git, GitCommandFailed, RepoInfo, head_blobs
+from auditor.attribution.gitcmd import RepoInfo, head_blobs
 from auditor.domain.errors import ConfigError
 from auditor.support import inputs
+from auditor.support.git import Git, GitCommandFailed
 from auditor.support.sqlitedb import SqliteDb
 
 _HEADER = re.compile(r"^([0-9a-f]{40}|[0-9a-f]{64}) (\d+) (\d+)(?: (\d+))?$")

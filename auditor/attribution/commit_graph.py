@@ -20,7 +20,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from auditor.attribution.gitcmd import Git, GitCommandFailed, GitUnavailable, RepoInfo
+from auditor.attribution.gitcmd import RepoInfo
+from auditor.support.git import Git, GitCommandFailed, GitUnavailable
 
 
 def graph_git(git: Git, repo: RepoInfo, cache_dir: Path | None) -> Git | None:

@@ -13,10 +13,10 @@ from pathlib import Path
 from auditor.attribution.agents import check_settings, load_agent_table
 from auditor.attribution.blame import BlameCache
 from auditor.attribution.commits import load_commits
-from auditor.attribution.gitcmd import Git, GitCommandFailed, GitUnavailable
 from auditor.config.model import AttributionSettings
 from auditor.domain.findings import Origin
 from auditor.domain.origin import LineOrigin
+from auditor.support.git import Git, GitCommandFailed, GitUnavailable
 
 UNKNOWN = LineOrigin(Origin.UNKNOWN)
 

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 
 from auditor.attribution.agents import AgentMatch, CommitInfo, parse_trailers
 from auditor.attribution.blame import BlameCache
-from auditor.attribution.gitcmd import Git
 from auditor.support import inputs
+from auditor.support.git import Git
 
 _FORMAT = "%H%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%(trailers:only,unfold,separator=%x1f)%x00%B%x00"
 _FIELDS = 9

@@ -47,14 +47,7 @@ from auditor.attribution.blame import (
 from auditor.attribution.commit_graph import graph_git
 from auditor.attribution.commits import cached_verdicts, load_commits, store_verdicts
 from auditor.attribution.gitai_notes import AuthorshipNote, read_notes
-from auditor.attribution.gitcmd import (
-    ZERO_SHAS,
-    Git,
-    GitCommandFailed,
-    GitUnavailable,
-    RepoInfo,
-    discover_repo,
-)
+from auditor.attribution.gitcmd import ZERO_SHAS, RepoInfo, discover_repo
 from auditor.attribution.reading import read_all
 from auditor.attribution.summary import summarize
 from auditor.config.model import AttributionSettings
@@ -63,6 +56,7 @@ from auditor.domain.errors import ConfigError, UsageError
 from auditor.domain.findings import Origin
 from auditor.domain.origin import FileAttribution, LineOrigin
 from auditor.domain.run import AttributionSummary
+from auditor.support.git import Git, GitCommandFailed, GitUnavailable
 from auditor.support.safe_files import WriteError
 from auditor.support.sqlitedb import DatabaseUnwritable
 

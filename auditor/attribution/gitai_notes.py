@@ -23,8 +23,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from auditor.attribution.gitcmd import Git, GitCommandFailed
 from auditor.support.bounded import WarningLog, clip
+from auditor.support.git import Git, GitCommandFailed
 from auditor.support.inputs import loads, megabytes
 
 _ENTRY = re.compile(r"^  (\S+) (\S+)\s*$")

@@ -10,10 +10,7 @@ from pathlib import Path
 
 from auditor.support.git import Git, GitCommandFailed, GitUnavailable
 
-__all__ = [
-    "NOTES_REF", "ZERO_SHAS", "Git", "GitCommandFailed", "GitUnavailable", "RepoInfo", "discover_repo", "head_blobs",
-    "tracked_files",
-]  # fmt: skip
+__all__ = ["NOTES_REF", "ZERO_SHAS", "RepoInfo", "discover_repo", "head_blobs", "tracked_files"]
 
 ZERO_SHAS = ("0" * 40, "0" * 64)
 
