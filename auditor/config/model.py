@@ -123,6 +123,9 @@ class SecuritySettings:
 
     include: tuple[str, ...] = ()  # gitignore-style globs scanned even when a default leaves them out
     exclude: tuple[str, ...] = ()  # gitignore-style globs never scanned
+    # pack parameters (e.g. public_routes): `params` replaces a pack's value, `extend_params` adds to it
+    params: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    extend_params: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
