@@ -116,3 +116,23 @@ def test_in_a_subprocess_a_bad_parameter_is_one_line_and_exit_2(tmp_path: Path) 
         f"auditor: error: {root / 'pyproject.toml'}:8:1: security parameter 'auth_calls' must be a"
         ' non-empty array of names, e.g. ["login_required"]'
     ]
+
+
+@pytest.mark.slow
+def test_auth_rules_keep_to_the_api_or_web_layer_when_the_project_defines_one(tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    for sub in ("web", "jobs"):
+        (root / "shop" / sub).mkdir(parents=True)
+        (root / "shop" / sub / "__init__.py").write_text("")
+        (root / "shop" / sub / "routes.py").write_text(ROUTES)
+    (root / "shop" / "__init__.py").write_text("")
+    head = '[project]\nname = "app"\n\n[tool.auditor]\npackages = ["shop"]\n'
+    (root / "pyproject.toml").write_text(head)
+    everywhere = scan(root, load_config(root), tmp_path / "c")
+    assert {f.path for f in everywhere.findings if "without-auth" in f.rule} == {
+        "shop/web/routes.py",
+        "shop/jobs/routes.py",
+    }
+    (root / "pyproject.toml").write_text(head + '\n[tool.auditor.layers]\nweb = ["shop.web"]\n')
+    scoped = scan(root, load_config(root), tmp_path / "c")
+    assert {f.path for f in scoped.findings if "without-auth" in f.rule} == {"shop/web/routes.py"}

@@ -114,6 +114,8 @@ def test_pack_file_lists_every_rule_file_and_scopes_only_the_boundaries() -> Non
     assert {rules for rules, names in scoped.items() if names} == {
         f"python-security/{p.name}" for p in rule_files() if p.name.startswith("boundary-")
     }
+    preferred = {e["rules"]: e["prefer_layers"] for e in pack["semgrep"] if "prefer_layers" in e}
+    assert preferred == {"python-security/route-without-auth.yaml": ["api", "web"]}
 
 
 # every route reads the database: a route that touches nothing of the application's is not flagged

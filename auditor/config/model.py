@@ -83,6 +83,8 @@ class SemgrepRuleRef:
 
     `only_layers`: the rules apply only to files of these layers.
     `except_layers`: the rules apply everywhere except files of these layers.
+    `prefer_layers`: like `only_layers` when one of these layers is defined and covers a module,
+    everywhere otherwise (e.g. the auth rules keep to a project's api/web layer when it has one).
     `params`: values substituted into the rule file (e.g. auth decorator names).
     """
 
@@ -90,6 +92,7 @@ class SemgrepRuleRef:
     pack: str
     only_layers: tuple[str, ...] = ()
     except_layers: tuple[str, ...] = ()
+    prefer_layers: tuple[str, ...] = ()
     params: Mapping[str, Any] = field(default_factory=dict)
     location: Location = Location("")
 
