@@ -101,7 +101,7 @@ def check(username, password, form):
 
 def crypto_keys(payload):
     # ruleid: hardcoded-crypto-key
-    box = Fernet("JHtM1wEt1I1J9N_Evjwqr3yYauXIqSxYzFnRhcf0ZG0=")
+    box = Fernet("bm90LWEtcmVhbC1rZXktb25seS1hbi1leGFtcGxlLi4=")
     # ruleid: hardcoded-crypto-key
     mac = hmac.new(b"mac-key-literal", payload, "sha256")
     # ruleid: hardcoded-crypto-key
