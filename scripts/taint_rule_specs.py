@@ -45,6 +45,36 @@ def function_params_source(label: str) -> str:
 """
 
 
+def written_into_file_sink(requires: str, extension_regex: str) -> str:
+    """A taint sink: data written (f.write) into a file opened for writing at a path whose text
+    names a file with one of the extensions, directly or through a variable set first."""
+    return f"""      - requires: {requires}
+        patterns:
+          - pattern-either:
+              - pattern-inside: |
+                  $PATH = $WHERE
+                  ...
+                  $F = open($PATH, ...)
+                  ...
+              - pattern-inside: |
+                  $F = open($WHERE, ...)
+                  ...
+              - pattern-inside: |
+                  $PATH = $WHERE
+                  ...
+                  with open($PATH, ...) as $F:
+                    ...
+              - pattern-inside: |
+                  with open($WHERE, ...) as $F:
+                    ...
+          - pattern: $F.write($DATA)
+          - metavariable-pattern:
+              metavariable: $WHERE
+              pattern-regex: {extension_regex}
+          - focus-metavariable: $DATA
+"""
+
+
 # A value spliced into SQL text where a value belongs: after a comparison, LIKE or VALUES (, or
 # inside quotes. Identifiers (table and column names, as ORMs and migrations build them) are not.
 SQL_VALUE_SLOT = (
@@ -263,8 +293,10 @@ CODE = RuleSpec(
     confidence="HIGH",
     what=(
         "eval, exec, compile (and PIL's ImageMath.eval) given request data, a parameter of the "
-        "enclosing function, or text formatted from a non-constant value. Code read from a file "
-        "the program chose (a config or startup script) and literal code are not reported."
+        "enclosing function, or text formatted from a non-constant value; and request data "
+        "written into a Python source file (a path naming a .py file), which the application "
+        "imports or runs later. Code read from a file the program chose (a config or startup "
+        "script) and literal code are not reported."
     ),
     why=(
         "The text runs as Python in this process: `__import__('os').system(...)` in a calculator "
@@ -297,7 +329,8 @@ def calculate(expression):
               metavariable: $CODE
               regex: ^(?!compile\()
           - focus-metavariable: $CODE
-""",
+"""
+    + written_into_file_sink("USER", r"""\.pyw?["']"""),
 )
 
 DESERIALIZATION = RuleSpec(
@@ -580,7 +613,9 @@ TEMPLATE = RuleSpec(
     what=(
         "Request data in the template source given to Flask render_template_string, "
         "jinja2.Template, Environment.from_string, Django Template/engines.from_string or "
-        "mako Template: the template text itself, not a context value."
+        "mako Template: the template text itself, not a context value; and request data written "
+        "into a template file (a path naming an .html, .jinja, .jinja2, .j2 or .tpl file) that "
+        "the application renders later."
     ),
     why=(
         "Template syntax runs on the server: `{{ config }}` leaks secrets and "
@@ -609,7 +644,8 @@ return render_template_string(f"<h1>Hello {name}</h1>")
               - pattern: mako.template.Template($SOURCE, ...)
               - pattern: tornado.template.Template($SOURCE, ...)
           - focus-metavariable: $SOURCE
-""",
+"""
+    + written_into_file_sink("USER", r"""\.(html?|jinja2?|j2|tpl)["']"""),
 )
 
 HTML_ESCAPES = """

@@ -11,6 +11,7 @@ import pytest
 from auditor.cli.validate_cmd import validate_packs
 from auditor.config import load_config
 from auditor.config import packs as packs_module
+from auditor.config.loader import load_config_collecting
 from auditor.config.packs import SEMVER, builtin_pack_names
 from auditor.domain.errors import ConfigError
 from auditor.support.resources import rules_dir
@@ -260,3 +261,18 @@ def test_every_builtin_pack_admits_this_auditor_so_the_run_need_not_check_it():
             assert SpecifierSet(meta["requires"]).contains(Version(__version__), prereleases=True), path
             checked += 1
     assert checked >= 2
+
+
+def test_prefer_layers_is_read_and_excludes_only_and_except_layers(tmp_path: Path) -> None:
+    (tmp_path / "r.yaml").write_text("rules: []\n")
+    pack = tmp_path / "pack.toml"
+    pack.write_text(
+        '[pack]\nname = "p"\nversion = "1.0.0"\n\n[[semgrep]]\nrules = "r.yaml"\nprefer_layers = ["api", "web"]\n\n'
+        '[[semgrep]]\nrules = "r.yaml"\nprefer_layers = ["api"]\nonly_layers = ["api"]\n'
+    )
+    (tmp_path / "auditor.toml").write_text('packs = ["pack.toml"]\n')
+    config, errors = load_config_collecting(tmp_path)
+    assert config.semgrep_rules[0].prefer_layers == ("api", "web")
+    assert [(e.line, e.message) for e in errors] == [
+        (11, "give one of 'only_layers', 'except_layers' and 'prefer_layers', not several")
+    ]

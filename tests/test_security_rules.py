@@ -114,15 +114,18 @@ def test_pack_file_lists_every_rule_file_and_scopes_only_the_boundaries() -> Non
     assert {rules for rules, names in scoped.items() if names} == {
         f"python-security/{p.name}" for p in rule_files() if p.name.startswith("boundary-")
     }
+    preferred = {e["rules"]: e["prefer_layers"] for e in pack["semgrep"] if "prefer_layers" in e}
+    assert preferred == {"python-security/route-without-auth.yaml": ["api", "web"]}
 
 
+# every route reads the database: a route that touches nothing of the application's is not flagged
 ROUTES = (
     "from flask import Flask\nfrom shop.security import sso_only\n\napp = Flask(__name__)\n\n\n"
-    "@app.route('/a')\n@sso_only\ndef a():\n    return 'a'\n\n\n"
-    "@app.route('/b')\n@login_required\ndef b():\n    return 'b'\n\n\n"
-    "@app.route('/c')\ndef c():\n    if not verify_sso(request):\n        return 'no'\n    return 'c'\n\n\n"
-    "@app.route('/status/uptime')\ndef uptime():\n    return 'up'\n\n\n"
-    "@app.route('/login')\ndef login():\n    return 'form'\n"
+    "@app.route('/a')\n@sso_only\ndef a():\n    return str(Order.query.all())\n\n\n"
+    "@app.route('/b')\n@login_required\ndef b():\n    return str(Order.query.all())\n\n\n"
+    "@app.route('/c')\ndef c():\n    if not verify_sso(request):\n        return 'no'\n    return str(Order.query.all())\n\n\n"
+    "@app.route('/status/uptime')\ndef uptime():\n    return str(Order.query.count())\n\n\n"
+    "@app.route('/login')\ndef login():\n    return str(Order.query.all())\n"
 )
 
 
@@ -148,7 +151,10 @@ def test_auth_decorators_checks_and_public_routes_are_pack_parameters(tmp_path: 
 def test_django_views_are_found_only_in_views_modules(tmp_path: Path) -> None:
     root = tmp_path / "app"
     (root / "shop").mkdir(parents=True)
-    view = "from django.http import HttpResponse\n\n\ndef orders(request):\n    return HttpResponse('[]')\n"
+    view = (
+        "from django.http import HttpResponse\n\n\n"
+        "def orders(request):\n    return HttpResponse(str(list(Order.objects.all())))\n"
+    )
     for name in ("__init__.py", "views.py", "shortcuts.py"):
         (root / "shop" / name).write_text(view if name != "__init__.py" else "")
     outcome = scan(root, config(root, ref("route-without-auth.yaml")), tmp_path / "c")

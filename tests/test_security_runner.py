@@ -121,4 +121,4 @@ def test_builtin_pack_loads_validates_and_runs_only_the_boundaries_whose_layers_
         "boundary-outbound-http",
         "boundary-subprocess",
     }
-    assert len(outcome.rule_ids) == 40  # the 43 rules of the pack less the 3 inactive boundaries
+    assert len(outcome.rule_ids) == 41  # the 44 rules of the pack less the 3 inactive boundaries

@@ -70,3 +70,14 @@ def test_globs_cover_exactly_the_chosen_files(chosen: set[str]) -> None:
     globs = path_globs(chosen, MODULES.values())
     for path in MODULES.values():
         assert any(_matches(g, path) for g in globs) == (path in chosen)
+
+
+def test_prefer_layers_scope_like_only_layers_when_defined_and_run_everywhere_otherwise() -> None:
+    entry = SemgrepRuleRef(path="r", pack="p", prefer_layers=("api", "web"))
+    scoped = scope_for(entry, {"api": ("shop.api",)}, MODULES)
+    assert scoped.admits("shop/api/views.py") and not scoped.admits("shop/db/queries.py")
+    assert inactive_reason(entry, {"api": ("shop.api",)}, MODULES) is None
+    # no api/web layer (or one that covers no module): the rule runs everywhere, never inactive
+    for layers in ({}, {"web": ("shop.web",)}):
+        assert scope_for(entry, layers, MODULES) == Scope()
+        assert inactive_reason(entry, layers, MODULES) is None

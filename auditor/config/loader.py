@@ -17,6 +17,7 @@ from auditor.config.packs import PackLoader, resolve_pack_ref
 from auditor.config.project_root import locate_project
 from auditor.config.regex_guard import regex_problem
 from auditor.config.sections import read_contract, read_exception, read_pattern_groups, read_severity
+from auditor.config.security_params import PARAM_TABLES, apply_params, read_params
 from auditor.config.toml_source import KeyPath, TomlDocument, printable, read_toml
 from auditor.domain.errors import ConfigError
 
@@ -187,7 +188,8 @@ def read_config_document(
         guardrails=read_guardrail_policy(reader, settings, base),
         security=_security(reader, settings, base),
     )
-    return merge(config, loader.packs, layer_locations, contracts, exceptions, errors)
+    merged = merge(config, loader.packs, layer_locations, contracts, exceptions, errors)
+    return apply_params(reader, merged, (*base, "security"))
 
 
 def _check_globs(reader: FieldReader, path: KeyPath, patterns: tuple[str, ...]) -> None:
@@ -268,4 +270,5 @@ def _security(reader: FieldReader, settings: Mapping[str, Any], base: KeyPath) -
     exclude = reader.string_list(table, path, "exclude")
     _check_globs(reader, (*path, "include"), include)
     _check_globs(reader, (*path, "exclude"), exclude)
-    return SecuritySettings(include=include, exclude=exclude)
+    params, extend_params = (read_params(reader, table, path, key) for key in PARAM_TABLES)
+    return SecuritySettings(include=include, exclude=exclude, params=params, extend_params=extend_params)

@@ -83,6 +83,8 @@ class SemgrepRuleRef:
 
     `only_layers`: the rules apply only to files of these layers.
     `except_layers`: the rules apply everywhere except files of these layers.
+    `prefer_layers`: like `only_layers` when one of these layers is defined and covers a module,
+    everywhere otherwise (e.g. the auth rules keep to a project's api/web layer when it has one).
     `params`: values substituted into the rule file (e.g. auth decorator names).
     """
 
@@ -90,6 +92,7 @@ class SemgrepRuleRef:
     pack: str
     only_layers: tuple[str, ...] = ()
     except_layers: tuple[str, ...] = ()
+    prefer_layers: tuple[str, ...] = ()
     params: Mapping[str, Any] = field(default_factory=dict)
     location: Location = Location("")
 
@@ -123,6 +126,9 @@ class SecuritySettings:
 
     include: tuple[str, ...] = ()  # gitignore-style globs scanned even when a default leaves them out
     exclude: tuple[str, ...] = ()  # gitignore-style globs never scanned
+    # pack parameters (e.g. public_routes): `params` replaces a pack's value, `extend_params` adds to it
+    params: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    extend_params: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

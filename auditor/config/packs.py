@@ -18,7 +18,7 @@ from auditor.support.resources import rules_dir
 BUILTIN_PREFIX = "builtin:"
 PACK_KEYS = ("pack", "layers", "contracts", "exceptions", "semgrep")
 PACK_META_KEYS = ("name", "version", "description", "requires", "include")
-SEMGREP_KEYS = ("rules", "only_layers", "except_layers", "params")
+SEMGREP_KEYS = ("rules", "only_layers", "except_layers", "prefer_layers", "params")
 # semver.org's own grammar (MAJOR.MINOR.PATCH[-pre][+build])
 SEMVER = re.compile(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
@@ -188,9 +188,16 @@ class PackLoader:
         rules = reader.string(table, item_path, "rules", required=True)
         only = reader.string_list(table, item_path, "only_layers")
         except_ = reader.string_list(table, item_path, "except_layers")
-        if only and except_:
+        prefer = reader.string_list(table, item_path, "prefer_layers")
+        given = [
+            key
+            for key, names in (("only_layers", only), ("except_layers", except_), ("prefer_layers", prefer))
+            if names
+        ]
+        if len(given) > 1:
             reader.fail(
-                (*item_path, "except_layers"), "give either 'only_layers' or 'except_layers', not both"
+                (*item_path, given[-1]),
+                "give one of 'only_layers', 'except_layers' and 'prefer_layers', not several",
             )
         params = reader.table(table, item_path, "params")
         if rules is None:
@@ -212,6 +219,7 @@ class PackLoader:
                 pack=pack.info.name,
                 only_layers=only,
                 except_layers=except_,
+                prefer_layers=prefer,
                 params=params,
                 location=Location(reader.doc.path, line, column),
             )

@@ -149,6 +149,8 @@ def _boundaries(config: AuditorConfig, rule_ids: Mapping[str, tuple[str, ...]]) 
             scope = f"in layers {_entries(ref.only_layers)}"
         elif ref.except_layers:
             scope = f"everywhere except layers {_entries(ref.except_layers)}"
+        elif ref.prefer_layers:
+            scope = f"in layers {_entries(ref.prefer_layers)} when defined, else everywhere"
         else:
             scope = "everywhere"
         grouped.setdefault((ref.pack, scope), []).extend(rule_ids.get(ref.path, ()))

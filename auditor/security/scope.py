@@ -83,6 +83,9 @@ def scope_for(
         return Scope(include=frozenset(files_for_layers(ref.only_layers, layers, modules)))
     if ref.except_layers:
         return Scope(exclude=frozenset(files_for_layers(ref.except_layers, layers, modules)))
+    preferred = files_for_layers(ref.prefer_layers, layers, modules)
+    if preferred:  # a project that has an api/web layer: there; one without: everywhere
+        return Scope(include=frozenset(preferred))
     return Scope()
 
 

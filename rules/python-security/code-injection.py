@@ -1,3 +1,4 @@
+import os
 import builtins
 
 from django.http import HttpResponse
@@ -50,3 +51,27 @@ class Shell:
     def run_startup(self):
         # ok: code-injection
         exec(self.startup_code, {})
+
+
+def save_plugin(request):
+    code = request.POST.get("code")
+    target = os.path.join(os.path.dirname(__file__), "plugins/user_plugin.py")
+    f = open(target, "w")
+    # ruleid: code-injection
+    f.write(code)
+    f.close()
+    with open("hooks/after_save.py", "w") as hook:
+        # ruleid: code-injection
+        hook.write(request.POST["hook"])
+
+
+def save_note(request):
+    # ok: code-injection
+    with open(f"/srv/notes/{request.user.pk}.txt", "w") as note:
+        note.write(request.POST["note"])
+
+
+def generate_module(name, body):
+    # ok: code-injection
+    with open(f"build/{name}.py", "w") as out:
+        out.write(body)

@@ -7,8 +7,9 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 # ruleid: django-csrf-exempt
 @csrf_exempt
 def webhook(request):
-    payload = request.body
-    return JsonResponse({"ok": bool(payload)})
+    payload = json.loads(request.body)
+    Event.objects.create(kind=payload["kind"])
+    return JsonResponse({"ok": True})
 
 
 # ruleid: django-csrf-exempt
@@ -24,14 +25,16 @@ def change_email(request):
 @csrf_exempt
 def upload(request):
     if request.method == "POST":
-        handle(request.FILES["doc"])
+        with open(f"/srv/docs/{request.user.pk}.pdf", "wb") as out:
+            out.write(request.FILES["doc"].read())
     return JsonResponse({"ok": True})
 
 
 # ruleid: django-csrf-exempt
 @csrf_exempt
 def remove(request, pk):
-    Order.objects.filter(pk=pk).delete()
+    if request.method == "POST":
+        Order.objects.filter(pk=pk).delete()
     return JsonResponse({"ok": True})
 
 
@@ -42,6 +45,39 @@ def page(request):
     if request.user.is_authenticated:
         return render(request, "lab.html")
     return render(request, "login.html")
+
+
+# ruleid: django-csrf-exempt
+@csrf_exempt
+def run(request):
+    return JsonResponse({"result": eval(request.POST["expression"])})
+
+
+# ok: django-csrf-exempt
+@csrf_exempt
+def check_answer(request):
+    # reads the POST body but only compares it: a forged request changes nothing
+    if request.method != "POST":
+        return JsonResponse({"message": "method not allowed"}, status=405)
+    return JsonResponse({"passed": request.POST.get("code") == EXPECTED})
+
+
+# ok: django-csrf-exempt
+@csrf_exempt
+def lookup(request):
+    rows = Account.objects.filter(name=request.POST.get("name"))
+    response = render(request, "accounts.html", {"rows": rows})
+    response.set_cookie("last", "lookup")
+    return response
+
+
+# ok: django-csrf-exempt
+@csrf_exempt
+def seed(request):
+    # writes, but acts on nothing a forged request sends
+    if not Comment.objects.exists():
+        Comment.objects.create(name="System", text="welcome")
+    return render(request, "comments.html")
 
 
 # ok: django-csrf-exempt

@@ -97,3 +97,18 @@ def check(username, password, form):
         return False
     # ok: hardcoded-password-comparison
     return username == "admin"
+
+
+def crypto_keys(payload):
+    # ruleid: hardcoded-crypto-key
+    box = Fernet("bm90LWEtcmVhbC1rZXktb25seS1hbi1leGFtcGxlLi4=")
+    # ruleid: hardcoded-crypto-key
+    mac = hmac.new(b"mac-key-literal", payload, "sha256")
+    # ruleid: hardcoded-crypto-key
+    session_key = "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5PQ=="
+    cookies = Fernet(session_key)
+    # ok: hardcoded-crypto-key
+    vault = Fernet(os.environ["SESSION_KEY"])
+    # ok: hardcoded-crypto-key
+    fresh = Fernet(Fernet.generate_key())
+    return box, mac, cookies, vault, fresh

@@ -15,11 +15,13 @@ from rest_framework.views import APIView
 
 # ruleid: django-view-without-auth
 def dashboard(request):
+    rows = Order.objects.all()
     return HttpResponse("hi")
 
 
 # ruleid: django-view-without-auth
 def invoice(request, invoice_id):
+    rows = Order.objects.all()
     if request.method == "POST":
         return redirect("invoices")
     return render(request, "invoice.html", {"id": invoice_id})
@@ -28,6 +30,7 @@ def invoice(request, invoice_id):
 # ruleid: django-view-without-auth
 @api_view(["GET"])
 def export_users(request):
+    rows = Order.objects.all()
     return Response([])
 
 
@@ -45,23 +48,27 @@ class DeleteAccount(APIView):
 # ok: django-view-without-auth
 @login_required
 def account(request):
+    rows = Order.objects.all()
     return HttpResponse("me")
 
 
 # ok: django-view-without-auth
 @permission_required("shop.change_order")
 def orders(request, order_id):
+    rows = Order.objects.all()
     return HttpResponse(str(order_id))
 
 
 # ok: django-view-without-auth
 @authentication_decorator
 def lab(request):
+    rows = Order.objects.all()
     return render(request, "lab.html")
 
 
 # ok: django-view-without-auth
 def profile(request):
+    rows = Order.objects.all()
     if request.user.is_authenticated:
         return render(request, "profile.html")
     return redirect("login")
@@ -69,6 +76,7 @@ def profile(request):
 
 # ok: django-view-without-auth
 def edit_project(request, pk):
+    rows = Order.objects.all()
     if not request.user.has_perm("projects.change_project"):
         raise PermissionDenied
     return render(request, "edit.html")
@@ -76,6 +84,7 @@ def edit_project(request, pk):
 
 # ok: django-view-without-auth
 def staff_report(request):
+    rows = Order.objects.all()
     if not request.user.is_staff:
         return HttpResponseForbidden()
     return render(request, "report.html")
@@ -83,6 +92,7 @@ def staff_report(request):
 
 # ok: django-view-without-auth
 def login_view(request):
+    rows = Order.objects.all()
     user = authenticate(request, username=request.POST["u"], password=request.POST["p"])
     login(request, user)
     return redirect("home")
@@ -90,6 +100,7 @@ def login_view(request):
 
 # ok: django-view-without-auth
 def register(request):
+    rows = Order.objects.all()
     return render(request, "register.html")
 
 
@@ -100,16 +111,19 @@ def terms(request):
 
 # ok: django-view-without-auth
 def health(request):
+    rows = Order.objects.all()
     return JsonResponse({"ok": True})
 
 
 # ok: django-view-without-auth
 def page_not_found(request, exception):
+    rows = Order.objects.all()
     return render(request, "404.html", status=404)
 
 
 # ok: django-view-without-auth
 def server_error(request, template_name="500.html"):
+    rows = Order.objects.all()
     return render(request, template_name, status=500)
 
 
@@ -117,6 +131,7 @@ def server_error(request, template_name="500.html"):
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def close_account(request):
+    rows = Order.objects.all()
     return Response(status=204)
 
 
@@ -168,16 +183,19 @@ class Helpers:
 
 # ok: django-view-without-auth
 def client_ip(request):
+    rows = Order.objects.all()
     return request.META.get("REMOTE_ADDR")
 
 
 # ok: django-view-without-auth
 def site_context(request):
+    rows = Order.objects.all()
     return {"site": "shop"}
 
 
 # ok: django-view-without-auth
 def authentication_decorator(func):
+    rows = Order.objects.all()
     def function(request, *args, **kwargs):
         if request.user.is_authenticated:
             return func(request, *args, **kwargs)
@@ -188,4 +206,25 @@ def authentication_decorator(func):
 
 # ok: django-view-without-auth
 def helper(value):
+    rows = Order.objects.all()
     return value
+
+
+# ok: django-view-without-auth
+def ip_gate(request):
+    # reads and writes nothing of the application's: nothing behind it to protect
+    if request.headers.get("X-Host") == "admin.localhost":
+        return render(request, "gate.html", {"open": True})
+    return render(request, "gate.html", {"open": False})
+
+
+# ok: django-view-without-auth
+def password_reset_request(request):
+    user = get_object_or_404(User, email=request.POST["email"])
+    send_mail("Reset", make_link(user), None, [user.email])
+    return redirect("sent")
+
+
+# ruleid: django-view-without-auth
+def all_cards(request):
+    return JsonResponse({"cards": [c.number for c in Card.objects.all()]})

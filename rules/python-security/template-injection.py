@@ -1,3 +1,5 @@
+import os
+import uuid
 import jinja2
 from django.http import HttpResponse
 from django.template import Context, Template
@@ -43,3 +45,18 @@ def render_static(source):
 def not_found(error):
     # ruleid: template-injection
     return render_template_string("<h3>%s not found</h3>" % request.url), 404
+
+
+def save_blog(request):
+    blog = "{% extends 'base.html' %}{% block content %}" + request.POST["blog"] + "{% endblock %}"
+    filename = os.path.join(os.path.dirname(__file__), f"templates/blogs/{uuid.uuid4().hex}.html")
+    file = open(filename, "w+")
+    # ruleid: template-injection
+    file.write(blog)
+    file.close()
+
+
+def save_profile(request):
+    # ok: template-injection
+    with open(f"/srv/profiles/{request.user.pk}.json", "w") as out:
+        out.write(request.POST["profile"])

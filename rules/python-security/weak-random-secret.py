@@ -1,3 +1,4 @@
+import hashlib
 import random
 import secrets
 import string
@@ -32,3 +33,15 @@ def generate_token():
 def shuffle_deck(cards):
     # ok: weak-random-secret
     return random.sample(cards, len(cards))
+
+
+def keygen(username):
+    # ruleid: weak-random-secret
+    key = hashlib.sha256(str(random.getrandbits(2048)).encode()).hexdigest()
+    # ruleid: weak-random-secret
+    seed = random.randbytes(32)
+    # ok: weak-random-secret
+    key = random.choice(sorted(CACHE))
+    # ok: weak-random-secret
+    jitter_key = random.uniform(0, 1)
+    return key, seed, jitter_key
