@@ -22,7 +22,7 @@ fail_on = "FAIL_ON"
 exclude = [EXCLUDE]
 
 [tool.auditor.security]
-exclude = [SCAN_SKIP]
+exclude = [SCAN_SKIP]SEC_PARAMS
 
 [tool.auditor.layers]
 api = ["shop.api", "shop.views"]
@@ -49,6 +49,7 @@ DEFAULTS = {
     "FAIL_ON": "error",
     "EXCLUDE": "",
     "SCAN_SKIP": "",
+    "SEC_PARAMS": "",
     "LAYERS": '"api", "domain"',
     "SEVERITY": "error",
     "IGNORE": "",
@@ -226,3 +227,41 @@ def test_an_exception_without_owner_is_owned_by_its_contracts_owner(tmp_path):
     owned = snap(tmp_path, IGNORE='owner = "@arch"', EXCEPTIONS=EXCEPTION.format(imp="shop.domain.a -> shop.api.b", more=""))
     added = only(snap(tmp_path, IGNORE='owner = "@arch"'), owned, "guardrail-exception-added")
     assert added[0].owner == "@arch"
+
+
+PACK = '"builtin:python-security"'
+
+
+@pytest.mark.parametrize(
+    ("before_params", "after_params", "added"),
+    [
+        ("", 'extend_params = { public_routes = ["admin_export"] }', "public_routes widened: admin_export"),
+        ("", 'params = { auth_decorators = ["login_required", "any_user"] }', "auth_decorators widened: any_user"),
+        (
+            'extend_params = { auth_calls = ["own_check"] }',
+            'extend_params = { auth_calls = ["own_check", "always_true"] }',
+            "auth_calls widened: always_true",
+        ),
+    ],
+)
+def test_security_parameters_widened_are_a_relaxation(tmp_path, before_params, after_params, added):
+    """A name added to an allow-list of the auth rules (public routes, auth decorators, calls,
+    dependencies) lets more routes pass: relaxed, at the config line that added it."""
+    before = snap(tmp_path, PACKS=PACK, SEC_PARAMS=before_params and "\n" + before_params)
+    after = snap(tmp_path, PACKS=PACK, SEC_PARAMS=after_params and "\n" + after_params)
+    found = only(before, after, "guardrail-contract-relaxed")
+    assert [c.message for c in found] == [f"security parameter {added} (more routes pass the auth rules)"]
+    assert found[0].spot.line == 9
+
+
+@pytest.mark.parametrize(
+    ("before_params", "after_params"),
+    [
+        ('extend_params = { public_routes = ["admin_export"] }', ""),
+        ("", 'params = { public_routes = ["login"] }'),
+    ],
+)
+def test_security_parameters_narrowed_are_no_relaxation(tmp_path, before_params, after_params):
+    before = snap(tmp_path, PACKS=PACK, SEC_PARAMS=before_params and "\n" + before_params)
+    after = snap(tmp_path, PACKS=PACK, SEC_PARAMS=after_params and "\n" + after_params)
+    assert [c for c in compare(before, after) if c.rule == "guardrail-contract-relaxed"] == []

@@ -269,10 +269,29 @@ def _settings(before: Guardrails, after: Guardrails) -> list[GuardrailChange]:
             added = [p for p in _items(new_ex.value) if p not in _items(old_ex.value)]
             if added:
                 out.append(GuardrailChange(CONTRACT_RELAXED, f"setting:{key}:" + "|".join(added), f"{key} patterns added (files leave {leave}): {', '.join(added)}", new_ex.spot))
+    out += _security_params(before, after)
     old_on, new_on = before.setting("semgrep.enabled"), after.setting("semgrep.enabled")
     if old_on and new_on and old_on.value is True and new_on.value is False:
         out.append(GuardrailChange(PACK_REMOVED, "setting:semgrep.enabled", "semgrep switched off: the packs' security rules no longer run", new_on.spot))
     out += _policy(before, after)
+    return out
+
+
+def _security_params(before: Guardrails, after: Guardrails) -> list[GuardrailChange]:
+    """Names the change's config added to an allow-list of the auth rules (public routes, auth
+    decorators, calls, dependencies), against what REF's packs or config gave."""
+    out = []
+    for setting in after.settings:
+        if not setting.key.startswith("security.params."):
+            continue
+        name = setting.key.removeprefix("security.params.")
+        old = before.setting(setting.key) or before.setting(f"security.pack_params.{name}")
+        if old is None:
+            continue
+        added = [v for v in _items(setting.value) if v not in _items(old.value)]
+        if added:
+            what = f"security parameter {name} widened: {', '.join(added)} (more routes pass the auth rules)"
+            out.append(GuardrailChange(CONTRACT_RELAXED, f"setting:{setting.key}:" + "|".join(added), what, setting.spot))
     return out
 
 

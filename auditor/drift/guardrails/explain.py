@@ -43,7 +43,9 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "A contract checks less than it did: layers reordered or dropped, modules removed from "
         "its lists (or added to an allow-list), `ignore_imports` entries added, "
         "`allow_indirect_imports` turned on, import kinds ignored; a layer definition lost "
-        "modules; or `exclude` took files out of the audit.",
+        "modules; `exclude` or `[security] exclude` took files out of the audit or the scan; or "
+        "`[security.params]`/`[security.extend_params]` added names to an auth rule's allow-list "
+        "(public routes, auth decorators, calls, dependencies).",
         '[[tool.auditor.contracts]]\nid = "layered"\ntype = "layers"\nlayers = ["api", "domain"]\n'
         'ignore_imports = ["shop.domain.orders -> shop.api.views"]  # added',
         "Fix the imports the relaxation would let through. A deliberate architecture change "

@@ -9,6 +9,7 @@ a base ref's files in a temporary folder compares with the working tree's.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from auditor.config.fields import FieldReader
@@ -151,6 +152,28 @@ def _packs(config: AuditorConfig, doc: TomlDocument | None, base: KeyPath, path:
     return tuple(PackGuard(p.name, p.version, p.ref, Spot(path, lines.get(p.ref))) for p in config.packs)
 
 
+def _security_params(config: AuditorConfig, spot: Callable[..., Spot]) -> list[SettingGuard]:
+    """The packs' rule parameters as the project leaves them (every one is an allow-list of the
+    auth rules: names added let more routes pass). A parameter the project's config sets (in
+    `params` or `extend_params`) is keyed `security.params.<name>`, one it leaves to the packs
+    `security.pack_params.<name>`: only the project's own settings can be a change's weakening."""
+    security = config.security
+    values: dict[str, set[str]] = {}
+    for ref in config.semgrep_rules:
+        for name, value in ref.params.items():
+            if isinstance(value, (list, tuple)):
+                values.setdefault(name, set()).update(str(v) for v in value)
+    out = []
+    for name, names in sorted(values.items()):
+        value = tuple(sorted(names))
+        if name in security.params or name in security.extend_params:
+            table = "params" if name in security.params else "extend_params"
+            out.append(SettingGuard(f"security.params.{name}", value, spot("security", table, name)))
+        else:
+            out.append(SettingGuard(f"security.pack_params.{name}", value, spot()))
+    return out
+
+
 def _settings(
     config: AuditorConfig, doc: TomlDocument | None, base: KeyPath, path: str
 ) -> tuple[SettingGuard, ...]:
@@ -162,6 +185,7 @@ def _settings(
         SettingGuard("exclude", tuple(config.exclude), spot("exclude")),
         SettingGuard("security.exclude", tuple(config.security.exclude), spot("security", "exclude")),
         SettingGuard("semgrep.enabled", config.semgrep.enabled, spot("semgrep", "enabled")),
+        *_security_params(config, spot),
     ]
     policy = config.guardrails
     for origin, severity in sorted(policy.by_origin.items()):
