@@ -1,9 +1,10 @@
 """The project an MCP server answers for, kept warm between calls.
 
 The configuration is read once and read again only when one of its files changes (stat
-signature); the import graph comes through the same caches as the command line (the project's
-folder in the user's cache home; a warm call walks no directory and parses only edited files);
-the last check's findings are kept so that `explain` finds a fingerprint without a new run.
+signature); the working tree's import graph is kept in memory and patched with the files edited
+since (mcp.warm_tree), and REF's side of `check --base` is kept while the change's file set
+holds (mcp.warm_sides); the last check's findings are kept so that `explain` finds a fingerprint
+without a new run.
 Every answer is plain JSON data. Nothing is written into the repository and nothing of it runs.
 """
 
@@ -20,6 +21,8 @@ from auditor.config import load_config
 from auditor.config.model import AuditorConfig
 from auditor.domain import Finding, Status, UsageError
 from auditor.graph.model import ImportGraph
+from auditor.mcp.warm_sides import WarmSides
+from auditor.mcp.warm_tree import WarmTree
 from auditor.pipeline.options import RunOptions
 from auditor.support.filestat import signature_of
 
@@ -31,6 +34,8 @@ class ProjectSession:
         self._config: AuditorConfig | None = None
         self._config_key: tuple[object, ...] | None = None
         self._last_findings: tuple[Finding, ...] = ()
+        self.tree = WarmTree()  # the working tree's graph, patched in memory after edits
+        self.sides = WarmSides(self.tree)  # both sides of `check --base`, REF's kept per change
 
     # -- warm state ---------------------------------------------------------------------------
     def config(self) -> AuditorConfig:
@@ -51,9 +56,7 @@ class ProjectSession:
         return tuple((str(f), signature_of(str(f))) for f in files)
 
     def graph(self, config: AuditorConfig) -> ImportGraph:
-        from auditor.pipeline.analysis import project_graph
-
-        return project_graph(self.opts, self.opts.root, config)
+        return self.tree.graph(self.opts, config)
 
     def warm(self) -> None:
         """Read the configuration and build the graph (filling the caches) before the first
@@ -75,7 +78,7 @@ class ProjectSession:
         chosen = only_paths(self.opts.root, paths) if paths else None
         config = self.config()
         if base:
-            result = check_against_base(self.opts, base, metrics=False, config=config)
+            result = check_against_base(self.opts, base, metrics=False, config=config, sides=self.sides)
         else:
             result = collect_findings(self.opts, metrics=False, config=config)
         self._last_findings = result.findings

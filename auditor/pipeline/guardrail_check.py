@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -37,6 +37,7 @@ from auditor.support.git import GitCommandFailed, GitUnavailable, run_git
 MAX_REF_FILES = 5000  # files (config, packs, their semgrep rules) read from REF
 REF_SUFFIXES = (".toml", ".yaml", ".yml")
 BASELINE_DEFAULT = "auditor-baseline.json"
+MAX_LISTED_PATHS = 500  # more changed files than this: git diffs the whole tree (command line length)
 
 
 @dataclass
@@ -87,16 +88,18 @@ def guardrail_changes(
     baseline_file: Path | None,
     module_paths: set[str],
     baseline: Baseline | None = None,
+    changed: Collection[str] | None = None,
 ) -> GuardrailOutcome:
     """The guardrail findings of the change from REF to the working tree (`baseline`: the
-    working tree's, when the caller has read it)."""
+    working tree's, when the caller has read it; `changed`: the files the change touches,
+    root-relative, when the caller has listed them)."""
     with tempfile.TemporaryDirectory(prefix="auditor-guardrails-") as tmp:
         before = guardrails_at_ref(root, base, ref, config, Path(tmp))
     baseline, text = read_baseline_text(baseline_file, baseline)
     after = guardrails_of(config, baseline, root, text)
     owners = Owners.from_repo(root)
     findings = change_findings(compare(before, after), owners)
-    findings += suppression_findings(added_suppressions_since(root, base, module_paths), owners)
+    findings += suppression_findings(added_suppressions_since(root, base, module_paths, changed=changed), owners)
     return GuardrailOutcome(findings, before.policy.stricter(after.policy), before, after, Exemptions.of(findings))
 
 
@@ -195,18 +198,30 @@ def _ref_files(base: BaseRef) -> list[str]:
 
 
 def added_suppressions_since(
-    root: Path, base: BaseRef, module_paths: set[str], *, untracked_files: bool = True
+    root: Path,
+    base: BaseRef,
+    module_paths: set[str],
+    *,
+    untracked_files: bool = True,
+    changed: Collection[str] | None = None,
 ) -> list[AddedSuppression]:
     """`# nosemgrep` added since REF in the audited modules (committed, staged, unstaged or, with
-    `untracked_files`, in new untracked files)."""
-    spec = f"{base.prefix}/*.py" if base.prefix else "*.py"
+    `untracked_files`, in new untracked files). `changed`: the (root-relative) files the caller
+    knows the change touches; only those are diffed and listed (git then stats no other file)."""
+    in_tree, in_root = [f"{base.prefix}/*.py" if base.prefix else "*.py"], ["*.py"]
+    if changed is not None and len(changed) <= MAX_LISTED_PATHS:
+        paths = sorted(p for p in changed if p in module_paths)
+        if not paths:
+            return []
+        in_tree = [":(literal)" + (f"{base.prefix}/{p}" if base.prefix else p) for p in paths]
+        in_root = [":(literal)" + p for p in paths]
     try:
         diff = run_git(
             base.toplevel, "diff", "-U0", "--no-color", "--no-relative", "--src-prefix=a/",
-            "--dst-prefix=b/", base.commit, "--", spec,
+            "--dst-prefix=b/", base.commit, "--", *in_tree,
         )  # fmt: skip
         untracked = (
-            run_git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", "*.py") if untracked_files else b""
+            run_git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", *in_root) if untracked_files else b""
         )
     except (GitCommandFailed, GitUnavailable) as exc:
         raise GitError(f"git diff against {base.commit[:12]} failed: {exc}") from exc
