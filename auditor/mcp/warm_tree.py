@@ -5,7 +5,7 @@ the same engine and caches as the command line (`build_tree_graph`), and keeps t
 the content hashes and the graph it came from: the origin. A later call re-checks the discovery
 with the stat signatures of the folders the walk read (the racy-timestamp rule of
 support.filestat: a signature recorded too close to a change is not trusted), takes the content
-hashes again (unchanged stat signatures: no file read), parses only the files whose content
+hashes again (by stat signature, kept in memory: no file with an unchanged one is read), parses only the files whose content
 differs from the origin (through the content-hash cache) and resolves just those files again on
 top of the origin graph. Nothing is decoded from or written to the snapshot store on that path.
 
@@ -27,8 +27,9 @@ from auditor.domain import FileFacts
 from auditor.graph import snapshot
 from auditor.graph.model import ImportGraph
 from auditor.graph.resolve import replace_files
-from auditor.parse import HashedFiles, ParseCache, hash_files
+from auditor.parse import HashedFiles, ParseCache
 from auditor.parse.files import load_facts
+from auditor.parse.hashing import content_hash, read_source
 from auditor.pipeline.graph_build import TreeGraph, build_tree_graph
 from auditor.pipeline.options import RunOptions
 from auditor.support import filestat
@@ -81,6 +82,32 @@ class _Origin:
         return True
 
 
+class _Hashes:
+    """Content hashes by stat signature, kept in memory (`hash_files`' rule without its store):
+    a file whose signature is unchanged and settled keeps its hash and is not read."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, tuple[filestat.Signature, str, int]] = {}  # path -> (signature, hash, checked_ns)
+
+    def of(self, files: Sequence[SourceFile]) -> HashedFiles:
+        out = HashedFiles()
+        for f in files:
+            signature = filestat.signature_of(f.abs_path)
+            kept, digest, kept_ns = self._known.get(f.abs_path, (None, "", 0))
+            if signature is not None and signature == kept and filestat.settled(signature, kept_ns):
+                out.hashes[f.rel_path] = digest
+                continue
+            checked_ns = time.time_ns()
+            data = read_source(f, out.errors)
+            if data is None:
+                continue
+            out.hashes[f.rel_path] = digest = content_hash(data)
+            out.sources[f.rel_path] = data
+            if signature is not None:
+                self._known[f.abs_path] = (signature, digest, checked_ns)
+        return out
+
+
 class WarmTree:
     """The working tree's graph between the calls of one server (one analysis at a time)."""
 
@@ -90,6 +117,7 @@ class WarmTree:
         self._graph: tuple[frozenset[tuple[str, str]], ImportGraph] | None = None
         self.files: FileState = {}  # the state of the graph last returned
         self.rebuilds = 0  # graphs the engine built (the rest were patched in memory)
+        self._hashes = _Hashes()
 
     def graph(self, opts: RunOptions, config: AuditorConfig) -> ImportGraph:
         """The working tree's import graph as `config` and `opts` describe it (what
@@ -98,11 +126,7 @@ class WarmTree:
         origin = self._origin
         if not opts.use_cache or origin is None or origin.settings != settings or not origin.discovery_holds():
             return self._rebuild(opts, settings)
-        cache = ParseCache(opts.effective_cache_dir)
-        try:
-            patched = self._patched(origin, cache, opts.jobs)
-        finally:
-            cache.close()
+        patched = self._patched(origin, opts)
         return patched if patched is not None else self._rebuild(opts, settings)
 
     def _rebuild(self, opts: RunOptions, settings: _Settings) -> ImportGraph:
@@ -127,11 +151,11 @@ class WarmTree:
             self.files = files
         return built.graph
 
-    def _patched(self, origin: _Origin, cache: ParseCache, jobs: int | None) -> ImportGraph | None:
+    def _patched(self, origin: _Origin, opts: RunOptions) -> ImportGraph | None:
         """The origin graph with every file edited since patched in; None when a patch cannot
         give what a build would (the file set, an unreadable file or a parse changed)."""
         found = origin.built.found
-        hashed = hash_files(str(found.root), found.files, cache)
+        hashed = self._hashes.of(found.files)
         if hashed.errors != origin.built.hashed.errors:
             return None
         files = snapshot.state(found.files, hashed.hashes)
@@ -144,7 +168,7 @@ class WarmTree:
         edited = {f.rel_path: self._edited[f.rel_path] for f in changed if _known(self._edited, f, files)}
         unparsed = [f for f in changed if f.rel_path not in edited]
         if unparsed:
-            facts = _parse(unparsed, hashed, cache, jobs)
+            facts = _parse(unparsed, hashed, opts)
             if facts is None:
                 return None
             edited.update((f.path, (files[f.path][2], f)) for f in facts)
@@ -170,16 +194,18 @@ def _known(edited: dict[str, tuple[str, FileFacts]], f: SourceFile, files: FileS
     return kept is not None and kept[0] == files[f.rel_path][2]
 
 
-def _parse(
-    changed: Sequence[SourceFile], hashed: HashedFiles, cache: ParseCache, jobs: int | None
-) -> list[FileFacts] | None:
+def _parse(changed: Sequence[SourceFile], hashed: HashedFiles, opts: RunOptions) -> list[FileFacts] | None:
     """The facts of `changed` (parsed, or from the content-hash cache); None when one of them
     no longer parses (the module set changes)."""
     subset = HashedFiles(
         hashes={f.rel_path: hashed.hashes[f.rel_path] for f in changed},
         sources={f.rel_path: hashed.sources[f.rel_path] for f in changed if f.rel_path in hashed.sources},
     )
-    facts, _texts, errors = load_facts(changed, subset, cache=cache, jobs=jobs)
+    cache = ParseCache(opts.effective_cache_dir)
+    try:
+        facts, _texts, errors = load_facts(changed, subset, cache=cache, jobs=opts.jobs)
+    finally:
+        cache.close()
     if errors or len(facts) != len(changed):
         return None
     return list(facts.values())
