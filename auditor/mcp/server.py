@@ -8,9 +8,11 @@ answered one at a time in a worker thread, so the event loop keeps reading.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from functools import partial
 from typing import Any
 
@@ -125,7 +127,7 @@ def serve(session: ProjectSession) -> None:
     from mcp.server.stdio import stdio_server
 
     protocol_out = anyio.wrap_file(io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8"))
-    protocol_in = anyio.wrap_file(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8"))
+    protocol_in: Any = UntilClosed(anyio.wrap_file(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")), session)
     server = build_server(session)
 
     async def run() -> None:
@@ -142,6 +144,33 @@ def serve(session: ProjectSession) -> None:
         anyio.run(run)
     finally:
         sys.stdout = saved
+
+
+class UntilClosed:
+    """The protocol's input lines. When they end (the client closed stdin, or died), work still
+    running is for nobody: the parse pool's workers are ended and the process exits at once,
+    instead of finishing a cold parse or a check first."""
+
+    def __init__(self, lines: Any, session: ProjectSession) -> None:
+        self.lines, self.session = lines, session
+
+    async def __aiter__(self) -> AsyncIterator[str]:
+        async for line in self.lines:
+            yield line
+        if self.session.lock.locked():  # an analysis is running (the warm-up or a tool call)
+            leave_now()
+
+
+def leave_now() -> None:
+    """End this process's pool workers, then the process, without waiting for its threads."""
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        child.kill()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(0)
 
 
 INSTRUCTIONS = (
