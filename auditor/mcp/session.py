@@ -2,7 +2,7 @@
 
 The configuration is read once and read again only when one of its files changes (stat
 signature); the working tree's import graph is kept in memory and patched with the files edited
-since (mcp.warm_tree), and REF's side of `check --base` is kept while the change's file set
+since (pipeline.warm_tree), and REF's side of `check --base` is kept while the change's file set
 holds (mcp.warm_sides); the last check's findings are kept so that `explain` finds a fingerprint
 without a new run.
 Every answer is plain JSON data. Nothing is written into the repository and nothing of it runs.
@@ -21,9 +21,9 @@ from auditor.config import load_config
 from auditor.config.model import AuditorConfig
 from auditor.domain import Finding, Status, UsageError
 from auditor.graph.model import ImportGraph
-from auditor.mcp.warm_sides import WarmSides
-from auditor.mcp.warm_tree import WarmTree
+from auditor.mcp.warm_sides import WarmSides, tree_graph
 from auditor.pipeline.options import RunOptions
+from auditor.pipeline.warm_tree import WarmTree
 from auditor.support.filestat import signature_of
 
 
@@ -56,7 +56,7 @@ class ProjectSession:
         return tuple((str(f), signature_of(str(f))) for f in files)
 
     def graph(self, config: AuditorConfig) -> ImportGraph:
-        return self.tree.graph(self.opts, config)
+        return tree_graph(self.tree, self.opts, config)
 
     def warm(self) -> None:
         """Read the configuration and build the graph (filling the caches) before the first

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 from auditor.config.model import AuditorConfig
 from auditor.graph.model import ImportGraph
-from auditor.mcp.warm_tree import WarmTree
 from auditor.pipeline.analysis import Analysis, runs_semgrep
 from auditor.pipeline.base_ref import BaseRef, Change
 from auditor.pipeline.check import CheckSides, analyse_base
 from auditor.pipeline.options import RunOptions
+from auditor.pipeline.warm_tree import WarmTree
 
 KEPT = 4  # REF analyses kept (one per base ref and change an agent alternates between)
 
@@ -44,7 +44,7 @@ class WarmSides(CheckSides):
         self.base_runs = 0  # REF analyses computed (the rest were reused)
 
     def tree_graph(self, opts: RunOptions, config: AuditorConfig) -> ImportGraph:
-        return self.tree.graph(opts, config)
+        return tree_graph(self.tree, opts, config)
 
     def base_analysis(self, opts: RunOptions, head: Analysis, base_ref: BaseRef, changes: Sequence[Change]) -> Analysis:
         key = self._key(opts, head, base_ref, changes)
@@ -72,3 +72,9 @@ class WarmSides(CheckSides):
             opts.today,
             runs_semgrep(opts, head.config),
         )
+
+
+def tree_graph(tree: WarmTree, opts: RunOptions, config: AuditorConfig) -> ImportGraph:
+    """`tree`'s graph of the working tree, as `analysis.project_graph` builds it for `opts`."""
+    cache_dir = opts.effective_cache_dir if opts.use_cache else None
+    return tree.graph(opts.root, config, packages=opts.packages, cache_dir=cache_dir, jobs=opts.jobs)

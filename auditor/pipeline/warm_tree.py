@@ -1,18 +1,19 @@
-"""The working tree's import graph, kept in memory by a long-lived server and patched after edits.
+"""The working tree's import graph, kept in memory by a long-lived process (`auditor mcp`) and
+patched after edits.
 
 The first call (and any call after the module set may have changed) builds the graph through
-the same engine and caches as the command line (`build_tree_graph`), and keeps the discovery,
+the same engine and caches as the command line (`build_tree_graph`) and keeps the discovery,
 the content hashes and the graph it came from: the origin. A later call re-checks the discovery
-with the stat signatures of the folders the walk read (the racy-timestamp rule of
-support.filestat: a signature recorded too close to a change is not trusted), takes the content
-hashes again (by stat signature, kept in memory: no file with an unchanged one is read), parses only the files whose content
-differs from the origin (through the content-hash cache) and resolves just those files again on
-top of the origin graph. Nothing is decoded from or written to the snapshot store on that path.
+with the stat signatures of the folders the walk read (support.filestat's racy-timestamp rule:
+a signature recorded too close to a change is not trusted), takes the content hashes again (by
+stat signature, kept in memory: a file whose signature is unchanged is not read), parses only
+the files whose content differs from the origin (through the content-hash cache) and resolves
+just those again on top of the origin graph. Nothing is decoded from or written to the
+snapshot store on that path.
 
-Anything it cannot patch soundly (a folder changed, a file added, removed or unreadable, an
-edited file that no longer parses, other settings) goes back to the engine, which becomes the
-new origin. A key never goes stale: each call compares the tree against what the origin saw.
-"""
+Anything it cannot patch soundly (a folder changed; a file added, removed or unreadable; an
+edited file that no longer parses; other settings) goes back to the engine, and that graph is
+the new origin. Nothing kept goes stale: each call compares the tree with what the origin saw."""
 
 from __future__ import annotations
 
@@ -31,7 +32,6 @@ from auditor.parse import HashedFiles, ParseCache
 from auditor.parse.files import load_facts
 from auditor.parse.hashing import content_hash, read_source
 from auditor.pipeline.graph_build import TreeGraph, build_tree_graph
-from auditor.pipeline.options import RunOptions
 from auditor.support import filestat
 
 FileState = dict[str, tuple[str, bool, str]]  # rel_path -> (module, is_package, content hash)
@@ -39,23 +39,14 @@ FileState = dict[str, tuple[str, bool, str]]  # rel_path -> (module, is_package,
 
 @dataclass(frozen=True)
 class _Settings:
-    """What the graph depends on besides the files (what `analysis.project_graph` passes)."""
+    """What the graph depends on besides the files."""
 
     root: Path
     packages: tuple[str, ...]
     source_roots: tuple[str, ...]
     exclude: tuple[str, ...]
-    cache_dir: Path
-
-    @classmethod
-    def of(cls, opts: RunOptions, config: AuditorConfig) -> _Settings:
-        return cls(
-            opts.root,
-            tuple(opts.packages or config.packages),
-            tuple(config.source_roots),
-            tuple(config.exclude),
-            opts.effective_cache_dir,
-        )
+    cache_dir: Path | None
+    jobs: int | None
 
 
 @dataclass
@@ -119,17 +110,28 @@ class WarmTree:
         self.rebuilds = 0  # graphs the engine built (the rest were patched in memory)
         self._hashes = _Hashes()
 
-    def graph(self, opts: RunOptions, config: AuditorConfig) -> ImportGraph:
-        """The working tree's import graph as `config` and `opts` describe it (what
-        `analysis.project_graph` returns for the same tree)."""
-        settings = _Settings.of(opts, config)
+    def graph(
+        self,
+        root: Path,
+        config: AuditorConfig,
+        *,
+        packages: Sequence[str] = (),
+        cache_dir: Path | None,
+        jobs: int | None = None,
+    ) -> ImportGraph:
+        """The import graph of the tree at `root` as `config` describes it, external imports
+        kept (`packages`: --package, instead of the config's); what the engine's `config_graph`
+        returns for the same tree. `cache_dir` None (no cache): built afresh, nothing kept."""
+        settings = _Settings(
+            root, tuple(packages or config.packages), tuple(config.source_roots), tuple(config.exclude), cache_dir, jobs
+        )
         origin = self._origin
-        if not opts.use_cache or origin is None or origin.settings != settings or not origin.discovery_holds():
-            return self._rebuild(opts, settings)
-        patched = self._patched(origin, opts)
-        return patched if patched is not None else self._rebuild(opts, settings)
+        if cache_dir is None or origin is None or origin.settings != settings or not origin.discovery_holds():
+            return self._rebuild(settings)
+        patched = self._patched(origin)
+        return patched if patched is not None else self._rebuild(settings)
 
-    def _rebuild(self, opts: RunOptions, settings: _Settings) -> ImportGraph:
+    def _rebuild(self, settings: _Settings) -> ImportGraph:
         self._origin, self._edited, self._graph, self.files = None, {}, None, {}
         checked_ns = time.time_ns()
         built = build_tree_graph(
@@ -138,12 +140,12 @@ class WarmTree:
             source_roots=settings.source_roots,
             exclude=settings.exclude,
             cache_dir=settings.cache_dir,
-            use_cache=opts.use_cache,
-            jobs=opts.jobs,
+            use_cache=settings.cache_dir is not None,
+            jobs=settings.jobs,
             include_external=True,
         )
         self.rebuilds += 1
-        if opts.use_cache:
+        if settings.cache_dir is not None:
             found = built.found
             watched = {p: filestat.signature_of(p) for p in (*found.watched_dirs, *found.watched_files)}
             files = snapshot.state(found.files, built.hashed.hashes)
@@ -151,7 +153,7 @@ class WarmTree:
             self.files = files
         return built.graph
 
-    def _patched(self, origin: _Origin, opts: RunOptions) -> ImportGraph | None:
+    def _patched(self, origin: _Origin) -> ImportGraph | None:
         """The origin graph with every file edited since patched in; None when a patch cannot
         give what a build would (the file set, an unreadable file or a parse changed)."""
         found = origin.built.found
@@ -168,7 +170,7 @@ class WarmTree:
         edited = {f.rel_path: self._edited[f.rel_path] for f in changed if _known(self._edited, f, files)}
         unparsed = [f for f in changed if f.rel_path not in edited]
         if unparsed:
-            facts = _parse(unparsed, hashed, opts)
+            facts = _parse(unparsed, hashed, origin.settings)
             if facts is None:
                 return None
             edited.update((f.path, (files[f.path][2], f)) for f in facts)
@@ -194,18 +196,19 @@ def _known(edited: dict[str, tuple[str, FileFacts]], f: SourceFile, files: FileS
     return kept is not None and kept[0] == files[f.rel_path][2]
 
 
-def _parse(changed: Sequence[SourceFile], hashed: HashedFiles, opts: RunOptions) -> list[FileFacts] | None:
+def _parse(changed: Sequence[SourceFile], hashed: HashedFiles, settings: _Settings) -> list[FileFacts] | None:
     """The facts of `changed` (parsed, or from the content-hash cache); None when one of them
     no longer parses (the module set changes)."""
     subset = HashedFiles(
         hashes={f.rel_path: hashed.hashes[f.rel_path] for f in changed},
         sources={f.rel_path: hashed.sources[f.rel_path] for f in changed if f.rel_path in hashed.sources},
     )
-    cache = ParseCache(opts.effective_cache_dir)
+    cache = ParseCache(settings.cache_dir) if settings.cache_dir is not None else None
     try:
-        facts, _texts, errors = load_facts(changed, subset, cache=cache, jobs=opts.jobs)
+        facts, _texts, errors = load_facts(changed, subset, cache=cache, jobs=settings.jobs)
     finally:
-        cache.close()
+        if cache is not None:
+            cache.close()
     if errors or len(facts) != len(changed):
         return None
     return list(facts.values())
