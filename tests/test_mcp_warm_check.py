@@ -165,3 +165,28 @@ def test_refs_side_is_not_reused_after_an_edit_git_does_not_see(repo, tmp_path, 
     drive.edit({"shop/domain/local.py": "import shop.api.views\n"})
     assert new_rules(drive.same_as_fresh()) == []  # persisting: REF has it too (the file is no change)
     assert drive.session.sides.base_runs == 2
+
+
+def test_a_warm_check_reads_and_parses_only_the_edited_file(repo, tmp_path, short_racy_window, monkeypatch):
+    import auditor.pipeline.warm_tree as warm_tree
+
+    drive = Driver(repo, tmp_path)
+    time.sleep(SETTLE_S)
+    drive.session.check("main", None)  # the first call builds the graph (the engine, its caches)
+    read, parsed = [], []
+    real_read, real_load = warm_tree.read_source, warm_tree.load_facts
+
+    def reading(f, errors):
+        read.append(f.rel_path)
+        return real_read(f, errors)
+
+    def loading(files, hashed, **kw):
+        parsed.extend(f.rel_path for f in files)
+        return real_load(files, hashed, **kw)
+
+    monkeypatch.setattr(warm_tree, "read_source", reading)
+    monkeypatch.setattr(warm_tree, "load_facts", loading)
+    drive.edit({"shop/domain/rules.py": "from shop.api import views\nX = 1\n"})
+    assert new_rules(drive.same_as_fresh()) == [("layered", "shop/domain/rules.py")]
+    assert (read, parsed) == (["shop/domain/rules.py"], ["shop/domain/rules.py"])
+    assert drive.session.tree.rebuilds == 1

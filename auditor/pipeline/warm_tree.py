@@ -80,6 +80,14 @@ class _Hashes:
     def __init__(self) -> None:
         self._known: dict[str, tuple[filestat.Signature, str, int]] = {}  # path -> (signature, hash, checked_ns)
 
+    def seed(self, files: Sequence[SourceFile], hashes: dict[str, str], checked_ns: int) -> None:
+        """Take the hashes a build found, each with the file's signature now and the time the
+        build began: a file changed since (or just before) the build is read on its next use."""
+        for f in files:
+            signature = filestat.signature_of(f.abs_path)
+            if signature is not None and f.rel_path in hashes:
+                self._known[f.abs_path] = (signature, hashes[f.rel_path], checked_ns)
+
     def of(self, files: Sequence[SourceFile]) -> HashedFiles:
         out = HashedFiles()
         for f in files:
@@ -149,6 +157,7 @@ class WarmTree:
             found = built.found
             watched = {p: filestat.signature_of(p) for p in (*found.watched_dirs, *found.watched_files)}
             files = snapshot.state(found.files, built.hashed.hashes)
+            self._hashes.seed(found.files, built.hashed.hashes, checked_ns)
             self._origin = _Origin(settings, built, files, checked_ns, watched)
             self.files = files
         return built.graph
