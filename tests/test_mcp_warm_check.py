@@ -45,10 +45,11 @@ def short_racy_window(monkeypatch):
     monkeypatch.setattr(filestat, "RACY_NS", RACY_NS)
 
 
-def fresh_check(repo: GitRepo, base: str, cache: Path) -> dict:
-    """`auditor check --base BASE --format json` in a new process with empty caches."""
+def fresh_check(repo: GitRepo, base: str | None, cache: Path) -> dict:
+    """`auditor check [--base BASE] --format json` in a new process with empty caches."""
+    against = ["--base", base] if base else []
     done = subprocess.run(
-        [sys.executable, "-m", "auditor", "check", str(repo.path), "--no-semgrep", "--base", base, "--format", "json"],
+        [sys.executable, "-m", "auditor", "check", str(repo.path), "--no-semgrep", *against, "--format", "json"],
         capture_output=True,
         text=True,
         env={**os.environ, "XDG_CACHE_HOME": str(cache)},
@@ -76,7 +77,7 @@ class Driver:
         self.repo.write(files)
         time.sleep(SETTLE_S)  # past the (shortened) racy window: the warm paths may trust stat
 
-    def same_as_fresh(self, base: str = "main") -> dict:
+    def same_as_fresh(self, base: str | None = "main") -> dict:
         self.step += 1
         warm = self.session.check(base, None)
         fresh = fresh_check(self.repo, base, self.tmp / f"fresh-{self.step}")
@@ -104,6 +105,9 @@ def test_a_warm_session_answers_like_a_fresh_check_through_a_series_of_edits(rep
     drive.edit({"shop/domain/rules.py": "from shop.api import views\nX = 1\n"})
     assert new_rules(drive.same_as_fresh()) == [("layered", "shop/domain/rules.py")]
     builds, base_runs = tree.rebuilds, base_side.base_runs
+
+    # without a base: the tree against its baseline (none: every finding is new), same graph
+    assert len(drive.same_as_fresh(None)["findings"]) == 2 and tree.rebuilds == builds
 
     # the same file edited again: patched in memory, REF's side reused (same changed files)
     drive.edit({"shop/domain/rules.py": "from shop.api import views\nX = 2\n"})

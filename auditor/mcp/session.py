@@ -80,7 +80,7 @@ class ProjectSession:
         if base:
             result = check_against_base(self.opts, base, metrics=False, config=config, sides=self.sides)
         else:
-            result = collect_findings(self.opts, metrics=False, config=config)
+            result = collect_findings(self.opts, metrics=False, config=config, graph=self.graph(config))
         self._last_findings = result.findings
         new = tuple(f for f in result.findings if f.status is Status.NEW)
         result = limited_to(dataclasses.replace(result, findings=new), chosen)
@@ -117,7 +117,8 @@ class ProjectSession:
 
         finding = find_finding(fingerprint, self._last_findings)
         if finding is None:
-            result = collect_findings(self.opts, metrics=False, config=self.config())
+            config = self.config()
+            result = collect_findings(self.opts, metrics=False, config=config, graph=self.graph(config))
             finding = find_finding(fingerprint, result.findings)
         if finding is None:
             raise UsageError(f"no finding with fingerprint {fingerprint!r} in the last check or the working tree")

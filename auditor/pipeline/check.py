@@ -50,11 +50,12 @@ def apply_baseline(opts: RunOptions, analysis: Analysis) -> tuple[list[Finding],
 
 
 def collect_findings(
-    opts: RunOptions, *, metrics: bool = True, config: AuditorConfig | None = None
+    opts: RunOptions, *, metrics: bool = True, config: AuditorConfig | None = None, graph: ImportGraph | None = None
 ) -> RunResult:
-    """Analyse the tree and classify its findings against the baseline (no base ref)."""
+    """Analyse the tree and classify its findings against the baseline (no base ref); `graph`:
+    the tree's graph when the caller has it (built for `config`)."""
     started = time.perf_counter()
-    analysis = analyse(opts, config=config, attribution="findings")
+    analysis = analyse(opts, config=config, attribution="findings", graph=graph)
     findings, fixed = apply_baseline(opts, analysis)
     commit, branch = head_info(opts.root)
     return to_result(
