@@ -1,6 +1,7 @@
 """A server whose client is gone stops, with its parse pool: closing the server's stdin while a
 tool call is still working (here a call whose pool worker would sleep for an hour) ends the
-process and that worker, instead of finishing work nobody will read."""
+process and that worker, instead of finishing work nobody will read; so does the death of the
+process that started it, even while something else keeps its stdin open."""
 
 from __future__ import annotations
 
@@ -94,3 +95,49 @@ def test_closing_stdin_mid_call_ends_the_server_and_its_pool(tmp_path):
         for pid in [int(p) for p in marker.read_text().split()] if marker.exists() else []:
             if alive(pid):
                 os.kill(pid, 9)
+
+
+# A client that starts the server on pipes the test holds (stdin's write end, stdout's read
+# end), prints the server's pid, then waits to be killed.
+CLIENT = """
+import subprocess, sys, time
+server = subprocess.Popen(
+    [sys.executable, "-m", "auditor", "mcp", sys.argv[1], "--no-semgrep"],
+    stdin=int(sys.argv[2]), stdout=int(sys.argv[3]), stderr=subprocess.DEVNULL,
+)
+print(server.pid, flush=True)
+time.sleep(3600)
+"""
+
+
+def test_a_server_whose_parent_died_exits_though_its_stdin_stays_open(tmp_path):
+    root = tmp_path / "proj"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[tool.auditor]\npackages = ["pkg"]\n')
+    (root / "pkg" / "__init__.py").write_text("")
+    stdin_read, stdin_write = os.pipe()  # the test keeps the write end: no end of input
+    stdout_read, stdout_write = os.pipe()
+    client = subprocess.Popen(
+        [sys.executable, "-c", CLIENT, str(root), str(stdin_read), str(stdout_write)],
+        stdout=subprocess.PIPE,
+        pass_fds=(stdin_read, stdout_write),
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
+    )
+    os.close(stdin_read)
+    os.close(stdout_write)
+    server = 0
+    try:
+        assert client.stdout is not None
+        server = int(client.stdout.readline())
+        os.write(stdin_write, (json.dumps(INIT) + "\n").encode())
+        with os.fdopen(stdout_read, "rb") as replies:
+            assert b'"id":1' in replies.readline()  # serving: its parent is the client
+            client.kill()
+            client.wait()
+            assert wait_until(lambda: not alive(server), 60), "the server outlived its parent"
+    finally:
+        os.close(stdin_write)
+        if client.poll() is None:
+            client.kill()
+        if server and alive(server):
+            os.kill(server, 9)

@@ -117,7 +117,8 @@ def _error(types: Any, message: str) -> Any:
 
 
 def serve(session: ProjectSession) -> None:
-    """Answer MCP requests on stdin/stdout until the client closes stdin.
+    """Answer MCP requests on stdin/stdout until the client closes stdin or the process that
+    started the server is gone.
 
     The protocol owns stdout: while serving, anything else that prints goes to stderr.
     """
@@ -129,6 +130,7 @@ def serve(session: ProjectSession) -> None:
     protocol_out = anyio.wrap_file(io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8"))
     protocol_in: Any = UntilClosed(anyio.wrap_file(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")), session)
     server = build_server(session)
+    watch_parent()
 
     async def run() -> None:
         streams = stdio_server(stdin=protocol_in, stdout=protocol_out)
@@ -159,6 +161,22 @@ class UntilClosed:
             yield line
         if self.session.lock.locked():  # an analysis is running (the warm-up or a tool call)
             leave_now()
+
+
+def watch_parent(every_s: float = 1.0) -> None:
+    """Leave (`leave_now`) when the process that started the server is gone (this process is
+    handed to another parent), even if something else still holds stdin open."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every_s)
+        leave_now()
+
+    threading.Thread(target=watch, name="auditor-parent-watch", daemon=True).start()
 
 
 def leave_now() -> None:
