@@ -194,3 +194,19 @@ def test_a_warm_check_reads_and_parses_only_the_edited_file(repo, tmp_path, shor
     assert new_rules(drive.same_as_fresh()) == [("layered", "shop/domain/rules.py")]
     assert (read, parsed) == (["shop/domain/rules.py"], ["shop/domain/rules.py"])
     assert drive.session.tree.rebuilds == 1
+
+
+def test_a_long_running_session_judges_expiry_by_todays_date(repo, tmp_path, short_racy_window, monkeypatch):
+    """A server started before an exception's expiry date and still running after it sees the
+    exception expired, as a fresh run does."""
+    import dataclasses
+    import datetime as dt
+
+    monkeypatch.delenv("AUDITOR_TODAY", raising=False)
+    drive = Driver(repo, tmp_path)
+    drive.session.opts = dataclasses.replace(drive.session.opts, today=dt.date(2000, 6, 1))  # started then
+    exception = '[[tool.auditor.exceptions]]\ncontract = "layered"\nimport = "shop.domain.models -> shop.api.views"\n'
+    drive.edit({"pyproject.toml": layered_shop() + exception + 'reason = "old"\nexpires = "2001-01-01"\n'})
+    answer = drive.same_as_fresh()
+    # expired: it hides nothing (REF's violation persists, not shown as newly hidden)
+    assert new_rules(answer) == [(EXCEPTION_ADDED, "pyproject.toml")]

@@ -11,6 +11,8 @@ Every answer is plain JSON data. Nothing is written into the repository and noth
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import os
 import threading
 from collections.abc import Sequence
 from enum import Enum
@@ -46,6 +48,13 @@ class ProjectSession:
             self._config_key = self._config_files_key()
         return self._config
 
+    def _roll_date(self) -> None:
+        """A server can run for days: exceptions expire against today's date, as in a fresh run
+        (unless AUDITOR_TODAY pins the date)."""
+        today = dt.date.today()
+        if "AUDITOR_TODAY" not in os.environ and self.opts.today != today:
+            self.opts = dataclasses.replace(self.opts, today=today)
+
     def _config_files_key(self) -> tuple[object, ...]:
         config = self._config
         files = [self.opts.config_file or self.opts.root / "pyproject.toml", self.opts.root / "auditor.toml"]
@@ -76,6 +85,7 @@ class ProjectSession:
         from auditor.report.writers.jsonreport import report_dict
 
         chosen = only_paths(self.opts.root, paths) if paths else None
+        self._roll_date()
         config = self.config()
         if base:
             result = check_against_base(self.opts, base, metrics=False, config=config, sides=self.sides)

@@ -34,11 +34,13 @@ from auditor.drift.guardrails.suppressions import AddedSuppression, added_suppre
 from auditor.drift.owners import Owners
 from auditor.pipeline.base_ref import BaseRef, read_blobs
 from auditor.support.git import GitCommandFailed, GitUnavailable, run_git
+from auditor.support.inputs import RefusedInput, read_bounded
 
 MAX_REF_FILES = 5000  # files (config, packs, their semgrep rules) read from REF
 REF_SUFFIXES = (".toml", ".yaml", ".yml")
 BASELINE_DEFAULT = "auditor-baseline.json"
 MAX_LISTED_PATHS = 500  # more changed files than this: git diffs the whole tree (command line length)
+MAX_SCANNED_BYTES = 10 * 1024 * 1024  # a changed module read for `nosemgrep`; a larger one: git decides
 
 
 @dataclass
@@ -248,9 +250,9 @@ _NAMES_NOSEMGREP = re.compile("nosemgrep", re.IGNORECASE)  # in every match of t
 def _may_name_nosemgrep(path: Path) -> bool:
     """False only when the file's text never names `nosemgrep`: then none of its lines is one."""
     try:
-        text = path.read_bytes().decode("utf-8", "replace")
-    except OSError:
-        return True  # git decides
+        text = read_bounded(path, max_bytes=MAX_SCANNED_BYTES).decode("utf-8", "replace")
+    except (OSError, RefusedInput):
+        return True  # unreadable, not a regular file or too large here: git decides
     return _NAMES_NOSEMGREP.search(text) is not None
 
 
