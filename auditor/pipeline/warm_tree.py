@@ -7,7 +7,7 @@ the content hashes and the graph it came from: the origin. A later call re-check
 with the stat signatures of the folders the walk read (support.filestat's racy-timestamp rule:
 a signature recorded too close to a change is not trusted), takes the content hashes again (by
 stat signature, kept in memory: a file whose signature is unchanged is not read), parses only
-the files whose content differs from the origin (through the content-hash cache) and resolves
+the files whose content differs from the origin (in memory) and resolves
 just those again on top of the origin graph. Nothing is decoded from or written to the
 snapshot store on that path.
 
@@ -28,7 +28,7 @@ from auditor.domain import FileFacts
 from auditor.graph import snapshot
 from auditor.graph.model import ImportGraph
 from auditor.graph.resolve import replace_files
-from auditor.parse import HashedFiles, ParseCache
+from auditor.parse import HashedFiles
 from auditor.parse.files import load_facts
 from auditor.parse.hashing import content_hash, read_source
 from auditor.pipeline.graph_build import TreeGraph, build_tree_graph
@@ -206,18 +206,14 @@ def _known(edited: dict[str, tuple[str, FileFacts]], f: SourceFile, files: FileS
 
 
 def _parse(changed: Sequence[SourceFile], hashed: HashedFiles, settings: _Settings) -> list[FileFacts] | None:
-    """The facts of `changed` (parsed, or from the content-hash cache); None when one of them
-    no longer parses (the module set changes)."""
+    """The facts of `changed`, parsed in memory (an edit's content is new: the content-hash
+    cache would only be written, at the cost of a database commit per call); None when one of
+    them no longer parses (the module set changes)."""
     subset = HashedFiles(
         hashes={f.rel_path: hashed.hashes[f.rel_path] for f in changed},
         sources={f.rel_path: hashed.sources[f.rel_path] for f in changed if f.rel_path in hashed.sources},
     )
-    cache = ParseCache(settings.cache_dir) if settings.cache_dir is not None else None
-    try:
-        facts, _texts, errors = load_facts(changed, subset, cache=cache, jobs=settings.jobs)
-    finally:
-        if cache is not None:
-            cache.close()
+    facts, _texts, errors = load_facts(changed, subset, cache=None, jobs=settings.jobs)
     if errors or len(facts) != len(changed):
         return None
     return list(facts.values())
