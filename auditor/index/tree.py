@@ -10,6 +10,7 @@ graph from every file's cached facts. Either way the new state is stored as a sn
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.config.model import AuditorConfig
@@ -48,6 +49,40 @@ def build_graph(
 
     Raises UsageError for an unusable root or an unknown package; file problems become errors.
     """
+    return build_tree_graph(
+        root,
+        packages=packages,
+        source_roots=source_roots,
+        exclude=exclude,
+        cache_dir=cache_dir,
+        use_cache=use_cache,
+        jobs=jobs,
+        include_external=include_external,
+    ).graph
+
+
+@dataclass(frozen=True, slots=True)
+class TreeGraph:
+    """A tree's import graph (errors merged) and what it was built from: the discovery and the
+    content hashes (for a long-lived caller that patches the graph after later edits)."""
+
+    graph: ImportGraph
+    found: Discovery
+    hashed: HashedFiles
+
+
+def build_tree_graph(
+    root: Path,
+    *,
+    packages: Sequence[str] = (),
+    source_roots: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    jobs: int | None = None,
+    include_external: bool = False,
+) -> TreeGraph:
+    """`build_graph`, with the discovery and the hashes the graph was built from."""
     cache: ParseCache | None = None
     if use_cache:
         if not Path(root).is_dir():
@@ -61,7 +96,7 @@ def build_graph(
         if cache is not None:
             cache.close()
     graph.errors = sorted([*found.errors, *hashed.errors, *graph.errors], key=lambda e: (e.path, e.message))
-    return graph
+    return TreeGraph(graph, found, hashed)
 
 
 def _graph(

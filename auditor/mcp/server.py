@@ -8,9 +8,11 @@ answered one at a time in a worker thread, so the event loop keeps reading.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from functools import partial
 from typing import Any
 
@@ -115,7 +117,8 @@ def _error(types: Any, message: str) -> Any:
 
 
 def serve(session: ProjectSession) -> None:
-    """Answer MCP requests on stdin/stdout until the client closes stdin.
+    """Answer MCP requests on stdin/stdout until the client closes stdin or the process that
+    started the server is gone.
 
     The protocol owns stdout: while serving, anything else that prints goes to stderr.
     """
@@ -125,8 +128,9 @@ def serve(session: ProjectSession) -> None:
     from mcp.server.stdio import stdio_server
 
     protocol_out = anyio.wrap_file(io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8"))
-    protocol_in = anyio.wrap_file(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8"))
+    protocol_in: Any = UntilClosed(anyio.wrap_file(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")), session)
     server = build_server(session)
+    watch_parent()
 
     async def run() -> None:
         streams = stdio_server(stdin=protocol_in, stdout=protocol_out)
@@ -142,6 +146,49 @@ def serve(session: ProjectSession) -> None:
         anyio.run(run)
     finally:
         sys.stdout = saved
+
+
+class UntilClosed:
+    """The protocol's input lines. When they end (the client closed stdin, or died), work still
+    running is for nobody: the parse pool's workers are ended and the process exits at once,
+    instead of finishing a cold parse or a check first."""
+
+    def __init__(self, lines: Any, session: ProjectSession) -> None:
+        self.lines, self.session = lines, session
+
+    async def __aiter__(self) -> AsyncIterator[str]:
+        async for line in self.lines:
+            yield line
+        if self.session.lock.locked():  # an analysis is running (the warm-up or a tool call)
+            leave_now()
+
+
+def watch_parent(every_s: float = 1.0) -> None:
+    """Leave (`leave_now`) when the process that started the server is gone (this process is
+    handed to another parent), even if something else still holds stdin open."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every_s)
+        leave_now()
+
+    threading.Thread(target=watch, name="auditor-parent-watch", daemon=True).start()
+
+
+def leave_now() -> None:
+    """End this process's pool workers, then the process, without waiting for its threads."""
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        child.kill()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(0)
 
 
 INSTRUCTIONS = (

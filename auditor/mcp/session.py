@@ -1,15 +1,18 @@
 """The project an MCP server answers for, kept warm between calls.
 
 The configuration is read once and read again only when one of its files changes (stat
-signature); the import graph comes through the same caches as the command line (the project's
-folder in the user's cache home; a warm call walks no directory and parses only edited files);
-the last check's findings are kept so that `explain` finds a fingerprint without a new run.
+signature); the working tree's import graph is kept in memory and patched with the files edited
+since (index.warm_tree), and REF's side of `check --base` is kept while the change's file set
+holds (mcp.warm_sides); the last check's findings are kept so that `explain` finds a fingerprint
+without a new run.
 Every answer is plain JSON data. Nothing is written into the repository and nothing of it runs.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import os
 import threading
 from collections.abc import Sequence
 from enum import Enum
@@ -20,6 +23,8 @@ from auditor.config import load_config
 from auditor.config.model import AuditorConfig
 from auditor.domain import Finding, Status, UsageError
 from auditor.graph.model import ImportGraph
+from auditor.index.warm_tree import WarmTree
+from auditor.mcp.warm_sides import WarmSides, tree_graph
 from auditor.pipeline.options import RunOptions
 from auditor.support.filestat import signature_of
 
@@ -31,6 +36,8 @@ class ProjectSession:
         self._config: AuditorConfig | None = None
         self._config_key: tuple[object, ...] | None = None
         self._last_findings: tuple[Finding, ...] = ()
+        self.tree = WarmTree()  # the working tree's graph, patched in memory after edits
+        self.sides = WarmSides(self.tree)  # both sides of `check --base`, REF's kept per change
 
     # -- warm state ---------------------------------------------------------------------------
     def config(self) -> AuditorConfig:
@@ -40,6 +47,13 @@ class ProjectSession:
             self._config = load_config(self.opts.root, self.opts.config_file)
             self._config_key = self._config_files_key()
         return self._config
+
+    def _roll_date(self) -> None:
+        """A server can run for days: exceptions expire against today's date, as in a fresh run
+        (unless AUDITOR_TODAY pins the date)."""
+        today = dt.date.today()
+        if "AUDITOR_TODAY" not in os.environ and self.opts.today != today:
+            self.opts = dataclasses.replace(self.opts, today=today)
 
     def _config_files_key(self) -> tuple[object, ...]:
         config = self._config
@@ -51,9 +65,7 @@ class ProjectSession:
         return tuple((str(f), signature_of(str(f))) for f in files)
 
     def graph(self, config: AuditorConfig) -> ImportGraph:
-        from auditor.pipeline.analysis import project_graph
-
-        return project_graph(self.opts, self.opts.root, config)
+        return tree_graph(self.tree, self.opts, config)
 
     def warm(self) -> None:
         """Read the configuration and build the graph (filling the caches) before the first
@@ -73,11 +85,12 @@ class ProjectSession:
         from auditor.usecases.check import check_against_base, collect_findings
 
         chosen = only_paths(self.opts.root, paths) if paths else None
+        self._roll_date()
         config = self.config()
         if base:
-            result = check_against_base(self.opts, base, metrics=False, config=config)
+            result = check_against_base(self.opts, base, metrics=False, config=config, sides=self.sides)
         else:
-            result = collect_findings(self.opts, metrics=False, config=config)
+            result = collect_findings(self.opts, metrics=False, config=config, graph=self.graph(config))
         self._last_findings = result.findings
         new = tuple(f for f in result.findings if f.status is Status.NEW)
         result = limited_to(dataclasses.replace(result, findings=new), chosen)
@@ -114,7 +127,8 @@ class ProjectSession:
 
         finding = find_finding(fingerprint, self._last_findings)
         if finding is None:
-            result = collect_findings(self.opts, metrics=False, config=self.config())
+            config = self.config()
+            result = collect_findings(self.opts, metrics=False, config=config, graph=self.graph(config))
             finding = find_finding(fingerprint, result.findings)
         if finding is None:
             raise UsageError(f"no finding with fingerprint {fingerprint!r} in the last check or the working tree")

@@ -14,8 +14,9 @@ removed it), or unknown when the file has uncommitted changes (nothing committed
 from __future__ import annotations
 
 import dataclasses
+import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -34,9 +35,12 @@ from auditor.drift.guardrails.suppressions import AddedSuppression, added_suppre
 from auditor.drift.owners import Owners
 from auditor.index.git_ref import BaseRef, read_blobs
 from auditor.support.git import GitCommandFailed, GitUnavailable, run_git
+from auditor.support.inputs import RefusedInput, read_bounded
 
 MAX_REF_FILES = 5000  # files (config, packs, their semgrep rules) read from REF
 REF_SUFFIXES = (".toml", ".yaml", ".yml")
+MAX_LISTED_PATHS = 500  # more changed files than this: git diffs the whole tree (command line length)
+MAX_SCANNED_BYTES = 10 * 1024 * 1024  # a changed module read for `nosemgrep`; a larger one: git decides
 
 
 @dataclass
@@ -87,16 +91,18 @@ def guardrail_changes(
     baseline_file: Path | None,
     module_paths: set[str],
     baseline: Baseline | None = None,
+    changed: Collection[str] | None = None,
 ) -> GuardrailOutcome:
     """The guardrail findings of the change from REF to the working tree (`baseline`: the
-    working tree's, when the caller has read it)."""
+    working tree's, when the caller has read it; `changed`: the files the change touches,
+    root-relative, when the caller has listed them)."""
     with tempfile.TemporaryDirectory(prefix="auditor-guardrails-") as tmp:
         before = guardrails_at_ref(root, base, ref, config, Path(tmp))
     baseline, text = read_baseline_text(baseline_file, baseline)
     after = guardrails_of(config, baseline, root, text)
     owners = Owners.from_repo(root)
     findings = change_findings(compare(before, after), owners)
-    findings += suppression_findings(added_suppressions_since(root, base, module_paths), owners)
+    findings += suppression_findings(added_suppressions_since(root, base, module_paths, changed=changed), owners)
     return GuardrailOutcome(findings, before.policy.stricter(after.policy), before, after, Exemptions.of(findings))
 
 
@@ -195,18 +201,30 @@ def _ref_files(base: BaseRef) -> list[str]:
 
 
 def added_suppressions_since(
-    root: Path, base: BaseRef, module_paths: set[str], *, untracked_files: bool = True
+    root: Path,
+    base: BaseRef,
+    module_paths: set[str],
+    *,
+    untracked_files: bool = True,
+    changed: Collection[str] | None = None,
 ) -> list[AddedSuppression]:
     """`# nosemgrep` added since REF in the audited modules (committed, staged, unstaged or, with
-    `untracked_files`, in new untracked files)."""
-    spec = f"{base.prefix}/*.py" if base.prefix else "*.py"
+    `untracked_files`, in new untracked files). `changed`: the (root-relative) files the caller
+    knows the change touches; only those are diffed and listed (git then stats no other file)."""
+    in_tree, in_root = [f"{base.prefix}/*.py" if base.prefix else "*.py"], ["*.py"]
+    if changed is not None and len(changed) <= MAX_LISTED_PATHS:
+        paths = sorted(p for p in changed if p in module_paths and _may_name_nosemgrep(root / p))
+        if not paths:
+            return []  # no changed module names it: none can have gained one
+        in_tree = [":(literal)" + (f"{base.prefix}/{p}" if base.prefix else p) for p in paths]
+        in_root = [":(literal)" + p for p in paths]
     try:
         diff = run_git(
             base.toplevel, "diff", "-U0", "--no-color", "--no-relative", "--src-prefix=a/",
-            "--dst-prefix=b/", base.commit, "--", spec,
+            "--dst-prefix=b/", base.commit, "--", *in_tree,
         )  # fmt: skip
         untracked = (
-            run_git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", "*.py") if untracked_files else b""
+            run_git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", *in_root) if untracked_files else b""
         )
     except (GitCommandFailed, GitUnavailable) as exc:
         raise GitError(f"git diff against {base.commit[:12]} failed: {exc}") from exc
@@ -224,6 +242,18 @@ def added_suppressions_since(
                 continue
             found += suppressions_in_text(path, text)
     return found
+
+
+_NAMES_NOSEMGREP = re.compile("nosemgrep", re.IGNORECASE)  # in every match of the comment's pattern
+
+
+def _may_name_nosemgrep(path: Path) -> bool:
+    """False only when the file's text never names `nosemgrep`: then none of its lines is one."""
+    try:
+        text = read_bounded(path, max_bytes=MAX_SCANNED_BYTES).decode("utf-8", "replace")
+    except (OSError, RefusedInput):
+        return True  # unreadable, not a regular file or too large here: git decides
+    return _NAMES_NOSEMGREP.search(text) is not None
 
 
 def removal_origins(root: Path, base: BaseRef, findings: Sequence[Finding], config: AuditorConfig) -> list[Finding]:

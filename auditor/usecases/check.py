@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from auditor.config import load_config
@@ -10,6 +11,8 @@ from auditor.config.model import AuditorConfig
 from auditor.domain import Finding, Status
 from auditor.domain.project_files import BASELINE_FILE
 from auditor.domain.run import RunResult
+from auditor.graph.model import ImportGraph
+from auditor.index.git_ref import BaseRef
 from auditor.pipeline.analysis import (
     Analysis,
     analyse,
@@ -20,6 +23,7 @@ from auditor.pipeline.analysis import (
     to_result,
 )
 from auditor.pipeline.options import RunOptions
+from auditor.support.git import Change
 
 
 def baseline_path(opts: RunOptions, analysis: Analysis) -> Path | None:
@@ -47,11 +51,12 @@ def apply_baseline(opts: RunOptions, analysis: Analysis) -> tuple[list[Finding],
 
 
 def collect_findings(
-    opts: RunOptions, *, metrics: bool = True, config: AuditorConfig | None = None
+    opts: RunOptions, *, metrics: bool = True, config: AuditorConfig | None = None, graph: ImportGraph | None = None
 ) -> RunResult:
-    """Analyse the tree and classify its findings against the baseline (no base ref)."""
+    """Analyse the tree and classify its findings against the baseline (no base ref); `graph`:
+    the tree's graph when the caller has it (built for `config`)."""
     started = time.perf_counter()
-    analysis = analyse(opts, config=config, attribution="findings")
+    analysis = analyse(opts, config=config, attribution="findings", graph=graph)
     findings, fixed = apply_baseline(opts, analysis)
     commit, branch = analysis.commit_and_branch(opts.root)
     return to_result(
@@ -66,8 +71,59 @@ def collect_findings(
     )
 
 
+class CheckSides:
+    """Where `check_against_base` gets the working tree's graph and REF's analysis: built from
+    the caches on disk for each run (the command line). A long-lived process (`auditor mcp`)
+    passes a subclass that keeps them in memory between calls."""
+
+    def tree_graph(self, opts: RunOptions, config: AuditorConfig) -> ImportGraph:
+        return project_graph(opts, opts.root, config)
+
+    def base_analysis(
+        self, opts: RunOptions, head: Analysis, base_ref: BaseRef, changes: Sequence[Change]
+    ) -> Analysis:
+        """REF's analysis (its graph in `.graph`) under the working tree's configuration."""
+        return analyse_base(opts, head, base_ref, changes)
+
+
+def analyse_base(opts: RunOptions, head: Analysis, base_ref: BaseRef, changes: Sequence[Change]) -> Analysis:
+    """REF's side of a pre-merge check: the working tree's graph with REF's versions of the
+    `changes` (root-relative) patched in, analysed under the working tree's configuration."""
+    import tempfile
+
+    from auditor.index.at_ref import base_graph
+
+    with tempfile.TemporaryDirectory(prefix="auditor-base-") as tmp:
+        graph_at_base, base_changed = base_graph(
+            opts.root,
+            head.graph,
+            base_ref,
+            changes,
+            Path(tmp),
+            cache_dir=opts.cache_folder,
+            jobs=opts.jobs,
+            write_files=runs_semgrep(opts, head.config),
+            exclude=head.config.exclude,
+        )
+        return analyse(
+            opts,
+            root=Path(tmp),
+            config=head.config,
+            graph=graph_at_base,
+            security_files=base_changed,
+            attribution="none",
+            tag=False,
+            validate=False,
+        )
+
+
 def check_against_base(
-    opts: RunOptions, ref: str, *, metrics: bool = True, config: AuditorConfig | None = None
+    opts: RunOptions,
+    ref: str,
+    *,
+    metrics: bool = True,
+    config: AuditorConfig | None = None,
+    sides: CheckSides | None = None,
 ) -> RunResult:
     """What the working tree makes worse than REF: every finding with its status against REF
     (new; persisting when REF has it too, counted, never failing; baselined when the working
@@ -80,7 +136,6 @@ def check_against_base(
     from auditor.domain.guardrails import hidden_by_change
     from auditor.drift.classify import classify_against_base
     from auditor.drift.guardrails.findings import at_ref, judge
-    from auditor.index.at_ref import base_graph
     from auditor.index.git_ref import PendingChanges, open_base
     from auditor.pipeline.guardrail_check import (
         guardrail_changes,
@@ -95,7 +150,7 @@ def check_against_base(
     pending = PendingChanges(opts.root, base_ref)  # git diffs while the head graph is built
     try:
         config = config or load_config(opts.root, opts.config_file)
-        head_graph = project_graph(opts, opts.root, config)
+        head_graph = (sides or CheckSides()).tree_graph(opts, config)
     except BaseException:
         pending.cancel()
         raise
@@ -113,30 +168,8 @@ def check_against_base(
     head = analyse(
         opts, config=config, security_files=head_changed, attribution="none", graph=head_graph, tag=False
     )
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="auditor-base-") as tmp:
-        graph_at_base, base_changed = base_graph(
-            opts.root,
-            head.graph,
-            base_ref,
-            local_changes,
-            Path(tmp),
-            cache_dir=opts.cache_folder,
-            jobs=opts.jobs,
-            write_files=runs_semgrep(opts, head.config),
-            exclude=head.config.exclude,
-        )
-        base = analyse(
-            opts,
-            root=Path(tmp),
-            config=head.config,
-            graph=graph_at_base,
-            security_files=base_changed,
-            attribution="none",
-            tag=False,
-            validate=False,
-        )
+    base = (sides or CheckSides()).base_analysis(opts, head, base_ref, local_changes)
+    graph_at_base = base.graph
     # semgrep ran on the changed files only, on both sides, so its findings compare like for
     # like; the working tree's baseline still holds: an accepted finding is never new
     baseline_file = baseline_path(opts, head)
@@ -150,7 +183,8 @@ def check_against_base(
     # guardrail integrity: what the change does to the rules themselves (new by nature), and
     # what an exemption it adds hides (shown with suppressed_by, never failing by itself)
     modules = {m.path for m in head.graph.modules.values() if m.path}
-    guard = guardrail_changes(opts.root, base_ref, ref, head.config, baseline_file, modules, baseline)
+    touched = [c.path for c in local_changes if c.status != "D"]
+    guard = guardrail_changes(opts.root, base_ref, ref, head.config, baseline_file, modules, baseline, touched)
     current = mark_exempted(by_base.findings, guard.exemptions, head.suppressed)
     # owners, layers and surfaces (CODEOWNERS of the working tree)
     tagged = tag_findings([*current, *guard.findings], head.config, head.graph, opts.root)
