@@ -121,6 +121,9 @@ def test_bodies_without_facts_are_left_out_line_for_line() -> None:
             1, 2)
 
 
+        @pytest.mark.parametrize("case", [
+            (1, 2),
+        ])
         def f(a, b=2) -> int:
             total = a + b
             for i in range(b):
@@ -130,6 +133,7 @@ def test_bodies_without_facts_are_left_out_line_for_line() -> None:
     skeleton = skeleton_of(code)
     assert skeleton.count("\n") == textwrap.dedent(code).count("\n")
     assert "compute" not in skeleton and "total" not in skeleton and "Docstring" not in skeleton
+    assert "parametrize" not in skeleton and "@" in skeleton
     assert "import os" in skeleton and "X = " in skeleton and "def f(a, b=2) -> int:" in skeleton
 
 

@@ -8,16 +8,16 @@ line of the original file.
 
 What a fact needs, and so what is kept verbatim:
   - every `import` / `from ... import` statement, wherever it is;
-  - every `def` / `class` with its decorators and header (name, signature, span), wherever
-    it is, and the headers of the compound statements around a kept statement (`if`
-    tests decide TYPE_CHECKING, `with suppress(...)`, try/for/while/match make imports
-    conditional);
+  - every `def` / `class` header (name, signature, span), wherever it is (a decorator's
+    expression becomes a placeholder: `@0`), and the headers of the compound statements
+    around a kept statement (`if` tests decide TYPE_CHECKING, `with suppress(...)`,
+    try/for/while/match make imports conditional);
   - a module-level assignment's targets (its names are definitions; its value is kept only
     for `__all__`), and `__all__ += ...`.
 Everything else (expression statements, returns, function bodies' assignments, a whole
-compound statement with no fact inside, ...) becomes `0` when it fits on one line, or
-`(0` ... `)` spread over the same lines, so that a definition still ends on its last code
-line. A run of such statements in one block becomes one placeholder.
+compound statement with no fact inside, ...) becomes `0` when it fits on one line, or a
+triple-quoted string spread over the same lines (one token), so that a definition still ends on
+its last code line. A run of such statements in one block becomes one placeholder.
 
 With `scan_calls` (the file mentions `import_module` or `__import__`), a statement or value
 that holds a call which may be a dynamic import (`import_module(...)`, `x.import_module(...)`,
@@ -114,6 +114,9 @@ class _Walker:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             return True
         if isinstance(node, _DEFINITIONS):
+            for decorator in node.decorator_list:  # `@0`: its expression holds no fact
+                if not self._holds_call(decorator):
+                    self._spans.append(_span(decorator, decorator))
             self.block(node.body, module_level=False)
             return True
         if module_level and isinstance(node, (ast.Assign, ast.AnnAssign)) and self._assignment(node):
