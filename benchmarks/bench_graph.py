@@ -1,10 +1,11 @@
 """Benchmark: `auditor graph` cold / warm / warm-after-one-edit vs `lint-imports` on Django 5.2.
 
-Whole-process wall-clock medians, side by side in one run. Django 5.2 is downloaded once into
-.cache/ by tests/realpkgs.py and copied into a temporary directory (so one file can be edited).
+Whole-process wall-clock medians with min and max, in interleaved rounds (benchmarks/timing.py),
+side by side in one run; import-linter's cache folder is deleted before each of its cold runs.
+Django 5.2 is downloaded once into .cache/ by tests/realpkgs.py and copied into a temporary
+directory (so one file can be edited).
 lint-imports checks an equivalent simple layers contract with its cache and with --no-cache.
-Targets on a 2-core machine: warm <= 1.0x lint-imports (cached); cold <= 12x lint-imports
---no-cache.
+Targets on a 2-core machine: warm <= 1.0x lint-imports (cached).
 
     .venv/bin/python benchmarks/bench_graph.py --repeats 5 [--jobs N]
 """
@@ -15,18 +16,17 @@ import argparse
 import os
 import platform
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
 import realpkgs  # noqa: E402
+import timing  # noqa: E402
 
 IMPORTLINTER_INI = """[importlinter]
 root_package = django
@@ -43,27 +43,9 @@ layers =
 EDITED_FILE = Path("django") / "utils" / "text.py"
 
 
-def run_once(cmd: list[str], cwd: Path, env: dict[str, str], ok: tuple[int, ...] = (0,)) -> float:
-    start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    elapsed = time.perf_counter() - start
-    if done.returncode not in ok:
-        raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr.decode()[-2000:]}")
-    return elapsed
-
-
-def median_of(repeats: int, before: Callable[[int], None], cmd: list[str], cwd: Path, env: dict[str, str],
-              ok: tuple[int, ...] = (0,)) -> float:  # fmt: skip
-    samples = []
-    for n in range(repeats):
-        before(n)
-        samples.append(run_once(cmd, cwd, env, ok))
-    return statistics.median(samples)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5, help="runs per measurement (median)")
+    parser.add_argument("--repeats", type=int, default=5, help="rounds (median, min, max)")
     parser.add_argument("--jobs", type=int, default=None, help="auditor --jobs (default: all cores)")
     args = parser.parse_args()
 
@@ -74,84 +56,59 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-graph-") as tmp_name:
         tmp = Path(tmp_name)
         site = tmp / "site"
-        shutil.copytree(django_site / "django", site / "django")
+        shutil.copytree(django_site / "django", site / "django", ignore=shutil.ignore_patterns("__pycache__"))
         (site / ".importlinter").write_text(IMPORTLINTER_INI)
         cache = tmp / "auditor-cache"
         env = {**os.environ, "PYTHONPATH": str(site), "SEMGREP_ENABLE_VERSION_CHECK": "0"}
         jobs = ["--jobs", str(args.jobs)] if args.jobs else []
-        auditor = [
-            sys.executable,
-            "-m",
-            "auditor",
-            "graph",
-            str(site),
-            "--package",
-            "django",
-            "-o",
-            os.devnull,
-        ]
+        auditor = [sys.executable, "-m", "auditor", "graph", str(site), "--package", "django", "-o", os.devnull]
         lint = [str(lint_imports), "--config", str(site / ".importlinter")]
         lint_ok = (0, 1)  # 1 = contract broken, which is fine for timing
+        peer_cache = site / ".import_linter_cache"  # import-linter's cache folder, in its cwd
         edited = site / EDITED_FILE
         original = edited.read_bytes()
-
-        def nothing(n: int) -> None:
-            return None
 
         def edit_one_file(n: int) -> None:
             edited.write_bytes(original + f"\n# benchmark edit {n} {time.time()}\n".encode())
 
-        rows: list[tuple[str, float]] = []
-        rows.append(
-            (
-                "auditor graph cold (--no-cache)",
-                median_of(args.repeats, nothing, [*auditor, "--no-cache", *jobs], site, env),
-            )
-        )
-        run_once([*auditor, "--cache-dir", str(cache), *jobs], site, env)  # prime
-        rows.append(
-            (
-                "auditor graph warm (cache hit)",
-                median_of(args.repeats, nothing, [*auditor, "--cache-dir", str(cache), *jobs], site, env),
-            )
-        )
-        rows.append(
-            (
-                "auditor graph warm, one file edited",
-                median_of(
-                    args.repeats, edit_one_file, [*auditor, "--cache-dir", str(cache), *jobs], site, env
-                ),
-            )
-        )
+        cold = {
+            "auditor graph cold (--no-cache)": timing.Command([*auditor, "--no-cache", *jobs], site, env),
+            "lint-imports --no-cache": timing.Command(
+                [*lint, "--no-cache"], site, env, lint_ok, timing.removing(peer_cache)
+            ),
+        }
+        warm = {
+            "auditor graph warm (cache hit)": timing.Command([*auditor, "--cache-dir", str(cache), *jobs], site, env),
+            "lint-imports (cached)": timing.Command(lint, site, env, lint_ok),
+        }
+        edit = {
+            "auditor graph warm, one file edited": timing.Command(
+                [*auditor, "--cache-dir", str(cache), *jobs], site, env, before=edit_one_file
+            ),
+            "lint-imports (cached)": timing.Command(lint, site, env, lint_ok),
+        }
+        times = timing.rounds(cold, args.repeats)
+        timing.rounds(warm, 1)  # prime both caches
+        assert peer_cache.is_dir(), "import-linter wrote no cache where the cold runs clear it"
+        times |= timing.rounds(warm, args.repeats)
+        edited_runs = timing.rounds(edit, args.repeats)
         edited.write_bytes(original)
-        rows.append(
-            (
-                "lint-imports --no-cache",
-                median_of(args.repeats, nothing, [*lint, "--no-cache"], site, env, lint_ok),
-            )
-        )
-        run_once(lint, site, env, lint_ok)  # prime its cache
-        rows.append(("lint-imports (cached)", median_of(args.repeats, nothing, lint, site, env, lint_ok)))  # fmt: skip
 
-    times = dict(rows)
-    li_cached, li_cold = times["lint-imports (cached)"], times["lint-imports --no-cache"]
-    ratio_to = {
-        "auditor graph cold (--no-cache)": ("lint-imports --no-cache", li_cold, 12.0),
-        "auditor graph warm (cache hit)": ("lint-imports (cached)", li_cached, 1.0),
-        "auditor graph warm, one file edited": ("lint-imports (cached)", li_cached, None),
+    peers = {
+        "auditor graph cold (--no-cache)": ("lint-imports --no-cache", times["lint-imports --no-cache"]),
+        "auditor graph warm (cache hit)": ("lint-imports (cached)", times["lint-imports (cached)"]),
+        "auditor graph warm, one file edited": ("lint-imports (cached)", edited_runs["lint-imports (cached)"]),
     }
     cpu = platform.processor() or platform.machine()
     print(f"Django 5.2 ({sum(1 for _ in (django_site / 'django').rglob('*.py'))} .py files), "
           f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, "
-          f"median of {args.repeats} whole-process runs")  # fmt: skip
-    print(f"{'measurement':40} {'median s':>9}  {'ratio':>7}  vs")
-    for name, seconds in rows:
-        if name in ratio_to:
-            peer, peer_s, target = ratio_to[name]
-            goal = f" (target <= {target:g}x)" if target else ""
-            print(f"{name:40} {seconds:9.3f}  {seconds / peer_s:6.2f}x  {peer}{goal}")
-        else:
-            print(f"{name:40} {seconds:9.3f}")
+          f"{args.repeats} interleaved rounds; {timing.load()} after the runs")  # fmt: skip
+    print(f"{'measurement':40} {'median s (min-max)':>24}  {'ratio (min-max)':<20} {'CPU s':>6}  vs")
+    rows = [*times.items(), ("auditor graph warm, one file edited", edited_runs["auditor graph warm, one file edited"])]
+    for name, samples in rows:
+        peer_name, peer = peers.get(name, ("", None))
+        shown = timing.ratio(samples, peer) if peer is not None else ""
+        print(f"{name:40} {samples.cell():>24}  {shown:<20} {samples.cpu_cell():>6}  {peer_name}")
 
 
 if __name__ == "__main__":

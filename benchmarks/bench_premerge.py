@@ -3,7 +3,7 @@
 Django 5.2 (tests/realpkgs.py) is committed to a generated git repository with one layers
 contract (the same one for both tools). For each change size a branch edits that many modules
 (a new function appended), then each tool runs once to warm its cache and `--repeats` times
-for the medians. auditor runs without semgrep (contracts only), as the target asks; the
+(interleaved rounds, benchmarks/timing.py) for the medians with min and max. auditor runs without semgrep (contracts only), as the target asks; the
 ratio target for 1-10 changed files is <= 1.0x lint-imports with its cache. After the edits
 and the two warm-up runs the tree is left alone for RACY_S seconds: files and directories
 changed within 2 s of a run are re-hashed and re-walked (the racy-timestamp rule, as in git's
@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,8 +25,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
 import realpkgs  # noqa: E402
+import timing  # noqa: E402
 from gitrepo import git_env  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -52,18 +53,6 @@ IDENTITY = {
 
 def git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, check=True, env=git_env(IDENTITY), stdout=subprocess.DEVNULL)
-
-
-def timed(cmd: list[str], cwd: Path, repeats: int) -> list[float]:
-    env = {**os.environ, "PYTHONPATH": str(cwd), "SEMGREP_ENABLE_VERSION_CHECK": "0"}
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
-        times.append(time.perf_counter() - start)
-        if done.returncode not in (0, 1):
-            raise SystemExit(f"{cmd[0]} failed ({done.returncode}): {done.stderr[-2000:]}")
-    return times
 
 
 def main() -> None:
@@ -91,16 +80,20 @@ def main() -> None:
                 with path.open("a", encoding="utf-8") as fh:
                     fh.write("\n\ndef _bench_added():\n    return 1\n")
             git(work, "commit", "-q", "-am", f"{size} changed files")
-            timed(auditor_cmd, work, 1)  # warm both caches
-            timed(lint_cmd, work, 1)
+            env = {**os.environ, "PYTHONPATH": str(work), "SEMGREP_ENABLE_VERSION_CHECK": "0"}
+            both = {
+                "auditor": timing.Command(auditor_cmd, work, env, (0, 1)),
+                "lint": timing.Command(lint_cmd, work, env, (0, 1)),
+            }
+            timing.rounds(both, 1)  # warm both caches
             time.sleep(RACY_S)  # after both: each tool's first run creates its cache dir in the root
-            ours = statistics.median(timed(auditor_cmd, work, args.repeats))
-            theirs = statistics.median(timed(lint_cmd, work, args.repeats))
-            rows.append((size, ours, theirs))
-        print(f"Django 5.2 in a git repo, one layers contract, {args.repeats} warm runs each (median s)")
-        print(f"{'changed files':>13}  {'auditor check --base':>20}  {'lint-imports (cached)':>21}  ratio")
+            runs = timing.rounds(both, args.repeats)
+            rows.append((size, runs["auditor"], runs["lint"]))
+        print(f"Django 5.2 in a git repo, one layers contract, {args.repeats} interleaved warm rounds; "
+              f"{timing.load()} after the runs")  # fmt: skip
+        print(f"{'changed files':>13}  {'auditor check --base':>24}  {'lint-imports (cached)':>24}  ratio (min-max)")
         for size, ours, theirs in rows:
-            print(f"{size:>13}  {ours:>20.3f}  {theirs:>21.3f}  {ours / theirs:.2f}x")
+            print(f"{size:>13}  {ours.cell():>24}  {theirs.cell():>24}  {timing.ratio(ours, theirs)}")
 
 
 if __name__ == "__main__":

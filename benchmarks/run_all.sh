@@ -10,6 +10,20 @@ PY=.venv/bin/python
 $PY -m compileall -q auditor >/dev/null
 R=${REPEATS:-7}
 echo "== machine"; nproc; grep -m1 'model name' /proc/cpuinfo || true; free -g | head -2; $PY --version
+if [ "${1:-}" = "--index" ]; then
+  # issue 19 side by side: cold / warm / pre-merge vs import-linter, on Django and, when
+  # BIG_SITE is set, on a ~1,000-module project (BIG_SITE holds BIG_PACKAGE; BIG_LAYERS a,b,c)
+  uptime
+  echo "== graph";            $PY benchmarks/bench_graph.py --repeats "$R"
+  echo "== contracts, Django"; $PY benchmarks/bench_contracts.py --repeats "$R"
+  if [ -n "${BIG_SITE:-}" ]; then
+    echo "== contracts, $BIG_PACKAGE"
+    $PY benchmarks/bench_contracts.py --repeats "$R" --site "$BIG_SITE" --package "$BIG_PACKAGE" --layers "$BIG_LAYERS"
+  fi
+  echo "== pre-merge";        $PY benchmarks/bench_premerge.py --repeats "$R"
+  uptime
+  exit 0
+fi
 echo "== graph (issue 2)";        $PY benchmarks/bench_graph.py --repeats "$R"
 echo "== contracts (issue 3)";    $PY benchmarks/bench_contracts.py --repeats "$R"
 echo "== pre-merge (issue 6)";    $PY benchmarks/bench_premerge.py --repeats "$R"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
+from collections.abc import Sequence
 
 MAX_TOKENS = 250_000  # ~600 MB of libcst tree at worst
 MAX_EXPRESSION_DEPTH = 500  # a 500-deep call chain parses in ~1 s
@@ -35,8 +36,13 @@ def token_budget_problem(text: str) -> str | None:
     return None
 
 
-def depth_problem(tree: ast.AST) -> str | None:
-    """A reason to skip a tree whose expressions nest deeper than MAX_EXPRESSION_DEPTH, else None."""
+def depth_problem(tree: ast.AST, lines: Sequence[str] | None = None) -> str | None:
+    """A reason to skip a tree whose expressions nest deeper than MAX_EXPRESSION_DEPTH, else None.
+
+    Given the source's `lines`, a statement whose source is at most MAX_EXPRESSION_DEPTH
+    characters long is not walked: each level of an expression spends at least one character
+    of its own (an operator, a dot, a bracket, a quote), so its expressions cannot nest deeper.
+    """
     stack: list[tuple[ast.AST, int]] = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
@@ -45,8 +51,25 @@ def depth_problem(tree: ast.AST) -> str | None:
             if depth > MAX_EXPRESSION_DEPTH:
                 line = getattr(node, "lineno", 0)
                 return f"line {line}: expression nesting deeper than {MAX_EXPRESSION_DEPTH}; skipped"
+        elif lines is not None and isinstance(node, ast.stmt) and _short(node, lines):
+            continue
         stack.extend((child, depth) for child in ast.iter_child_nodes(node))
     return None
+
+
+def _short(statement: ast.stmt, lines: Sequence[str]) -> bool:
+    """Whether the statement's source surely has at most MAX_EXPRESSION_DEPTH characters."""
+    last = statement.end_lineno
+    if last is None or statement.end_col_offset is None:
+        return False
+    if last == statement.lineno:  # columns count UTF-8 bytes: at least the characters
+        return statement.end_col_offset - statement.col_offset <= MAX_EXPRESSION_DEPTH
+    size = 0
+    for number in range(statement.lineno - 1, last):
+        size += len(lines[number]) + 1
+        if size > MAX_EXPRESSION_DEPTH:
+            return False
+    return True
 
 
 def estimated_depth_problem(text: str) -> str | None:

@@ -13,7 +13,7 @@ from typing import Any
 from auditor.domain import Definition, FileFacts, ImportKind, RawImport
 from auditor.support import inputs
 
-FORMAT_VERSION = 4  # bump when the layout OR the extraction rules (kinds, lines, names) change
+FORMAT_VERSION = 5  # bump when the layout, the extraction rules (kinds, lines, names) or their producer change
 _KINDS = {k.value: k for k in ImportKind}
 
 

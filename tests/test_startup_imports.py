@@ -1,0 +1,50 @@
+"""A warm `auditor check --no-semgrep` imports only what it uses: not the parser, not the semgrep
+runner (nor its YAML parser), not the report renderers or the other commands."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+NOT_ON_A_WARM_CHECK = (
+    "libcst",
+    "yaml",
+    "auditor.parse.source",
+    "auditor.security.runner",
+    "auditor.security.render",
+    "auditor.report.html",
+    "auditor.cli.demo_cmd",
+    "auditor.cli.audit_cmd",
+    "auditor.cli.init_cmd",
+)
+
+
+def project(root: Path) -> Path:
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "__init__.py").write_text("")
+    (root / "pkg" / "low.py").write_text("X = 1\n")
+    (root / "pkg" / "high.py").write_text("from pkg import low\n")
+    config = root / "auditor.toml"
+    config.write_text(
+        'packages = ["pkg"]\n\n[[contracts]]\nid = "layers"\ntype = "layers"\nlayers = ["pkg.high", "pkg.low"]\n'
+    )
+    return config
+
+
+def test_a_warm_check_loads_neither_the_parser_nor_semgrep_nor_other_commands(tmp_path: Path) -> None:
+    config = project(tmp_path / "proj")
+    argv = ["check", str(tmp_path / "proj"), "--config", str(config), "--no-semgrep", "-q",
+            "--cache-dir", str(tmp_path / "cache")]  # fmt: skip
+    code = (
+        "import json, sys; from auditor.cli.main import main;"
+        f"code = main({argv!r});"
+        "print(json.dumps([code, sorted(sys.modules)]))"
+    )
+    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)  # fills the cache
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    exit_code, modules = json.loads(out.stdout.strip().splitlines()[-1])
+    assert exit_code == 0
+    assert "auditor.contracts.layers" in modules  # it did check the contract
+    assert [m for m in NOT_ON_A_WARM_CHECK if m in modules] == []
