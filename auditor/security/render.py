@@ -21,7 +21,15 @@ import pathspec
 
 from auditor.config.model import AuditorConfig, SemgrepRuleRef
 from auditor.domain import RulePackError
-from auditor.security.rulefiles import RuleFile, apply_params, load_rule_file, rule_metadata, rule_paths
+from auditor.security.routes import RoutedHandlers
+from auditor.security.rulefiles import (
+    RuleFile,
+    apply_params,
+    apply_routed_handlers,
+    load_rule_file,
+    rule_metadata,
+    rule_paths,
+)
 from auditor.security.scope import Scope, inactive_reason, path_globs, scope_for
 from auditor.support.safe_files import ensure_dir, write_file
 
@@ -72,8 +80,11 @@ def render_rules(
     *,
     modules: Mapping[str, str],
     out_dir: Path,
+    routed: RoutedHandlers | None = None,
 ) -> RenderedRules:
-    """Render every semgrep rule of `config` into `out_dir`; RulePackError / ConfigError on defects."""
+    """Render every semgrep rule of `config` into `out_dir`; RulePackError / ConfigError on defects.
+
+    `routed`: the handlers route tables name in other files, for rules that ask for them."""
     all_files = sorted({p for p in modules.values() if p})
     rendered = RenderedRules()
     documents: list[tuple[str, str, dict[str, Any]]] = []  # (source, stem, document)
@@ -83,6 +94,7 @@ def render_rules(
         for rule_file in load_rules(ref):
             rules = []
             for rule in apply_params(rule_file, ref):
+                apply_routed_handlers(rule, routed or RoutedHandlers())
                 rule_id = rule["id"]
                 if rule_id in rendered.rules:
                     first = rendered.rules[rule_id].source

@@ -6,6 +6,9 @@ value given in the pack's `params` (a list of names) replaces the regex of every
 `metavariable-regex` on that metavariable with `^(.*\\.)?(name1|name2|...)$`. Parameters in
 `metadata.auditor-word-params` match the names as words inside a longer name or path instead
 (`login` matches `user_login`, `/api/login/` and `LoginView`, not `relogin`).
+`metadata.auditor-routed-handlers` names the metavariable that gets the names of the handlers
+route tables in other files name (urls.py, aiohttp add_route; see `routes`), and a rule with a
+`paths.include` also gets their defining files added to it.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import yaml
 
 from auditor.config.model import SemgrepRuleRef
 from auditor.domain import RulePackError
+from auditor.security.routes import RoutedHandlers
+from auditor.security.scope import anchored_glob
 
 REQUIRED_KEYS = ("id", "message", "severity", "languages")
 SEVERITIES = ("ERROR", "WARNING", "INFO")
@@ -120,6 +125,9 @@ def _schema_problem(rule: object) -> str | None:
         or not all(isinstance(c, str) and c.startswith("CWE-") for c in cwe)
     ):
         return "'metadata.cwe' must list CWE ids, e.g. [\"CWE-89: SQL Injection\"]"
+    routed = metadata.get(ROUTED_KEY)
+    if routed is not None and not (isinstance(routed, str) and routed.startswith("$")):
+        return f"'metadata.{ROUTED_KEY}' must be a metavariable ($NAME)"
     for key in PARAM_KEYS:
         params = metadata.get(key, {})
         if not isinstance(params, dict) or not all(
@@ -150,6 +158,26 @@ def apply_params(rule_file: RuleFile, ref: SemgrepRuleRef) -> list[dict[str, Any
                         node["regex"] = regex
         rendered.append(rule)
     return rendered
+
+
+ROUTED_KEY = "auditor-routed-handlers"
+NO_NAME = "^$"  # what the routed-handler regex becomes when no route table names a handler
+
+
+def apply_routed_handlers(rule: dict[str, Any], routed: RoutedHandlers) -> None:
+    """Fill a rule's routed-handler metavariable (in place) with the handlers' names, and add
+    their files to the rule's `paths.include` when it has one."""
+    metavariable = rule_metadata(rule).get(ROUTED_KEY)
+    if not isinstance(metavariable, str):
+        return
+    names = routed.names
+    regex = names_regex(names) if names else NO_NAME
+    for node in _metavariable_regexes(rule, metavariable):
+        node["regex"] = regex
+    paths = rule.get("paths")
+    if isinstance(paths, dict) and paths.get("include") and routed.files:
+        extra = [anchored_glob(f) for f in routed.files]
+        rule["paths"] = {**paths, "include": [*paths["include"], *extra]}
 
 
 def names_regex(names: list[str]) -> str:

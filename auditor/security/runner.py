@@ -21,6 +21,7 @@ from auditor.security.findings import to_findings
 from auditor.security.invoke import SUPPORTED_VERSIONS, SemgrepCall, resolve_executable, run_semgrep
 from auditor.security.output import ParsedOutput, RuleProblem, exit_problem, parse_output
 from auditor.security.render import RenderedRules, render_rules
+from auditor.security.routes import routed_handlers
 from auditor.security.targets import ScanFiles, path_module, security_files
 from auditor.support.safe_files import ensure_owned_dir
 
@@ -108,7 +109,12 @@ def run_security(
         root, include=config.security.include, exclude=(*config.exclude, *config.security.exclude)
     )
     scanned = scan_modules(modules, listing.files)
-    rendered = render_rules(config, modules=scanned, out_dir=ensure_owned_dir(cache_dir, "semgrep", "rules"))
+    limit = config.semgrep.max_target_bytes
+    routed = routed_handlers(listing.files, lambda path: _read(root, path, limit + 1), max_bytes=limit)
+    outcome.errors.extend(routed.errors)
+    rendered = render_rules(
+        config, modules=scanned, out_dir=ensure_owned_dir(cache_dir, "semgrep", "rules"), routed=routed
+    )
     inactive = {rule for rule, _ in rendered.inactive}
     outcome.rule_ids = tuple(r for r in rendered.rule_ids if r not in rendered.skipped and r not in inactive)
     outcome.inactive_rules = tuple(rendered.inactive)
@@ -236,8 +242,9 @@ def _pack_error(problem: RuleProblem, rendered: RenderedRules) -> RulePackError:
     return RulePackError(f"{what}: {problem.message}", path=source or None)
 
 
-def _read(root: Path, path: str) -> bytes | None:
+def _read(root: Path, path: str, at_most: int = -1) -> bytes | None:
     try:
-        return (root / path).read_bytes()
+        with (root / path).open("rb") as handle:
+            return handle.read(at_most)
     except OSError:
         return None

@@ -114,6 +114,11 @@ def path_globs(paths: Collection[str], targets: Collection[str]) -> list[str]:
     return globs
 
 
+def anchored_glob(path: str) -> str:
+    """The semgrep path pattern matching exactly the repository file `path`."""
+    return "/" + _escape(path)
+
+
 def _escape(path: str) -> str:
     out = []
     for ch in path:
