@@ -191,8 +191,11 @@ def _ref_files(base: BaseRef) -> list[str]:
     except (GitCommandFailed, GitUnavailable) as exc:
         raise GitError(f"cannot list {base.commit[:12]}'s files: {exc}") from exc
     names = []
+    wanted = (*(s.encode() for s in REF_SUFFIXES), BASELINE_FILE.encode())
     for raw in out.split(b"\0"):
-        local = base.local(raw.decode("utf-8", "surrogateescape")) if raw else None
+        if not raw.endswith(wanted):  # most of a tree: filtered before any decoding or path work
+            continue
+        local = base.local(raw.decode("utf-8", "surrogateescape"))
         if local is None or ".." in PurePosixPath(local).parts:
             continue
         if local.endswith(REF_SUFFIXES) or local.endswith("/" + BASELINE_FILE) or local == BASELINE_FILE:
