@@ -583,10 +583,11 @@ return HttpResponse(requests.get(url).content)
 """,
 )
 
-# The request's own URL: reflected into a page or a template it is the caller's text too (it is not
-# a source for redirects, where sending a user back to the URL they asked for is the normal case).
-URL_SOURCES = r"""
-      - label: URL
+def request_attribute_source(label: str, attributes: str) -> str:
+    """A taint source: an attribute of Flask's `request` or of a request object named
+    request/req (also `self.request`), the attribute's name matching the regex `attributes`."""
+    return rf"""
+      - label: {label}
         patterns:
           - pattern-either:
               - pattern: flask.request.$ATTR
@@ -597,8 +598,13 @@ URL_SOURCES = r"""
                       regex: ^(self\.)?(request|req)$
           - metavariable-regex:
               metavariable: $ATTR
-              regex: ^(url|full_path|path|base_url|path_info|get_full_path)$
+              regex: ^({attributes})$
 """
+
+
+# The request's own URL: reflected into a page or a template it is the caller's text too (it is not
+# a source for redirects, where sending a user back to the URL they asked for is the normal case).
+URL_SOURCES = request_attribute_source("URL", "url|full_path|path|base_url|path_info|get_full_path")
 
 TEMPLATE = RuleSpec(
     id="template-injection",
