@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -33,23 +32,12 @@ sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 import anyio  # noqa: E402
-import realpkgs  # noqa: E402
-from bench_premerge import AUDITOR_TOML, IMPORTLINTER, RACY_S, git  # noqa: E402
+from bench_premerge import RACY_S, git, make_repo  # noqa: E402
 from mcp import ClientSession, StdioServerParameters  # noqa: E402
 from mcp.client.stdio import stdio_client  # noqa: E402
 from timing import Command, run_once  # noqa: E402
 
 BIN = Path(sys.executable).parent
-
-
-def make_repo(work: Path) -> None:
-    shutil.copytree(realpkgs.unpacked("django", "5.2") / "django", work / "django")
-    (work / "auditor.toml").write_text(AUDITOR_TOML)
-    (work / ".importlinter").write_text(IMPORTLINTER)
-    (work / ".gitignore").write_text(".import_linter_cache/\n")
-    git(work, "init", "-q", "-b", "main")
-    git(work, "add", "-A")
-    git(work, "commit", "-q", "-m", "django 5.2")
 
 
 def edited_files(work: Path) -> dict[str, str]:

@@ -55,21 +55,25 @@ def git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, check=True, env=git_env(IDENTITY), stdout=subprocess.DEVNULL)
 
 
+def make_repo(work: Path) -> None:
+    """Django 5.2 committed on `main` in `work`, with one layers contract for both tools."""
+    shutil.copytree(realpkgs.unpacked("django", "5.2") / "django", work / "django")
+    (work / "auditor.toml").write_text(AUDITOR_TOML)
+    (work / ".importlinter").write_text(IMPORTLINTER)
+    (work / ".gitignore").write_text(".auditor/\n.import_linter_cache/\n")
+    git(work, "init", "-q", "-b", "main")
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", "django 5.2")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--sizes", default="1,10,100")
     args = parser.parse_args()
-    django = realpkgs.unpacked("django", "5.2") / "django"
     with tempfile.TemporaryDirectory(prefix="bench-premerge-") as tmp:
         work = Path(tmp) / "repo"
-        shutil.copytree(django, work / "django")
-        (work / "auditor.toml").write_text(AUDITOR_TOML)
-        (work / ".importlinter").write_text(IMPORTLINTER)
-        (work / ".gitignore").write_text(".auditor/\n.import_linter_cache/\n")
-        git(work, "init", "-q", "-b", "main")
-        git(work, "add", "-A")
-        git(work, "commit", "-q", "-m", "django 5.2")
+        make_repo(work)
         modules = sorted(p for p in (work / "django").rglob("*.py") if p.name != "__init__.py")
         auditor_cmd = [str(BIN / "auditor"), "check", ".", "--base", "main", "--no-semgrep", "-q"]
         lint_cmd = [str(BIN / "lint-imports")]
