@@ -10,7 +10,7 @@ import pytest
 
 from auditor.discover import discover
 from auditor.parse import ParseCache, parse_files
-from auditor.parse import files as files_module
+from auditor.parse import pool as pool_module
 from auditor.parse import source as source_module
 from auditor.parse.cache import CACHE_FILE
 
@@ -107,7 +107,7 @@ def test_process_pool_gives_the_same_result_as_serial(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_pkg(tmp_path / "proj", count=12)
-    monkeypatch.setattr(files_module, "SERIAL_BELOW", 2)
+    monkeypatch.setattr(pool_module, "SERIAL_BELOW", 2)
     pooled = run(tmp_path / "proj", None, jobs=2)
     serial = run(tmp_path / "proj", None, jobs=1)
     assert pooled == serial

@@ -21,7 +21,9 @@ from auditor.graph import snapshot
 from auditor.graph.model import ImportGraph
 from auditor.graph.resolve import build_import_graph, replace_files
 from auditor.parse import HashedFiles, ParseCache, hash_files
-from auditor.parse.files import load_facts
+from auditor.parse.cache import CACHE_FILE
+from auditor.parse.files import load_facts, worker_count
+from auditor.parse.pool import ParsePool
 from auditor.support.cache_home import project_cache_dir
 
 
@@ -84,14 +86,22 @@ def build_tree_graph(
 ) -> TreeGraph:
     """`build_graph`, with the discovery and the hashes the graph was built from."""
     cache: ParseCache | None = None
+    pool = ParsePool(worker_count(jobs))
     if use_cache:
         if not Path(root).is_dir():
             raise UsageError(f"{Path(root).absolute()} is not a directory")
-        cache = ParseCache(Path(cache_dir) if cache_dir is not None else project_cache_dir(Path(root)))
+        cache_path = Path(cache_dir) if cache_dir is not None else project_cache_dir(Path(root))
+        cold = not (cache_path / CACHE_FILE).exists()
+        cache = ParseCache(cache_path)
+    else:
+        cold = True
+    if cold and pool.workers > 1:
+        pool.start()  # the workers load the parser while this process walks and hashes
     try:
-        found = discover_cached(root, cache, packages=packages, source_roots=source_roots, exclude=exclude)
-        hashed = hash_files(str(found.root), found.files, cache)
-        graph = _graph(found, hashed, cache, jobs, include_external)
+        with pool:
+            found = discover_cached(root, cache, packages=packages, source_roots=source_roots, exclude=exclude)
+            hashed = hash_files(str(found.root), found.files, cache)
+            graph = _graph(found, hashed, cache, pool, include_external)
     finally:
         if cache is not None:
             cache.close()
@@ -100,12 +110,12 @@ def build_tree_graph(
 
 
 def _graph(
-    found: Discovery, hashed: HashedFiles, cache: ParseCache | None, jobs: int | None, include_external: bool
+    found: Discovery, hashed: HashedFiles, cache: ParseCache | None, pool: ParsePool, include_external: bool
 ) -> ImportGraph:
     """The stored snapshot of this exact state; else the latest snapshot of this project patched
     when only file contents changed; else a full build. A new state is stored for next time."""
     if cache is None:
-        return _build(found, hashed, None, jobs, include_external)[0]
+        return _build(found, hashed, None, pool, include_external)[0]
     files = snapshot.state(found.files, hashed.hashes)
     key = snapshot.snapshot_key(
         files, include_external=include_external, namespace_packages=found.namespace_packages
@@ -118,8 +128,8 @@ def _graph(
     latest_key = cache.get_latest(project)
     latest_text = cache.get_snapshot(latest_key) if latest_key is not None else None
     latest = snapshot.decode(latest_text) if latest_text is not None else None
-    built = _patched(latest, found, hashed, files, cache, jobs) if latest is not None else None
-    graph, texts = built or _build(found, hashed, cache, jobs, include_external)
+    built = _patched(latest, found, hashed, files, cache, pool) if latest is not None else None
+    graph, texts = built or _build(found, hashed, cache, pool, include_external)
     cache.put_snapshot(key, snapshot.encode(graph, texts, files, found.namespace_packages), project=project)
     return graph
 
@@ -130,7 +140,7 @@ def _patched(
     hashed: HashedFiles,
     files: dict[str, tuple[str, bool, str]],
     cache: ParseCache,
-    jobs: int | None,
+    pool: ParsePool,
 ) -> tuple[ImportGraph, dict[str, str]] | None:
     """`latest` with the edited files' imports replaced, when the change only edited files (same
     files, modules and namespace packages; every edited file parsed before and parses now)."""
@@ -150,7 +160,7 @@ def _patched(
         hashes={f.rel_path: hashed.hashes[f.rel_path] for f in changed},
         sources={f.rel_path: hashed.sources[f.rel_path] for f in changed if f.rel_path in hashed.sources},
     )
-    facts, texts, errors = load_facts(changed, subset, cache=cache, jobs=jobs)
+    facts, texts, errors = load_facts(changed, subset, cache=cache, jobs=pool.workers, pool=pool)
     if errors or len(facts) != len(changed):
         return None  # an edited file no longer parses: the module set changes
     graph = replace_files(latest.graph, facts.values())
@@ -160,10 +170,10 @@ def _patched(
 
 
 def _build(
-    found: Discovery, hashed: HashedFiles, cache: ParseCache | None, jobs: int | None, include_external: bool
+    found: Discovery, hashed: HashedFiles, cache: ParseCache | None, pool: ParsePool, include_external: bool
 ) -> tuple[ImportGraph, dict[str, str]]:
     """The graph from every file's facts, and the serialised facts by module (for the snapshot)."""
-    facts, texts, errors = load_facts(found.files, hashed, cache=cache, jobs=jobs)
+    facts, texts, errors = load_facts(found.files, hashed, cache=cache, jobs=pool.workers, pool=pool)
     graph = build_import_graph(
         facts.values(),
         errors=errors,

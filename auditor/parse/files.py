@@ -1,117 +1,26 @@
-"""Parse many files: read and hash them, serve what the cache has, parse the rest in parallel.
+"""Parse many files: serve what the cache has, parse the rest in parallel (parse.pool).
 
 A full cache hit never imports libcst (the parser is imported lazily by the workers).
 """
 
 from __future__ import annotations
 
-import json
 import os
-import sys
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from auditor.discover.model import SourceFile
 from auditor.domain import AnalysisError, FileFacts
 from auditor.parse import serialize
 from auditor.parse.cache import ParseCache
-from auditor.parse.hashing import HashedFiles, content_hash, hash_files, read_source
+from auditor.parse.hashing import HashedFiles, hash_files, read_source
+from auditor.parse.pool import ERROR_KEY, Job, ParsePool, parse_jobs
 from auditor.support import inputs
 
-if TYPE_CHECKING:
-    from concurrent.futures import Future
 
-    from auditor.parse.progress import RichProgress
-
-# Below this many files to parse, a process pool costs more than it saves. Measured on Django
-# files, 2 busy cores, fork start: 48 files serial 0.17 s / pool 0.33 s; 128 files 1.90 / 1.94;
-# 256 files 4.3 / 3.9. On idle cores the crossover is lower, hence 64.
-SERIAL_BELOW = 64
-_ERROR_KEY = "error"
-
-_Job = tuple[str, str, bool, bytes]  # rel_path, module, is_package, source
-_Outcome = tuple[str, str, str]  # rel_path, serialised facts or error text, content hash
-
-
-def _parse_chunk(jobs: Sequence[_Job]) -> list[_Outcome]:
-    from auditor.parse.source import parse_source, run_with_big_stack  # lazy: only to parse
-
-    def work() -> list[_Outcome]:
-        out: list[_Outcome] = []
-        for rel, module, is_package, source in jobs:
-            result = parse_source(source, path=rel, module=module, is_package=is_package)
-            if isinstance(result, AnalysisError):
-                out.append((rel, json.dumps({_ERROR_KEY: result.message}), content_hash(source)))
-            else:
-                out.append((rel, serialize.dumps(result), result.content_hash))
-        return out
-
-    return run_with_big_stack(work)
-
-
-def _chunks(jobs: list[_Job], workers: int) -> Iterator[list[_Job]]:
-    """Chunks of similar total size, biggest files first, so no worker is left with the tail."""
-    ordered = sorted(jobs, key=lambda job: len(job[3]), reverse=True)
-    budget = max(1, sum(len(job[3]) for job in ordered) // (workers * 6))
-    chunk: list[_Job] = []
-    size = 0
-    for job in ordered:
-        chunk.append(job)
-        size += len(job[3])
-        if size >= budget:
-            yield chunk
-            chunk, size = [], 0
-    if chunk:
-        yield chunk
-
-
-def _run_pool(jobs: list[_Job], workers: int) -> list[_Outcome]:
-    import multiprocessing  # lazy: a warm run parses nothing and never needs a pool
-    from concurrent.futures import ProcessPoolExecutor
-
-    # fork is the cheapest start on Linux, but only safe in a process with one thread: a child
-    # forked while another thread holds a lock (imports, stdio) waits forever (`auditor mcp`
-    # parses in a worker thread beside the protocol's reader threads)
-    single = threading.active_count() == 1
-    method = ("fork" if single else "forkserver") if sys.platform == "linux" else None
-    context = multiprocessing.get_context(method)
-    outcomes: list[_Outcome] = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures: list[Future[list[_Outcome]]] = [pool.submit(_parse_chunk, c) for c in _chunks(jobs, workers)]
-        try:
-            with _progress(len(jobs)) as advance:
-                for future in futures:
-                    chunk = future.result()
-                    outcomes.extend(chunk)
-                    advance(len(chunk))
-        except BaseException:  # SIGINT / SIGTERM: stop the workers instead of parsing everything first
-            processes = dict(getattr(pool, "_processes", None) or {})  # pid -> Process (CPython)
-            pool.shutdown(wait=False, cancel_futures=True)
-            for process in processes.values():
-                process.kill()  # SIGKILL: forked workers inherit the SIGTERM-raises handler
-            raise
-    return outcomes
-
-
-class _NoProgress:
-    def __enter__(self) -> _NoProgress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def __call__(self, n: int) -> None:
-        return None
-
-
-def _progress(total: int) -> _NoProgress | RichProgress:
-    if not sys.stderr.isatty() or total < SERIAL_BELOW:
-        return _NoProgress()
-    from auditor.parse.progress import RichProgress  # lazy: rich only on a terminal
-
-    return RichProgress(total)
+def worker_count(jobs: int | None) -> int:
+    """Parse workers for `--jobs N` (None: one per core)."""
+    return max(1, jobs if jobs is not None else (os.cpu_count() or 1))
 
 
 def facts_texts(
@@ -120,6 +29,7 @@ def facts_texts(
     *,
     cache: ParseCache | None,
     jobs: int | None,
+    pool: ParsePool | None = None,
 ) -> tuple[dict[str, str], list[AnalysisError]]:
     """Serialised facts by rel_path (cached, else parsed now), and an error for each file that
     did not parse. Errors of `hashed` (unreadable files) are not repeated."""
@@ -127,7 +37,7 @@ def facts_texts(
     cached = cache.get_many(hashed.hashes.values()) if cache is not None else {}
     texts: dict[str, str] = {}
     errors: list[AnalysisError] = []
-    todo: list[_Job] = []
+    todo: list[Job] = []
     for rel, digest in hashed.hashes.items():
         text = cached.get(digest)
         if text is not None and _well_formed(text):
@@ -140,11 +50,7 @@ def facts_texts(
                 continue
         f = by_rel[rel]
         todo.append((rel, f.module, f.is_package, source))
-    workers = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
-    if workers == 1 or len(todo) < SERIAL_BELOW:
-        outcomes = _parse_chunk(todo) if todo else []
-    else:
-        outcomes = _run_pool(todo, workers)
+    outcomes = parse_jobs(todo, workers=worker_count(jobs), pool=pool)
     new_entries: dict[str, str] = {}
     for rel, text, digest in outcomes:
         new_entries[digest] = text
@@ -172,7 +78,7 @@ def _decode_texts(
         f = by_rel[rel]
         try:
             if text.startswith("{"):
-                errors.append(AnalysisError(rel, str(inputs.loads_cache_entry(text)[_ERROR_KEY])))
+                errors.append(AnalysisError(rel, str(inputs.loads_cache_entry(text)[ERROR_KEY])))
             else:
                 facts[rel] = serialize.loads(text, path=rel, module=f.module, is_package=f.is_package)
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
@@ -186,13 +92,14 @@ def load_facts(
     *,
     cache: ParseCache | None,
     jobs: int | None,
+    pool: ParsePool | None = None,
 ) -> tuple[dict[str, FileFacts], dict[str, str], list[AnalysisError]]:
     """FileFacts and their serialised form by rel_path, and the files that did not parse.
 
     Errors of `hashed` (unreadable files) are not repeated. A damaged cache entry is parsed
     again and overwritten.
     """
-    texts, errors = facts_texts(files, hashed, cache=cache, jobs=jobs)
+    texts, errors = facts_texts(files, hashed, cache=cache, jobs=jobs, pool=pool)
     facts, stored_errors, damaged = _decode_texts(files, texts)
     if damaged:
         fixed = _reparse(files, hashed, damaged, cache=cache, jobs=jobs, errors=errors)
