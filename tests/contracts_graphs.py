@@ -60,7 +60,6 @@ def make_graph(
             line_count=1,
             imports=(),
             all_names=tuple(values),
-            definitions=(),
         )
         for name, values in (all_names or {}).items()
     }

@@ -9,9 +9,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from auditor.config.model import AuditorConfig, SemgrepRuleRef, SemgrepSettings
-from auditor.domain import FileFacts
-from auditor.parse.source import parse_source
+from auditor.domain import FileDefinitions
+from auditor.parse.source import parse_definitions, run_with_big_stack
 from auditor.security import SecurityOutcome, run_security
+from auditor.security.findings import DefinitionsOf
 from auditor.support.resources import rules_dir
 
 FIXTURES = Path(__file__).parent / "fixtures" / "security"
@@ -37,15 +38,17 @@ def modules_of(root: Path) -> dict[str, str]:
     return modules
 
 
-def facts_of(root: Path, modules: Mapping[str, str]) -> dict[str, FileFacts]:
-    facts = {}
-    for name, rel in modules.items():
-        parsed = parse_source(
-            (root / rel).read_bytes(), path=rel, module=name, is_package=rel.endswith("__init__.py")
-        )
-        if isinstance(parsed, FileFacts):
-            facts[rel] = parsed
-    return facts
+def definitions_of(modules: Mapping[str, str]) -> DefinitionsOf:
+    """What a module file defines (the enclosing scopes of findings), parsed as auditor does."""
+    paths = set(modules.values())
+
+    def lookup(path: str, source: bytes) -> FileDefinitions | None:
+        if path not in paths:
+            return None
+        parsed = run_with_big_stack(lambda: parse_definitions(source, path=path))
+        return parsed if isinstance(parsed, FileDefinitions) else None
+
+    return lookup
 
 
 def ref(rule_file: str | Path, **kwargs: object) -> SemgrepRuleRef:
@@ -78,7 +81,7 @@ def scan(
         cfg,
         files=files,
         modules=modules,
-        facts=facts_of(root, modules),
+        definitions=definitions_of(modules),
         cache_dir=cache,
         semgrep=semgrep,
     )

@@ -1,5 +1,5 @@
 from auditor.domain import (
-    FileFacts,
+    FileDefinitions,
     Finding,
     FindingKind,
     Import,
@@ -31,15 +31,8 @@ def test_finding_location():
 
 
 def test_enclosing_definition_is_innermost():
-    facts = FileFacts(
-        "m.py",
-        "m",
-        False,
-        "h",
-        20,
-        (),
-        None,
-        (Definition("C", "class", 1, 10), Definition("C.f", "function", 3, 5)),
+    facts = FileDefinitions(
+        "m.py", "h", (Definition("C", "class", 1, 10), Definition("C.f", "function", 3, 5))
     )
     assert facts.enclosing(4).qualname == "C.f"
     assert facts.enclosing(8).qualname == "C"

@@ -1,4 +1,4 @@
-"""The parse stage: import kinds, dynamic imports, __all__ and definitions from one libcst pass."""
+"""The parse stage: import kinds, dynamic imports and __all__ (parse_source), definitions (parse_definitions)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from auditor.domain import AnalysisError, FileFacts, ImportKind, RawImport
-from auditor.parse.source import parse_source
+from auditor.domain import AnalysisError, FileDefinitions, FileFacts, ImportKind, RawImport
+from auditor.parse.source import parse_definitions, parse_source
 
 K = ImportKind
 
@@ -17,6 +17,12 @@ def facts_of(code: str, *, module: str = "pkg.mod", is_package: bool = False) ->
         textwrap.dedent(code).encode(), path="pkg/mod.py", module=module, is_package=is_package
     )
     assert isinstance(result, FileFacts), result
+    return result
+
+
+def definitions_of(code: str) -> FileDefinitions:
+    result = parse_definitions(textwrap.dedent(code).encode(), path="pkg/mod.py")
+    assert isinstance(result, FileDefinitions), result
     return result
 
 
@@ -213,7 +219,8 @@ def test_definitions_with_qualnames_lines_and_signatures() -> None:
                 pass
             # a trailing comment
         """
-    defs = {d.qualname: d for d in facts_of(code).definitions}
+    found = definitions_of(code)
+    defs = {d.qualname: d for d in found.definitions}
     assert set(defs) == {"CONSTANT", "a", "b", "fetch", "fetch.inner", "Outer", "Outer.method"}
     assert (defs["CONSTANT"].kind, defs["CONSTANT"].line, defs["CONSTANT"].end_line) == ("assignment", 1, 1)
     assert (defs["fetch"].line, defs["fetch"].end_line) == (7, 10)
@@ -224,16 +231,15 @@ def test_definitions_with_qualnames_lines_and_signatures() -> None:
     assert defs["Outer"].signature == "class Outer(Base, metaclass=Meta)"
     assert (defs["Outer"].line, defs["Outer"].end_line) == (12, 16)
     assert defs["Outer.method"].signature == "def method(self, *, flag: bool = False)"
-    facts = facts_of(code)
-    assert facts.enclosing(9) == defs["fetch.inner"]
-    assert facts.line_count == 17
+    assert found.enclosing(9) == defs["fetch.inner"]
+    assert facts_of(code).line_count == 17
 
 
 def test_multiline_strings_and_continuations_keep_lines_right() -> None:
     code = 'x = """\nline\nline\n"""\ny = (1 +\n     2)\nz = 1 + \\\n    2\nimport after\n'
     facts = facts_of(code)
     assert [(i.module, i.line) for i in facts.imports] == [("after", 9)]
-    assert {d.qualname: (d.line, d.end_line) for d in facts.definitions} == {
+    assert {d.qualname: (d.line, d.end_line) for d in definitions_of(code).definitions} == {
         "x": (1, 4),
         "y": (5, 6),
         "z": (7, 8),

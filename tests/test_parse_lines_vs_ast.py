@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import realpkgs
 
-from auditor.domain import FileFacts, ImportKind
-from auditor.parse.source import parse_source, run_with_big_stack
+from auditor.domain import FileDefinitions, FileFacts, ImportKind
+from auditor.parse.source import parse_definitions, parse_source, run_with_big_stack
 
 REPO = Path(__file__).resolve().parents[1]
 Spans = dict[str, tuple[int, int]]
@@ -39,10 +39,10 @@ def ast_view(source: bytes) -> tuple[list[tuple[str, int]], Spans]:
     return sorted(imports), spans
 
 
-def our_view(facts: FileFacts) -> tuple[list[tuple[str, int]], Spans]:
+def our_view(facts: FileFacts, found: FileDefinitions) -> tuple[list[tuple[str, int]], Spans]:
     imports = sorted((str(i.module), i.line) for i in facts.imports if i.kind != ImportKind.DYNAMIC)
     spans: Spans = {}
-    for d in facts.definitions:
+    for d in found.definitions:
         if d.kind != "assignment":
             spans.setdefault(d.qualname, (d.line, d.end_line))
     return imports, spans
@@ -54,7 +54,12 @@ def mismatches(files: list[Path]) -> list[str]:
         for path in files:
             source = path.read_bytes()
             facts = parse_source(source, path=str(path), module="m", is_package=False)
-            if not isinstance(facts, FileFacts) or our_view(facts) != ast_view(source):
+            found = parse_definitions(source, path=str(path))
+            if (
+                not isinstance(facts, FileFacts)
+                or not isinstance(found, FileDefinitions)
+                or our_view(facts, found) != ast_view(source)
+            ):
                 wrong.append(str(path))
         return wrong
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from auditor.domain import AnalysisError, FileFacts
+from auditor.domain import AnalysisError, FileDefinitions, FileFacts
 from auditor.parse.budget import MAX_EXPRESSION_DEPTH
 from auditor.parse.nesting import estimated_depth
-from auditor.parse.source import parse_source, run_with_big_stack
+from auditor.parse.source import parse_definitions, parse_source, run_with_big_stack
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -81,8 +81,9 @@ def test_newer_syntax_parses_and_yields_its_imports(name: str) -> None:
 
 
 def test_definitions_of_generic_functions_and_classes() -> None:
-    result = parse("def first[T](items: list[T]) -> T:\n    return items[0]\n\nclass Box[T]:\n    pass\n")
-    assert isinstance(result, FileFacts)
+    text = "def first[T](items: list[T]) -> T:\n    return items[0]\n\nclass Box[T]:\n    pass\n"
+    result = run_with_big_stack(lambda: parse_definitions(text.encode(), path="pkg/m.py"))
+    assert isinstance(result, FileDefinitions), result
     assert [(d.qualname, d.kind, d.line) for d in result.definitions] == [
         ("first", "function", 1),
         ("Box", "class", 4),

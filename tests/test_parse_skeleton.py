@@ -1,9 +1,10 @@
 """The fact skeleton (parse.skeleton) gives exactly the facts of the whole-file libcst parse.
 
-parse_source hands libcst only the statements that can hold a fact; `whole=True` is the old
-path, the reference: on every .py file of the real packages the tests use, of this
-repository, and of random nested programs, the two give identical FileFacts (imports with
-lines and kinds, `__all__`, definitions with spans and signatures, errors).
+parse_source hands libcst only the statements that can hold an import fact (the import
+skeleton), parse_definitions those that can hold a definition; `whole=True` is the reference:
+on every .py file of the real packages the tests use, of this repository, and of random nested
+programs, the skeletons and the whole file give identical FileFacts (imports with lines and
+kinds, `__all__`, errors) and FileDefinitions (spans and signatures).
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from hostile.import_strategies import import_programs
 from hostile.program_strategies import nested_programs
 from hypothesis import HealthCheck, assume, example, given, settings
 
-from auditor.domain import AnalysisError, FileFacts
+from auditor.domain import AnalysisError, FileDefinitions, FileFacts
 from auditor.parse.skeleton import fact_skeleton
-from auditor.parse.source import parse_source, run_with_big_stack
+from auditor.parse.source import parse_definitions, parse_source, run_with_big_stack
 
 REPO = Path(__file__).resolve().parents[1]
 REAL_PACKAGES = [
@@ -34,10 +35,21 @@ REAL_PACKAGES = [
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def both(source: bytes, path: str = "pkg/m.py") -> tuple[FileFacts | AnalysisError, FileFacts | AnalysisError]:
-    def work() -> tuple[FileFacts | AnalysisError, FileFacts | AnalysisError]:
-        new = parse_source(source, path=path, module="pkg.m", is_package=False)
-        old = parse_source(source, path=path, module="pkg.m", is_package=False, whole=True)
+Parsed = tuple[FileFacts | AnalysisError, FileDefinitions | AnalysisError]
+
+
+def both(source: bytes, path: str = "pkg/m.py") -> tuple[Parsed, Parsed]:
+    """(facts, definitions) from the skeletons, and from the whole file."""
+
+    def work() -> tuple[Parsed, Parsed]:
+        new = (
+            parse_source(source, path=path, module="pkg.m", is_package=False),
+            parse_definitions(source, path=path),
+        )
+        old = (
+            parse_source(source, path=path, module="pkg.m", is_package=False, whole=True),
+            parse_definitions(source, path=path, whole=True),
+        )
         return new, old
 
     return run_with_big_stack(work)
@@ -47,9 +59,9 @@ def differing(files: list[Path]) -> list[str]:
     return [str(path) for path in files if (pair := both(path.read_bytes(), str(path)))[0] != pair[1]]
 
 
-def skeleton_of(code: str, *, scan_calls: bool = False) -> str:
+def skeleton_of(code: str, *, scan_calls: bool = False, definitions: bool = True) -> str:
     text = textwrap.dedent(code)
-    return fact_skeleton(text, ast.parse(text), scan_calls=scan_calls)
+    return fact_skeleton(text, ast.parse(text), scan_calls=scan_calls, definitions=definitions)
 
 
 @pytest.mark.realpkg
@@ -78,7 +90,7 @@ def test_same_facts_as_the_whole_file_on_random_nested_programs(source: bytes) -
     except SyntaxError:
         assume(False)
     new, old = both(source)
-    assert isinstance(old, FileFacts), old
+    assert isinstance(old[0], FileFacts), old
     assert new == old
 
 
@@ -147,3 +159,39 @@ def test_calls_that_may_import_are_kept_only_when_scanning() -> None:
     assert "load(" not in skeleton_of(code)
     scanned = skeleton_of(code, scan_calls=True)
     assert 'load("plugins.a")' in scanned and "helper" not in scanned
+
+
+def test_the_import_skeleton_keeps_only_imports_all_and_their_headers() -> None:
+    code = """\
+        import os
+        __all__ = ["f"]
+        X = compute(1, 2)
+
+
+        @decorator(
+            1,
+        )
+        def f(a, b=2) -> int:
+            if TYPE_CHECKING:
+                from typing import Any
+            return a
+
+
+        @decorator
+        class C(Base):
+            def method(self) -> None:
+                pass
+        """
+    skeleton = skeleton_of(code, definitions=False)
+    assert skeleton.count("\n") == textwrap.dedent(code).count("\n")
+    assert "import os" in skeleton and '__all__ = ["f"]' in skeleton
+    assert "def f(a, b=2) -> int:" in skeleton and "if TYPE_CHECKING:" in skeleton
+    assert "from typing import Any" in skeleton
+    assert "compute" not in skeleton and "X =" not in skeleton and "return" not in skeleton
+    assert "class C" not in skeleton and "method" not in skeleton and "decorator" not in skeleton
+    facts, _ = both(textwrap.dedent(code).encode())[0]
+    assert isinstance(facts, FileFacts)
+    assert [(i.module, i.line, i.kind.value) for i in facts.imports] == [
+        ("os", 1, "toplevel"),
+        ("typing", 11, "type_checking"),
+    ]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from auditor.domain import AnalysisError, Severity
+from auditor.domain import AnalysisError, FileDefinitions, Severity
 from auditor.security.findings import identity_text, to_findings
 from auditor.security.output import SemgrepMatch, exit_problem, parse_output
 from auditor.security.redact import redact_literals
 from auditor.security.render import RuleInfo
+
+
+def no_definitions(path: str, source: bytes) -> FileDefinitions | None:
+    return None
 
 # the shape semgrep 1.x documents for `--json` (values as this version prints them offline)
 SAMPLE = {
@@ -94,7 +98,7 @@ def test_matched_text_uses_byte_offsets_in_non_ascii_files() -> None:
         )
     }
     (finding,) = to_findings(
-        [match], rules=rules, facts={}, path_modules={"app/a.py": "app.a"},
+        [match], rules=rules, definitions=no_definitions, path_modules={"app/a.py": "app.a"},
         layers={"web": ("app",)}, surfaces={"auth": ("app.auth",)}, read=lambda _: source,
     )  # fmt: skip
     assert finding.snippet == "eval(y)"
@@ -109,13 +113,13 @@ def test_identical_matches_in_one_scope_differ_by_occurrence_only() -> None:
         for line in (1, 2)
     ]
     first, second = to_findings(
-        matches, rules={}, facts={}, path_modules={}, layers={}, surfaces={}, read=lambda _: source
+        matches, rules={}, definitions=no_definitions, path_modules={}, layers={}, surfaces={}, read=lambda _: source
     )
     assert first.fingerprint != second.fingerprint
     again = to_findings(
         list(reversed(matches)),
         rules={},
-        facts={},
+        definitions=no_definitions,
         path_modules={},
         layers={},
         surfaces={},

@@ -3,6 +3,7 @@
 from auditor.domain.code import (
     AnalysisError,
     Definition,
+    FileDefinitions,
     FileFacts,
     Import,
     ImportKind,
@@ -28,6 +29,7 @@ __all__ = [
     "ConfigError",
     "Definition",
     "FileAttribution",
+    "FileDefinitions",
     "FileFacts",
     "Finding",
     "FindingKind",

@@ -55,7 +55,7 @@ class Definition:
 
 @dataclass(frozen=True, slots=True)
 class FileFacts:
-    """Everything the parse stage extracts from one file, in one pass."""
+    """What the import graph needs of one file: its imports and `__all__`."""
 
     path: str  # repo-relative, posix separators
     module: str  # dotted module name; a package is its __init__
@@ -64,6 +64,15 @@ class FileFacts:
     line_count: int
     imports: tuple[RawImport, ...]
     all_names: tuple[str, ...] | None  # literal __all__, None when absent or not literal
+
+
+@dataclass(frozen=True, slots=True)
+class FileDefinitions:
+    """What one file defines, parsed on demand: only review surfaces (public signatures) and
+    security findings (the enclosing function) need definitions, so a graph never pays for them."""
+
+    path: str
+    content_hash: str
     definitions: tuple[Definition, ...]
 
     def enclosing(self, line: int) -> Definition | None:

@@ -1,12 +1,14 @@
-"""The parse cache, in `<cache_dir>/cache.sqlite`: four tables.
+"""The parse cache, in `<cache_dir>/cache.sqlite`: six tables.
 
 - `file_facts`: serialised FileFacts keyed by (content hash, parser version), so that a new
   auditor, fact layout, libcst or Python never reads stale facts (`parser_version`);
+- `file_definitions`: serialised FileDefinitions, keyed the same way (parsed on demand);
 - `file_stats`: a file's stat signature and the content hash it had (git's index idea), so a
   warm run need not read and hash files whose signature did not change (see parse.hashing);
 - `discoveries`: a project's discovered files and what the walk looked at (discover.snapshot);
 - `graph_snapshots`: whole import graphs keyed by everything they depend on (graph.snapshot),
-  so a warm run on an unchanged tree decodes one entry instead of every file's facts.
+  so a warm run on an unchanged tree decodes one entry instead of every file's facts;
+  `latest_snapshots`: each project's newest one (the base a patch starts from).
 
 One SELECT per table and run, one write transaction for what is new. Concurrent runs are safe
 (SqliteDb: WAL + BEGIN IMMEDIATE); a corrupt file is rebuilt.
@@ -69,6 +71,12 @@ CREATE TABLE IF NOT EXISTS file_facts (
     facts TEXT NOT NULL,
     PRIMARY KEY (content_hash, parser_version)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS file_definitions (
+    content_hash TEXT NOT NULL,
+    parser_version TEXT NOT NULL,
+    facts TEXT NOT NULL,
+    PRIMARY KEY (content_hash, parser_version)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS file_stats (
     path TEXT PRIMARY KEY,
     signature TEXT NOT NULL,
@@ -102,8 +110,10 @@ class ParseCache:
         self._db = SqliteDb(self.path, _SCHEMA)
         self.warnings = self._db.warnings
 
-    def get_many(self, hashes: Iterable[str]) -> dict[str, str]:
-        """Serialised facts for the hashes found (one SELECT per chunk of 900 hashes)."""
+    def get_many(self, hashes: Iterable[str], *, definitions: bool = False) -> dict[str, str]:
+        """Serialised facts (or `definitions`) for the hashes found (one SELECT per chunk of
+        900 hashes)."""
+        table = "file_definitions" if definitions else "file_facts"
         wanted = sorted(set(hashes))
         found: dict[str, str] = {}
         try:
@@ -111,7 +121,7 @@ class ParseCache:
                 chunk = wanted[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
                 rows = self._db.conn.execute(
-                    f"SELECT content_hash, facts FROM file_facts "
+                    f"SELECT content_hash, facts FROM {table} "
                     f"WHERE parser_version = ? AND content_hash IN ({marks})",
                     [PARSER_VERSION, *chunk],
                 )
@@ -121,14 +131,15 @@ class ParseCache:
             return {}
         return found
 
-    def put_many(self, entries: Mapping[str, str]) -> None:
-        """Store serialised facts by content hash, in one transaction."""
+    def put_many(self, entries: Mapping[str, str], *, definitions: bool = False) -> None:
+        """Store serialised facts (or `definitions`) by content hash, in one transaction."""
         if not entries:
             return
+        table = "file_definitions" if definitions else "file_facts"
         try:
             with self._db.transaction() as conn:
                 conn.executemany(
-                    "INSERT OR REPLACE INTO file_facts (content_hash, parser_version, facts) VALUES (?, ?, ?)",
+                    f"INSERT OR REPLACE INTO {table} (content_hash, parser_version, facts) VALUES (?, ?, ?)",
                     [(h, PARSER_VERSION, text) for h, text in entries.items()],
                 )
         except sqlite3.DatabaseError as exc:

@@ -6,14 +6,17 @@ skeleton. CPython's `ast` tree (already built for the nesting guard) only says w
 statements to keep; each line keeps its number, so every line the collector reports is the
 line of the original file.
 
-What a fact needs, and so what is kept verbatim:
+Two skeletons. The import skeleton (`definitions=False`, what every file's graph facts come
+from) keeps verbatim:
   - every `import` / `from ... import` statement, wherever it is;
-  - every `def` / `class` header (name, signature, span), wherever it is (a decorator's
-    expression becomes a placeholder: `@0`), and the headers of the compound statements
-    around a kept statement (`if` tests decide TYPE_CHECKING, `with suppress(...)`,
-    try/for/while/match make imports conditional);
-  - a module-level assignment's targets (its names are definitions; its value is kept only
-    for `__all__`), and `__all__ += ...`.
+  - the headers of the statements around a kept statement: `def`/`class` (an import in a
+    function is a function-level import; a decorator's expression becomes `@0`), `if` (its
+    test decides TYPE_CHECKING), `with suppress(...)`, try/for/while/match (conditional);
+  - a module-level `__all__ = ...` and `__all__ += ...`.
+The definitions skeleton (`definitions=True`, parsed on demand for the few files whose
+definitions are needed: review surfaces, files with security findings) keeps, besides:
+  - every `def` / `class` header (name, signature, span), wherever it is;
+  - a module-level assignment's targets (its names are definitions).
 Everything else (expression statements, returns, function bodies' assignments, a whole
 compound statement with no fact inside, ...) becomes `0` when it fits on one line, or a
 triple-quoted string spread over the same lines (one token), so that a definition still ends on
@@ -46,15 +49,18 @@ _MATCH_TYPES: tuple[type[ast.stmt], ...] = (ast.Match,) if hasattr(ast, "Match")
 Span = tuple[int, int, int, int]  # first line, first column, last line, end column (ast's)
 
 
-def fact_skeleton(text: str, tree: ast.Module, *, scan_calls: bool, lines: list[str] | None = None) -> str:
-    """`text` with the statements of `tree` that hold no fact replaced (see the module doc).
+def fact_skeleton(
+    text: str, tree: ast.Module, *, scan_calls: bool, definitions: bool = False, lines: list[str] | None = None
+) -> str:
+    """`text` with the statements of `tree` that hold no fact replaced (see the module doc);
+    with `definitions`, every definition counts as a fact.
 
     `tree` must be `ast.parse(text)`; `text` has `\\n` line ends only; `lines` is
     `text.split("\\n")` when the caller has it."""
     lines = text.split("\n") if lines is None else lines
     spans: list[Span] = []
     calls = _dynamic_call_positions(tree) if scan_calls else []
-    _Walker(lines, spans, calls).block(tree.body, module_level=True)
+    _Walker(lines, spans, calls, definitions=definitions).block(tree.body, module_level=True)
     if not spans:
         return text
     starts = [0, *accumulate(len(line) + 1 for line in lines)]
@@ -79,10 +85,13 @@ def fact_skeleton(text: str, tree: ast.Module, *, scan_calls: bool, lines: list[
 class _Walker:
     """Collects, in source order, the spans of statements (or values) to replace."""
 
-    def __init__(self, lines: list[str], spans: list[Span], calls: list[tuple[int, int]]) -> None:
+    def __init__(
+        self, lines: list[str], spans: list[Span], calls: list[tuple[int, int]], *, definitions: bool
+    ) -> None:
         self._lines = lines
         self._spans = spans
         self._calls = calls
+        self._definitions = definitions
 
     def _holds_call(self, node: ast.stmt | ast.expr) -> bool:
         """Whether a possible dynamic-import call starts within `node`'s source."""
@@ -114,11 +123,17 @@ class _Walker:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             return True
         if isinstance(node, _DEFINITIONS):
+            mark = len(self._spans)
+            kept_decorator = False
             for decorator in node.decorator_list:  # `@0`: its expression holds no fact
-                if not self._holds_call(decorator):
+                if self._holds_call(decorator):
+                    kept_decorator = True
+                else:
                     self._spans.append(_span(decorator, decorator))
-            self.block(node.body, module_level=False)
-            return True
+            if self.block(node.body, module_level=False) or kept_decorator or self._definitions:
+                return True
+            del self._spans[mark:]  # nothing inside: the whole definition joins the run
+            return False
         if module_level and isinstance(node, (ast.Assign, ast.AnnAssign)) and self._assignment(node):
             return True
         if module_level and isinstance(node, ast.AugAssign) and _is_all(node.target):
@@ -172,7 +187,7 @@ class _Walker:
                 bound = element.value if isinstance(element, ast.Starred) else element
                 if isinstance(bound, ast.Name):
                     names.append(bound.id)
-        if not names:
+        if not names or not (self._definitions or "__all__" in names):
             return False
         value = node.value
         if value is not None and "__all__" not in names and not self._holds_call(value):
@@ -203,4 +218,6 @@ def _is_all(target: ast.expr) -> bool:
 def _span(first: ast.stmt | ast.expr, last: ast.stmt | ast.expr) -> Span:
     end_line = last.end_lineno if last.end_lineno is not None else last.lineno
     end_column = last.end_col_offset if last.end_col_offset is not None else last.col_offset
+    if isinstance(first, _DEFINITIONS) and first.decorator_list:  # from its first `@`
+        return (first.decorator_list[0].lineno, first.col_offset, end_line, end_column)
     return (first.lineno, first.col_offset, end_line, end_column)

@@ -1,4 +1,4 @@
-"""Turn the bytes of one file into FileFacts, or into an AnalysisError. Never raises for bad input.
+"""Turn the bytes of one file into FileFacts (or FileDefinitions), or into an AnalysisError. Never raises for bad input.
 
 Order of checks: size limit, NUL bytes, encoding (coding cookie / BOM, as Python does it), token
 count, then a nesting guard — nesting that would blow up or overflow libcst's native parser
@@ -7,8 +7,8 @@ grammar (3.0-3.14, whatever Python runs this) decides what is valid Python. The 
 the tree of CPython's own parser; when the running Python rejects the file (syntax newer than
 itself, or a real error) it estimates the nesting without any grammar instead (parse.nesting),
 and a real error is then libcst's to report. When CPython's tree exists, it also picks the
-statements that can hold a fact, and libcst parses only those (parse.skeleton: about a fifth of
-the text, with the same facts). Parsing runs in a thread with a large stack (see
+statements that can hold a fact, and libcst parses only those (parse.skeleton: a few percent
+of the text for the graph facts, about a fifth for the definitions, with the same facts). Parsing runs in a thread with a large stack (see
 `run_with_big_stack`).
 """
 
@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from auditor.domain import AnalysisError, FileFacts
+from auditor.domain import AnalysisError, FileDefinitions, FileFacts
 from auditor.parse.budget import depth_problem, estimated_depth_problem, token_budget_problem
 from auditor.parse.hashing import MAX_FILE_BYTES, content_hash
 
@@ -70,13 +70,46 @@ def _syntax_message(message: str, line: int, last_line: int) -> str:
 def parse_source(
     source: bytes, *, path: str, module: str, is_package: bool, whole: bool = False
 ) -> FileFacts | AnalysisError:
-    """The facts of one file. Pure: reads nothing else, raises nothing for bad input.
+    """The graph facts of one file (imports, `__all__`). Pure: reads nothing else, raises
+    nothing for bad input.
 
-    libcst parses the file's fact skeleton (parse.skeleton) when CPython's `ast` could parse
+    libcst parses the file's import skeleton (parse.skeleton) when CPython's `ast` could parse
     the file; the whole file otherwise, or with `whole=True` (the reference the skeleton is
     tested against: both give the same facts). Call it inside `run_with_big_stack`
     (parse_files does) so deep but valid nesting fits.
     """
+    collected = _collected(source, path, definitions=False, whole=whole)
+    if isinstance(collected, AnalysisError):
+        return collected
+    collector, text = collected
+    line_count = text.count("\n") + (0 if not text or text.endswith("\n") else 1)
+    return FileFacts(
+        path=path,
+        module=module,
+        is_package=is_package,
+        content_hash=content_hash(source),
+        line_count=line_count,
+        imports=tuple(collector.imports),
+        all_names=collector.result_all(),
+    )
+
+
+def parse_definitions(source: bytes, *, path: str, whole: bool = False) -> FileDefinitions | AnalysisError:
+    """The functions, classes and module-level names one file defines, with their spans and
+    signatures: from the definitions skeleton (or the whole file), on demand (only review
+    surfaces and security findings need them). Same guards and errors as parse_source."""
+    collected = _collected(source, path, definitions=True, whole=whole)
+    if isinstance(collected, AnalysisError):
+        return collected
+    definitions = sorted(collected[0].definitions, key=lambda d: (d.line, d.qualname))
+    return FileDefinitions(path=path, content_hash=content_hash(source), definitions=tuple(definitions))
+
+
+def _collected(
+    source: bytes, path: str, *, definitions: bool, whole: bool
+) -> tuple[FactsCollector, str] | AnalysisError:
+    """The guards (size, encoding, tokens, nesting), then the libcst pass over the skeleton
+    (or the whole file): the collector and the decoded text, or why the file cannot be parsed."""
     if len(source) > MAX_FILE_BYTES:
         return AnalysisError(path, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; skipped")
     try:
@@ -111,15 +144,15 @@ def parse_source(
     if tree is not None and not whole:
         from auditor.parse.skeleton import fact_skeleton
 
-        skeleton = fact_skeleton(text, tree, scan_calls=scan_calls, lines=lines)
+        skeleton = fact_skeleton(text, tree, scan_calls=scan_calls, definitions=definitions, lines=lines)
         collected = _collect(skeleton, scan_calls=scan_calls)
         if not isinstance(collected, BaseException):
-            return _facts(collected, source, text, path=path, module=module, is_package=is_package)
+            return collected, text
         # the skeleton should parse whenever the file does; if not, the whole file decides
     collected = _collect(text, scan_calls=scan_calls)
     if isinstance(collected, BaseException):
         return _parse_error(collected, text, python_error, path)
-    return _facts(collected, source, text, path=path, module=module, is_package=is_package)
+    return collected, text
 
 
 def _collect(text: str, *, scan_calls: bool) -> FactsCollector | BaseException:
@@ -152,23 +185,6 @@ def _parse_error(
     if isinstance(exc, (RecursionError, MemoryError)):
         return AnalysisError(path, "nesting too deep to parse")
     return AnalysisError(path, f"cannot parse: {type(exc).__name__}: {exc}")
-
-
-def _facts(
-    collector: FactsCollector, source: bytes, text: str, *, path: str, module: str, is_package: bool
-) -> FileFacts:
-    line_count = text.count("\n") + (0 if not text or text.endswith("\n") else 1)
-    definitions = tuple(sorted(collector.definitions, key=lambda d: (d.line, d.qualname)))
-    return FileFacts(
-        path=path,
-        module=module,
-        is_package=is_package,
-        content_hash=content_hash(source),
-        line_count=line_count,
-        imports=tuple(collector.imports),
-        all_names=collector.result_all(),
-        definitions=definitions,
-    )
 
 
 def parse_file_safely(

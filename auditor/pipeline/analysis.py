@@ -24,6 +24,7 @@ from auditor.domain.run import AttributionSummary, RuleHealth, RunInfo, RunResul
 from auditor.drift.classify import Unseen
 from auditor.graph import ImportGraph
 from auditor.graph.patterns import LayerIndex
+from auditor.index.definitions import DefinitionIndex
 from auditor.index.tree import config_graph
 from auditor.pipeline.metrics import layer_rows, package_view
 from auditor.pipeline.options import RunOptions
@@ -49,6 +50,14 @@ class Analysis:
     skipped_stages: list[tuple[str, str]] = field(default_factory=list)  # (stage, why not run)
     unchecked_kinds: set[str] = field(default_factory=set)  # finding kinds no stage checked
     head: tuple[str, str | None] | None = None  # (commit, branch), when attribution asked git
+    definitions: DefinitionIndex | None = None  # what the graph's module files define, on demand
+
+    def definitions_index(self) -> DefinitionIndex:
+        """`definitions`, or one without a cache (an Analysis built by hand)."""
+        if self.definitions is None:
+            paths = (f.path for f in self.graph.facts.values())
+            self.definitions = DefinitionIndex(self.config.root, paths, cache_dir=None)
+        return self.definitions
 
     def commit_and_branch(self, root: Path) -> tuple[str | None, str | None]:
         """HEAD's commit and branch: what attribution learnt, else one `git rev-parse`."""
@@ -118,6 +127,11 @@ def analyse(
             raise_if_any(config_problems(config, graph.modules))
     errors = list(graph.errors)
     analysis = Analysis(config=config, graph=graph, findings=[], errors=errors, stages=stages)
+    analysis.definitions = DefinitionIndex(
+        root,
+        (f.path for f in graph.facts.values()),
+        cache_dir=opts.effective_cache_dir if opts.use_cache else None,
+    )
     if not any(m.path for m in graph.modules.values()):
         analysis.warnings.append(
             f"no Python package found under {root.name or root}: no import graph or contract was "
@@ -197,13 +211,12 @@ def _run_security(analysis: Analysis, opts: RunOptions, root: Path, files: Seque
 
     graph = analysis.graph
     modules = {name: m.path for name, m in graph.modules.items() if m.path}
-    facts = {f.path: f for f in graph.facts.values()}
     outcome = run_security(
         root,
         analysis.config,
         files=files,
         modules=modules,
-        facts=facts,
+        definitions=analysis.definitions_index().of_source,
         cache_dir=opts.effective_cache_dir,
         semgrep=semgrep_executable(opts.semgrep_binary),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from auditor.domain import FileDefinitions
 from auditor.domain.run import ApiChange
 from auditor.graph.patterns import layers_of
 from auditor.pipeline.analysis import Analysis
@@ -17,28 +18,35 @@ def _surface_of(module: str, surfaces: Mapping[str, Sequence[str]]) -> str | Non
     return next(iter(layers_of(module, surfaces)), None)
 
 
+def _surface_definitions(analysis: Analysis) -> dict[str, FileDefinitions | None]:
+    """What each module in a surface defines (None: its file could not be read again)."""
+    surfaces = analysis.config.surfaces
+    paths = {m: f.path for m, f in sorted(analysis.graph.facts.items()) if _surface_of(m, surfaces)}
+    defined = analysis.definitions_index().read(paths.values())
+    return {module: defined.get(path) for module, path in paths.items()}
+
+
+def _public(found: FileDefinitions | None) -> list[tuple[str, str, str]]:
+    names = []
+    for d in found.definitions if found is not None else ():
+        parts = d.qualname.split(".")
+        if any(p.startswith("_") for p in parts) or len(parts) > 2:
+            continue
+        names.append((d.qualname, d.kind, d.signature))
+    return sorted(names)
+
+
 def api_snapshot(analysis: Analysis) -> dict[str, list[tuple[str, str, str]]]:
     """Public top-level definitions (and public methods of public classes) of surface modules."""
-    snapshot: dict[str, list[tuple[str, str, str]]] = {}
-    surfaces = analysis.config.surfaces
-    for module, facts in sorted(analysis.graph.facts.items()):
-        if not _surface_of(module, surfaces):
-            continue
-        names = []
-        for d in facts.definitions:
-            parts = d.qualname.split(".")
-            if any(p.startswith("_") for p in parts) or len(parts) > 2:
-                continue
-            names.append((d.qualname, d.kind, d.signature))
-        snapshot[module] = sorted(names)
-    return snapshot
+    return {module: _public(found) for module, found in _surface_definitions(analysis).items()}
 
 
 def api_changes(analysis: Analysis, previous: ApiSnapshot | None) -> list[ApiChange]:
     """Added / removed / changed public signatures in surface modules since the previous run."""
     if not previous:
         return []
-    current = api_snapshot(analysis)
+    defined = _surface_definitions(analysis)
+    current = {module: _public(found) for module, found in defined.items()}
     changes: list[ApiChange] = []
     for module in sorted(set(current) | set(previous)):
         surface = _surface_of(module, analysis.config.surfaces)
@@ -55,8 +63,9 @@ def api_changes(analysis: Analysis, previous: ApiSnapshot | None) -> list[ApiCha
             line = None
             origin = "unknown"
             path = facts.path if facts else None
-            if facts and new is not None:
-                definition = next((d for d in facts.definitions if d.qualname == name), None)
+            known = defined.get(module)
+            if facts and known is not None and new is not None:
+                definition = next((d for d in known.definitions if d.qualname == name), None)
                 if definition is not None:
                     line = definition.line
                     lines = analysis.line_origins.get(facts.path)

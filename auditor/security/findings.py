@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from auditor.domain import FileFacts, Finding, FindingKind, Severity, fingerprint
+from auditor.domain import FileDefinitions, Finding, FindingKind, Severity, fingerprint
 from auditor.graph.patterns import layers_of
 from auditor.security.output import SemgrepMatch
 from auditor.security.redact import redact_literals
@@ -22,6 +22,9 @@ SNIPPET_MAX_LINES = 12
 _HEADER = re.compile(r"^\s*(async\s+def|def|class)\b")
 
 SourceReader = Callable[[str], bytes | None]
+# (path, its bytes) -> what the file defines (for the enclosing function), None for a file
+# that is no analysed module
+DefinitionsOf = Callable[[str, bytes], FileDefinitions | None]
 
 
 def matched_text(source: bytes | None, match: SemgrepMatch) -> str:
@@ -56,7 +59,7 @@ def to_findings(
     matches: Sequence[SemgrepMatch],
     *,
     rules: Mapping[str, RuleInfo],
-    facts: Mapping[str, FileFacts],
+    definitions: DefinitionsOf,
     path_modules: Mapping[str, str],
     layers: Mapping[str, tuple[str, ...]],
     surfaces: Mapping[str, tuple[str, ...]],
@@ -66,9 +69,12 @@ def to_findings(
     findings: list[Finding] = []
     seen: dict[tuple[str, str, str, str], int] = {}
     sources: dict[str, bytes | None] = {}
+    file_definitions: FileDefinitions | None = None
     for match in sorted(matches, key=lambda m: (m.path, m.start_offset, m.line, m.rule_id)):
-        if match.path not in sources:
-            sources = {match.path: read(match.path)}  # one file at a time: matches are sorted
+        if match.path not in sources:  # one file at a time: matches are sorted
+            source = read(match.path)
+            sources = {match.path: source}
+            file_definitions = definitions(match.path, source) if source is not None else None
         source = sources[match.path]
         info = rules.get(match.rule_id, RuleInfo(match.rule_id, "", ""))
         text = matched_text(source, match)
@@ -76,8 +82,7 @@ def to_findings(
         if info.redact:
             snippet = redact_literals(full_lines(source, match))
             text = snippet
-        file_facts = facts.get(match.path)
-        enclosing = file_facts.enclosing(match.line) if file_facts else None
+        enclosing = file_definitions.enclosing(match.line) if file_definitions else None
         qualname = enclosing.qualname if enclosing else ""
         key = (match.rule_id, match.path, qualname, identity_text(text))
         occurrence = seen.get(key, 0)

@@ -16,8 +16,8 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from auditor.config.model import AuditorConfig
-from auditor.domain import AnalysisError, FileFacts, Finding, RulePackError
-from auditor.security.findings import to_findings
+from auditor.domain import AnalysisError, Finding, RulePackError
+from auditor.security.findings import DefinitionsOf, to_findings
 from auditor.security.invoke import SUPPORTED_VERSIONS, SemgrepCall, resolve_executable, run_semgrep
 from auditor.security.output import ParsedOutput, RuleProblem, exit_problem, parse_output
 from auditor.security.render import RenderedRules, render_rules
@@ -93,14 +93,15 @@ def run_security(
     *,
     files: Sequence[str] | None,
     modules: Mapping[str, str],
-    facts: Mapping[str, FileFacts],
+    definitions: DefinitionsOf,
     cache_dir: Path,
     semgrep: str = "semgrep",
 ) -> SecurityOutcome:
     """Scan `files` (None: every file `security_files` lists: Python files and templates of the
     whole repository) with the configured rules.
 
-    `modules`: module name -> repo path; `facts`: repo path -> FileFacts (enclosing scopes).
+    `modules`: module name -> repo path; `definitions`: what a module file defines (the
+    finding's enclosing function, part of its fingerprint).
     """
     outcome = SecurityOutcome()
     if not config.semgrep_rules:
@@ -165,7 +166,7 @@ def run_security(
     outcome.findings = to_findings(
         [m for m in parsed.matches if m.path in known],
         rules=rendered.rules,
-        facts=facts,
+        definitions=definitions,
         path_modules=path_modules,
         layers=config.layers,
         surfaces=config.surfaces,
