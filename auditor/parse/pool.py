@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 # 256 files 4.3 / 3.9. On idle cores the crossover is lower, hence 64.
 SERIAL_BELOW = 64
 ERROR_KEY = "error"
+GC_YOUNG_THRESHOLD = 20_000  # a worker's first-generation threshold (see _import_parser)
 
 Job = tuple[str, str, bool, bytes]  # rel_path, module, is_package, source
 Outcome = tuple[str, str, str]  # rel_path, serialised facts or error text, content hash
@@ -49,10 +50,19 @@ def parse_chunk(jobs: Sequence[Job]) -> list[Outcome]:
 
 
 def _import_parser() -> None:
-    """A worker's first task: load libcst and the parser while the parent walks and hashes."""
+    """A worker's first task: load libcst and the parser while the parent walks and hashes;
+    then leave what is loaded out of the garbage collector's passes, and run them less often.
+    A parse makes hundreds of thousands of short-lived objects, freed by reference counting;
+    the default thresholds walk the young ones every 700 allocations. Measured in one process
+    on Django's files (4 alternating rounds, CPU s): 2.04 by default, 1.79 so tuned."""
+    import gc
+
     import libcst  # noqa: F401
 
     import auditor.parse.source  # noqa: F401
+
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, 50, 100)
 
 
 def _chunks(jobs: list[Job], workers: int) -> Iterator[list[Job]]:
