@@ -21,6 +21,7 @@ from pathlib import Path
 from auditor.domain.errors import GitError, UsageError
 from auditor.support.git import Git, GitCommandFailed, GitUnavailable
 from auditor.support.safe_files import ensure_dir, refuse_link, write_file
+from auditor.usecases.demo import rewritten_sources as rewritten
 from auditor.usecases.demo import sources as src
 
 BRANCH = "main"
@@ -103,7 +104,7 @@ def _steps() -> list[_Step]:
                 "shop/domain/legacy.py": src.DOMAIN_LEGACY,
                 "shop/db/session.py": src.DB_SESSION,
                 "shop/db/repository.py": src.DB_REPOSITORY,
-                "shop/auth/tokens.py": src.AUTH_TOKENS_V1,
+                "shop/auth/tokens.py": rewritten.AUTH_TOKENS_V1,
             },
         ),
         _Step(
@@ -112,7 +113,7 @@ def _steps() -> list[_Step]:
             "2026-01-07T14:30:00+00:00",
             BOB,
             {
-                "shop/clients/payments.py": src.CLIENTS_PAYMENTS_V1,
+                "shop/clients/payments.py": rewritten.CLIENTS_PAYMENTS_V1,
                 "shop/services/orders.py": src.SERVICES_ORDERS_WITH_PAYMENT,
             },
         ),
@@ -144,7 +145,7 @@ def _steps() -> list[_Step]:
             "The sandbox provider has a self-signed certificate.",
             "2026-01-13T10:05:00+00:00",
             AIDER,
-            {"shop/clients/payments.py": src.CLIENTS_PAYMENTS_V2},
+            {"shop/clients/payments.py": rewritten.CLIENTS_PAYMENTS_V2},
             agent="aider",
         ),
         _Step(
@@ -163,7 +164,7 @@ def _steps() -> list[_Step]:
             "",
             "2026-01-15T09:40:00+00:00",
             CAROL,
-            {"shop/auth/tokens.py": src.AUTH_TOKENS_V2},
+            {"shop/auth/tokens.py": rewritten.AUTH_TOKENS_V2},
             agent="cursor",
         ),
     ]
@@ -334,7 +335,7 @@ def _agent_trace_record(sha: str, date: str) -> str:
                 "conversations": [
                     {
                         "contributor": {"type": "ai", "model_id": "openai/gpt-5"},
-                        "ranges": [{"start_line": 1, "end_line": src.AUTH_TOKENS_V2.count("\n")}],
+                        "ranges": [{"start_line": 1, "end_line": rewritten.AUTH_TOKENS_V2.count("\n")}],
                     }
                 ],
             }
