@@ -4,6 +4,10 @@ median with its min and max, and the machine's load beside it.
 Interleaving (round 1: every command once, round 2: every command once, ...) gives each tool
 the same share of whatever else the machine does; a ratio is the median of the per-round
 ratios, with their min and max.
+
+On a shared machine, `BENCH_WAIT_IDLE=1` makes every round wait (up to IDLE_WAIT_S) until the
+CPUs were at least 90 % idle for a second, so that no round runs beside someone else's work;
+`load()` then says how many rounds had to start without that.
 """
 
 from __future__ import annotations
@@ -60,10 +64,43 @@ def run_once(command: Command) -> tuple[float, float]:
     return elapsed, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
+IDLE_WAIT_S = 300
+_not_idle_rounds: list[int] = []
+
+
+def _cpu_idle_share(seconds: float = 1.0) -> float:
+    """The share of CPU time spent idle over the next `seconds` (Linux /proc/stat), else 1.0."""
+
+    def sample() -> tuple[int, int]:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return fields[3] + fields[4], sum(fields)  # idle + iowait, total
+
+    try:
+        idle0, total0 = sample()
+        time.sleep(seconds)
+        idle1, total1 = sample()
+    except (OSError, ValueError, IndexError):
+        return 1.0
+    return (idle1 - idle0) / max(1, total1 - total0)
+
+
+def wait_until_idle() -> None:
+    """With BENCH_WAIT_IDLE=1: return once the CPUs were >= 90 % idle for a second (or after
+    IDLE_WAIT_S, counting the round as not idle)."""
+    if os.environ.get("BENCH_WAIT_IDLE") != "1":
+        return
+    deadline = time.monotonic() + IDLE_WAIT_S
+    while _cpu_idle_share() < 0.9:
+        if time.monotonic() > deadline:
+            _not_idle_rounds.append(1)
+            return
+
+
 def rounds(commands: dict[str, Command], repeats: int) -> dict[str, Samples]:
     """Each command once per round, `repeats` rounds."""
     samples = {name: Samples() for name in commands}
     for n in range(repeats):
+        wait_until_idle()
         for name, command in commands.items():
             if command.before is not None:
                 command.before(n)
@@ -91,4 +128,7 @@ def removing(*folders: Path) -> Callable[[int], None]:
 
 def load() -> str:
     one, five, fifteen = os.getloadavg()
-    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
+    text = f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
+    if os.environ.get("BENCH_WAIT_IDLE") == "1":
+        text += f"; every round waited for idle CPUs ({len(_not_idle_rounds)} gave up after {IDLE_WAIT_S} s)"
+    return text

@@ -195,3 +195,23 @@ def test_the_import_skeleton_keeps_only_imports_all_and_their_headers() -> None:
         ("os", 1, "toplevel"),
         ("typing", 11, "type_checking"),
     ]
+
+
+def test_an_aliased_dynamic_import_on_a_line_without_the_word_import_is_kept() -> None:
+    code = """\
+        from importlib import import_module as load
+
+
+        def plugins():
+            helper()
+            return load("plugins.a")
+        """
+    skeleton = skeleton_of(code, scan_calls=True, definitions=False)
+    assert 'load("plugins.a")' in skeleton and "def plugins():" in skeleton and "helper" not in skeleton
+    new, old = both(textwrap.dedent(code).encode())
+    assert new == old
+    assert isinstance(new[0], FileFacts)
+    assert [(i.module, i.line, i.kind.value) for i in new[0].imports] == [
+        ("importlib", 1, "toplevel"),
+        ("plugins.a", 6, "dynamic"),
+    ]

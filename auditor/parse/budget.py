@@ -12,9 +12,11 @@ import ast
 import io
 import tokenize
 from collections.abc import Sequence
+from itertools import accumulate
 
 MAX_TOKENS = 250_000  # ~600 MB of libcst tree at worst
 MAX_EXPRESSION_DEPTH = 500  # a 500-deep call chain parses in ~1 s
+_LEAVES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)  # no expression below
 
 
 def token_budget_problem(text: str) -> str | None:
@@ -43,7 +45,10 @@ def depth_problem(tree: ast.AST, lines: Sequence[str] | None = None) -> str | No
     characters long is not walked: each level of an expression spends at least one character
     of its own (an operator, a dot, a bracket, a quote), so its expressions cannot nest deeper.
     """
+    # offsets[n]: characters before line n + 1, newlines left out
+    offsets = list(accumulate(map(len, lines), initial=0)) if lines is not None else None
     stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    push = stack.append
     while stack:
         node, depth = stack.pop()
         if isinstance(node, ast.expr):
@@ -51,25 +56,29 @@ def depth_problem(tree: ast.AST, lines: Sequence[str] | None = None) -> str | No
             if depth > MAX_EXPRESSION_DEPTH:
                 line = getattr(node, "lineno", 0)
                 return f"line {line}: expression nesting deeper than {MAX_EXPRESSION_DEPTH}; skipped"
-        elif lines is not None and isinstance(node, ast.stmt) and _short(node, lines):
+        elif offsets is not None and isinstance(node, ast.stmt) and _short(node, offsets):
             continue
-        stack.extend((child, depth) for child in ast.iter_child_nodes(node))
+        for name in node._fields:  # ast.iter_child_nodes, without its generator
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        push((item, depth))
+            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+                push((value, depth))
     return None
 
 
-def _short(statement: ast.stmt, lines: Sequence[str]) -> bool:
-    """Whether the statement's source surely has at most MAX_EXPRESSION_DEPTH characters."""
-    last = statement.end_lineno
+def _short(statement: ast.stmt, offsets: Sequence[int]) -> bool:
+    """Whether the statement's source surely has at most MAX_EXPRESSION_DEPTH characters
+    (`offsets` as in depth_problem)."""
+    first, last = statement.lineno, statement.end_lineno
     if last is None or statement.end_col_offset is None:
         return False
-    if last == statement.lineno:  # columns count UTF-8 bytes: at least the characters
+    if last == first:  # columns count UTF-8 bytes: at least the characters
         return statement.end_col_offset - statement.col_offset <= MAX_EXPRESSION_DEPTH
-    size = 0
-    for number in range(statement.lineno - 1, last):
-        size += len(lines[number]) + 1
-        if size > MAX_EXPRESSION_DEPTH:
-            return False
-    return True
+    # its whole lines, with their newlines: never less than the statement itself
+    return offsets[last] - offsets[first - 1] + (last - first + 1) <= MAX_EXPRESSION_DEPTH
 
 
 def estimated_depth_problem(text: str) -> str | None:

@@ -50,7 +50,12 @@ Span = tuple[int, int, int, int]  # first line, first column, last line, end col
 
 
 def fact_skeleton(
-    text: str, tree: ast.Module, *, scan_calls: bool, definitions: bool = False, lines: list[str] | None = None
+    text: str,
+    tree: ast.Module,
+    *,
+    scan_calls: bool,
+    definitions: bool = False,
+    lines: list[str] | None = None,
 ) -> str:
     """`text` with the statements of `tree` that hold no fact replaced (see the module doc);
     with `definitions`, every definition counts as a fact.
@@ -60,16 +65,17 @@ def fact_skeleton(
     lines = text.split("\n") if lines is None else lines
     spans: list[Span] = []
     calls = _dynamic_call_positions(tree) if scan_calls else []
-    _Walker(lines, spans, calls, definitions=definitions).block(tree.body, module_level=True)
+    marked = None if definitions else _marked_lines(text, calls)
+    _Walker(lines, spans, calls, definitions=definitions, marked=marked).block(tree.body, module_level=True)
     if not spans:
         return text
-    starts = [0, *accumulate(len(line) + 1 for line in lines)]
+    before = list(accumulate(map(len, lines), initial=0))  # characters before a line, newlines left out
 
     def offset(line: int, column: int) -> int:
         content = lines[line - 1]
         if not content.isascii():  # ast's columns count UTF-8 bytes
             column = len(content.encode("utf-8")[:column].decode("utf-8", "replace"))
-        return starts[line - 1] + column
+        return before[line - 1] + (line - 1) + column
 
     pieces: list[str] = []
     done = 0
@@ -82,16 +88,58 @@ def fact_skeleton(
     return "".join(pieces)
 
 
+_MARKS = ("import", "__all__")  # every import fact's statement holds one of them
+
+
+def _marked_lines(text: str, calls: list[tuple[int, int]]) -> list[int]:
+    """The numbers of the lines holding `import` (also in `__import__`, `import_module`) or
+    `__all__`, or a call that may be a dynamic import (`calls`, under another name too),
+    sorted: a statement spanning none of them holds no import fact."""
+    offsets: list[int] = []
+    for mark in _MARKS:
+        at = text.find(mark)
+        while at >= 0:
+            offsets.append(at)
+            at = text.find(mark, at + len(mark))
+    numbers = {line for line, _ in calls}
+    line, done = 1, 0
+    for at in sorted(offsets):
+        line += text.count("\n", done, at)
+        done = at
+        numbers.add(line)
+    return sorted(numbers)
+
+
 class _Walker:
     """Collects, in source order, the spans of statements (or values) to replace."""
 
     def __init__(
-        self, lines: list[str], spans: list[Span], calls: list[tuple[int, int]], *, definitions: bool
+        self,
+        lines: list[str],
+        spans: list[Span],
+        calls: list[tuple[int, int]],
+        *,
+        definitions: bool,
+        marked: list[int] | None = None,
     ) -> None:
         self._lines = lines
         self._spans = spans
         self._calls = calls
         self._definitions = definitions
+        self._marked = marked  # import skeleton: the lines that may hold an import fact
+
+    def _unmarked(self, node: ast.stmt) -> bool:
+        """Whether no line of `node` (its decorators included) may hold an import fact."""
+        if self._marked is None:
+            return False
+        first = (
+            node.decorator_list[0].lineno
+            if isinstance(node, _DEFINITIONS) and node.decorator_list
+            else node.lineno
+        )
+        at = bisect_left(self._marked, first)
+        last = node.end_lineno if node.end_lineno is not None else node.lineno
+        return at == len(self._marked) or self._marked[at] > last
 
     def _holds_call(self, node: ast.stmt | ast.expr) -> bool:
         """Whether a possible dynamic-import call starts within `node`'s source."""
@@ -120,6 +168,8 @@ class _Walker:
 
     def statement(self, node: ast.stmt, *, module_level: bool) -> bool:
         """True when `node` holds a fact (its own spans were added); else False, nothing added."""
+        if self._unmarked(node):
+            return False
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             return True
         if isinstance(node, _DEFINITIONS):
@@ -198,17 +248,25 @@ class _Walker:
 def _dynamic_call_positions(tree: ast.Module) -> list[tuple[int, int]]:
     """Where the calls that may be dynamic imports start, sorted (see the module doc)."""
     callees = {"import_module", "__import__"}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module == "importlib" and not node.level:
-            callees.update(a.asname for a in node.names if a.name == "import_module" and a.asname)
-    found: list[tuple[int, int]] = []
-    for node in ast.walk(tree):
+    calls: list[tuple[str, int, int]] = []  # every call of a name or attribute, in one walk
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
         if isinstance(node, ast.Call):
             func = node.func
-            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
-            if name in callees:
-                found.append((node.lineno, node.col_offset))
-    return sorted(found)
+            if isinstance(func, ast.Name):
+                calls.append((func.id, node.lineno, node.col_offset))
+            elif isinstance(func, ast.Attribute):
+                calls.append((func.attr, node.lineno, node.col_offset))
+        elif isinstance(node, ast.ImportFrom) and node.module == "importlib" and not node.level:
+            callees.update(a.asname for a in node.names if a.name == "import_module" and a.asname)
+        for name in node._fields:  # ast.walk, without its generators
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                stack.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                stack.append(value)
+    return sorted((line, column) for name, line, column in calls if name in callees)
 
 
 def _is_all(target: ast.expr) -> bool:
