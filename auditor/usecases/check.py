@@ -184,7 +184,9 @@ def check_against_base(
     # what an exemption it adds hides (shown with suppressed_by, never failing by itself)
     modules = {m.path for m in head.graph.modules.values() if m.path}
     touched = [c.path for c in local_changes if c.status != "D"]
-    guard = guardrail_changes(opts.root, base_ref, ref, head.config, baseline_file, modules, baseline, touched)
+    guard = guardrail_changes(
+        opts.root, base_ref, ref, head.config, baseline_file, modules, baseline, touched, cache_dir=opts.cache_folder
+    )
     current = mark_exempted(by_base.findings, guard.exemptions, head.suppressed)
     # owners, layers and surfaces (CODEOWNERS of the working tree)
     tagged = tag_findings([*current, *guard.findings], head.config, head.graph, opts.root)
