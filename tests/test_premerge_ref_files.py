@@ -112,3 +112,102 @@ def test_a_missing_default_baseline_at_ref_needs_no_git_read(repo, tmp_path, cap
     """The listing holds every file named like a baseline: one it lacks is missing at REF."""
     check(repo, None, capsys)
     assert not any("auditor-baseline.json" in asked for asked in git_reads)
+
+
+@pytest.fixture
+def fixing(repo: GitRepo) -> GitRepo:
+    """feature fixes main's layers violation in shop/domain/models.py and edits views.py."""
+    repo.git("checkout", "-q", "main")
+    repo.commit({"shop/domain/models.py": "from shop.api import views\n"}, "a violation on main")
+    repo.git("checkout", "-q", "feature")
+    repo.git("reset", "-q", "--hard", "main")
+    repo.commit({"shop/domain/models.py": "X = 3\n", "shop/api/views.py": "X = 4\n"}, "fix it")
+    return repo
+
+
+@pytest.fixture
+def module_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """REF's modules read from git by the base graph."""
+    from auditor.index import at_ref
+
+    asked: list[str] = []
+    real = at_ref.read_blobs
+
+    def reading(base, paths):  # type: ignore[no-untyped-def]
+        asked.extend(paths)
+        return real(base, paths)
+
+    monkeypatch.setattr(at_ref, "read_blobs", reading)
+    return asked
+
+
+def full_check(repo: GitRepo, cache: Path | None, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict]:
+    new_process()
+    capsys.readouterr()
+    where = ["--cache-dir", str(cache)] if cache is not None else ["--no-cache"]
+    code = main(["check", str(repo.path), "--base", "main", "--no-semgrep", "--format", "json", *where])
+    doc = json.loads(capsys.readouterr().out)
+    doc["run"].pop("started_at", None)
+    doc["run"].pop("duration_s", None)
+    doc["run"].pop("stages", None)
+    return code, doc
+
+
+def test_a_later_run_reads_no_changed_module_of_ref_from_git(fixing, tmp_path, capsys, module_reads):
+    """REF's version of a changed module is known by its content hash, kept per base commit:
+    its facts come from the facts cache, and the verdict is the one a run without cache gives."""
+    cache = tmp_path / "cache"
+    first = full_check(fixing, cache, capsys)
+    assert sorted(module_reads) == ["shop/api/views.py", "shop/domain/models.py"]
+    assert [f["importer"] for f in first[1]["fixed"]] == ["shop.domain.models"]
+    module_reads.clear()
+    assert full_check(fixing, cache, capsys) == first
+    assert module_reads == []
+    assert full_check(fixing, None, capsys) == first
+
+
+def test_a_damaged_facts_entry_reads_refs_module_again(fixing, tmp_path, capsys, module_reads):
+    import sqlite3
+
+    cache = tmp_path / "cache"
+    first = full_check(fixing, cache, capsys)
+    with sqlite3.connect(cache / "cache.sqlite") as db:
+        db.execute("UPDATE file_facts SET facts = '[\"damaged\"]'")
+    module_reads.clear()
+    assert full_check(fixing, cache, capsys) == first
+    assert module_reads  # the kept hash led to a damaged entry: REF's modules were read again
+
+
+def test_kept_hashes_of_another_hash_scheme_are_not_used(fixing, tmp_path, capsys, module_reads):
+    cache = tmp_path / "cache"
+    first = full_check(fixing, cache, capsys)
+    (kept,) = cache.rglob("ref-files/*.json")
+    entry = json.loads(kept.read_text())
+    assert entry["hashes"]
+    kept.write_text(json.dumps({**entry, "scheme": "another"}))
+    module_reads.clear()
+    assert full_check(fixing, cache, capsys) == first
+    assert sorted(module_reads) == ["shop/api/views.py", "shop/domain/models.py"]
+
+
+def test_refs_modules_are_still_written_out_when_semgrep_scans_them(fixing, tmp_path, capsys, module_reads):
+    """With semgrep on (write_files), REF's changed modules are read and written below the
+    scratch folder even when their content hashes are kept."""
+    from auditor.config import load_config
+    from auditor.index.at_ref import base_graph
+    from auditor.index.git_ref import PendingChanges, open_base
+    from auditor.index.tree import config_graph
+
+    cache = tmp_path / "cache"
+    full_check(fixing, cache, capsys)  # keeps REF's hashes
+    base = open_base(fixing.path, "main")
+    changes = PendingChanges(fixing.path, base).result()
+    head = config_graph(fixing.path, load_config(fixing.path, None), cache_dir=cache)
+    module_reads.clear()
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    graph, written = base_graph(fixing.path, head, base, changes, scratch, cache_dir=cache, write_files=True)
+    assert written == ["shop/api/views.py", "shop/domain/models.py"]
+    assert (scratch / "shop/domain/models.py").read_text() == "from shop.api import views\n"
+    assert sorted(module_reads) == written
+    assert "shop.api.views" in graph.directly_imported_by("shop.domain.models")

@@ -1,10 +1,11 @@
 """Some files of a base commit, read from git once and kept in the cache folder.
 
-A commit's files never change, so what a pre-merge check reads of REF besides the changed
-modules (the listing of its configuration, pack and baseline files, and their contents) is
-kept under the commit id and the audited root's place in the repository. A later run against
-the same commit asks git nothing for them; another commit has another entry. An entry that
-cannot be read back exactly (damaged, another shape) is ignored and read from git again.
+A commit's files never change, so what a pre-merge check reads of REF is kept under the commit
+id and the audited root's place in the repository: the listing of its configuration, pack and
+baseline files with their contents, and the content hash of each changed module (its facts are
+in the facts cache under that hash). A later run against the same commit asks git nothing for
+them; another commit has another entry. An entry that cannot be read back exactly (damaged,
+another shape, another hash scheme) is ignored and read from git again.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from auditor.domain.errors import AuditorError
 from auditor.index.git_ref import BaseRef
+from auditor.parse.hashing import content_hash
 from auditor.support.inputs import RefusedInput, loads_cache_entry, read_bounded
 from auditor.support.safe_files import ensure_owned_dir, write_file
 
@@ -25,11 +27,13 @@ FOLDER = "ref-files"
 KEPT_COMMITS = 32  # entries kept (the most recently written); older ones are removed
 MAX_KEPT_BYTES = 4 * 1024 * 1024  # contents kept per commit; more: the listing only
 MAX_ENTRY_BYTES = 2 * MAX_KEPT_BYTES  # an entry read back (base64 and JSON around the contents)
+SCHEME = content_hash(b"")  # kept hashes are of this scheme (the facts cache's); another: unused
 
 
 class CommitFiles:
-    """Files of `base.commit` below the audited root: a listing and contents (None: missing
-    at the commit), from the cache folder when kept there (`cache_dir` None: no cache)."""
+    """Files of `base.commit` below the audited root: a listing, contents (None: missing at
+    the commit) and content hashes, from the cache folder when kept there (`cache_dir` None:
+    no cache)."""
 
     def __init__(self, base: BaseRef, cache_dir: Path | None) -> None:
         self.base = base
@@ -37,6 +41,7 @@ class CommitFiles:
         self._cache_dir = cache_dir
         self.names: list[str] | None = None
         self.contents: dict[str, bytes | None] = {}
+        self.hashes: dict[str, str] = {}  # path -> content hash (parse.hashing) at the commit
         self._changed = False
         if self.path is not None:
             self._load(self.path)
@@ -57,18 +62,26 @@ class CommitFiles:
             self._changed = True
         return {p: data for p in paths if (data := self.contents.get(p)) is not None}
 
+    def keep_hashes(self, hashes: dict[str, str]) -> None:
+        """Keep the content hashes of files read at the commit (path -> content_hash)."""
+        if any(self.hashes.get(p) != h for p, h in hashes.items()):
+            self.hashes.update(hashes)
+            self._changed = True
+
     def save(self) -> None:
         """Keep what was read (nothing without a cache folder or when nothing was read); a
         cache that cannot be written is not worth failing the check for."""
-        if self.path is None or self._cache_dir is None or not self._changed or self.names is None:
+        if self.path is None or self._cache_dir is None or not self._changed:
             return
         size = sum(len(data) for data in self.contents.values() if data is not None)
         contents = self.contents if size <= MAX_KEPT_BYTES else {}
         entry = {
             "commit": self.base.commit,
             "prefix": self.base.prefix,
+            "scheme": SCHEME,
             "names": self.names,
             "files": {p: None if d is None else base64.b64encode(d).decode("ascii") for p, d in contents.items()},
+            "hashes": self.hashes,
         }
         try:
             folder = ensure_owned_dir(self._cache_dir, FOLDER)
@@ -82,24 +95,32 @@ class CommitFiles:
             entry = loads_cache_entry(read_bounded(path, max_bytes=MAX_ENTRY_BYTES).decode("utf-8"))
         except (OSError, RefusedInput, ValueError):
             return  # absent, damaged or not ours: read from git again
-        if not _well_formed(entry) or entry["commit"] != self.base.commit or entry["prefix"] != self.base.prefix:
+        if not _well_formed(entry) or (entry["commit"], entry["prefix"]) != (self.base.commit, self.base.prefix):
+            return
+        if entry["scheme"] != SCHEME:
             return
         try:
             contents = {p: None if d is None else base64.b64decode(d, validate=True) for p, d in entry["files"].items()}
         except ValueError:
             return
-        self.names, self.contents = list(entry["names"]), contents
+        self.names = None if entry["names"] is None else list(entry["names"])
+        self.contents, self.hashes = contents, dict(entry["hashes"])
 
 
 def _well_formed(entry: object) -> bool:
     if not isinstance(entry, dict) or not isinstance(entry.get("commit"), str) or not isinstance(entry.get("prefix"), str):
         return False
-    names, files = entry.get("names"), entry.get("files")
+    names, files, hashes = entry.get("names"), entry.get("files"), entry.get("hashes")
+    if names is None:
+        names = []
     return (
-        isinstance(names, list)
+        isinstance(entry.get("scheme"), str)
+        and isinstance(names, list)
         and isinstance(files, dict)
-        and all(isinstance(n, str) and _relative(n) for n in (*names, *files))
+        and isinstance(hashes, dict)
+        and all(isinstance(n, str) and _relative(n) for n in (*names, *files, *hashes))
         and all(isinstance(d, str) or d is None for d in files.values())
+        and all(isinstance(h, str) for h in hashes.values())
     )
 
 
