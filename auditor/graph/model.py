@@ -121,6 +121,18 @@ class ImportGraph:
             return {pat.text} if pat.text in self.modules else set()
         return {m for m in self.modules if pat.matches(m)}
 
+    def same_imports_as(self, other: ImportGraph, importers: Collection[str]) -> bool:
+        """Whether `other` has this graph's nodes and, for each of `importers`, the same import
+        occurrences (internal ones edge by edge in order, and external ones): with every other
+        importer's imports known to be the same, the two graphs are equal edge for edge."""
+        if self._succ.keys() != other._succ.keys():
+            return False
+        if any(self._succ.get(m) != other._succ.get(m) for m in importers):
+            return False
+        wanted = set(importers)
+        mine = [i for i in self.external_imports if i.importer in wanted]
+        return mine == [i for i in other.external_imports if i.importer in wanted]
+
     # -- filtered views -----------------------------------------------------------------------
     def only_kinds(self, kinds: Collection[ImportKind | str]) -> ImportGraph:
         """A graph with only import occurrences of the given kinds (modules unchanged)."""
