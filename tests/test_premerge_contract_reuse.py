@@ -7,6 +7,7 @@ REF's folder) is done again. The verdict is the one evaluating them again would 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -125,3 +126,36 @@ def test_a_changed_all_is_evaluated_again(repo, capsys, monkeypatch, evaluations
     code, doc = run(repo, capsys)
     assert sorted(evaluations) == BOTH_SIDES
     assert evaluated_again(repo, capsys, monkeypatch) == (code, doc)
+
+
+def test_refs_graph_shares_the_edges_when_no_import_changed(repo, capsys, monkeypatch):
+    """REF's versions with the working tree's raw imports: REF's graph is the working tree's
+    edges with REF's facts (nothing resolved again); any changed import: resolved again."""
+    from auditor.index import at_ref
+
+    resolved: list[int] = []
+    real = at_ref.replace_files
+    monkeypatch.setattr(at_ref, "replace_files", lambda graph, facts: resolved.append(1) or real(graph, facts))
+    repo.commit({"shop/domain/orders.py": FILES["shop/domain/orders.py"] + "\n\ndef more():\n    return 2\n"}, "edit")
+    run(repo, capsys)
+    assert resolved == []
+    repo.commit({"shop/domain/orders.py": "import json\n" + FILES["shop/domain/orders.py"]}, "an import")
+    run(repo, capsys)
+    assert resolved == [1]
+
+
+def test_with_unchanged_imports_gives_what_resolving_again_gives(repo):
+    from auditor.config import load_config
+    from auditor.graph.resolve import replace_files, with_unchanged_imports
+    from auditor.index.tree import config_graph
+
+    graph = config_graph(repo.path, load_config(repo.path, None), use_cache=False)
+    edited = dataclasses.replace(graph.facts["shop.domain.orders"], line_count=99, content_hash="other")
+    shared = with_unchanged_imports(graph, [edited])
+    again = replace_files(graph, [edited])
+    assert shared is not None
+    assert list(shared.imports()) == list(again.imports()) and shared.external_imports == graph.external_imports
+    assert shared.facts["shop.domain.orders"] is edited and shared.modules == again.modules
+    assert shared.errors == again.errors
+    moved = dataclasses.replace(edited, imports=tuple(dataclasses.replace(i, line=i.line + 1) for i in edited.imports))
+    assert with_unchanged_imports(graph, [moved]) is None

@@ -121,6 +121,15 @@ class ImportGraph:
             return {pat.text} if pat.text in self.modules else set()
         return {m for m in self.modules if pat.matches(m)}
 
+    def with_facts(self, facts: Mapping[str, FileFacts]) -> ImportGraph:
+        """The same modules, imports and errors with other `facts` (for files whose imports are
+        unchanged). The edges are shared with this graph, not copied: a graph is never changed
+        once built."""
+        view = ImportGraph((), (), facts=facts, errors=self.errors)
+        view.modules, view.external_imports = self.modules, self.external_imports
+        view._succ, view._pred = self._succ, self._pred
+        return view
+
     def same_imports_as(self, other: ImportGraph, importers: Collection[str]) -> bool:
         """Whether `other` has this graph's nodes and, for each of `importers`, the same import
         occurrences (internal ones edge by edge in order, and external ones): with every other

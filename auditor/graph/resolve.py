@@ -127,6 +127,18 @@ class _Overlay(Mapping[str, FileFacts]):
         return len(self.top) + sum(1 for m in self.base if m not in self.top)
 
 
+def with_unchanged_imports(graph: ImportGraph, facts: Iterable[FileFacts]) -> ImportGraph | None:
+    """`graph` with `facts` in place of its facts for the same files, when each of them has the
+    raw imports the graph was resolved from (same module set: resolution gives the same imports
+    and the same warnings); None when one differs (then `replace_files` resolves them)."""
+    replaced = {f.module: f for f in facts}
+    for module, f in replaced.items():
+        old = graph.facts.get(module)
+        if old is None or (old.path, old.is_package, old.imports) != (f.path, f.is_package, f.imports):
+            return None
+    return graph.with_facts(_Overlay(replaced, graph.facts))
+
+
 def replace_files(graph: ImportGraph, facts: Iterable[FileFacts]) -> ImportGraph:
     """`graph` with the imports of some files replaced by those of `facts` (same module set).
 

@@ -17,7 +17,7 @@ from auditor.discover import is_module_part, walk_skips
 from auditor.discover.model import SourceFile
 from auditor.domain import FileFacts
 from auditor.graph import ImportGraph
-from auditor.graph.resolve import build_import_graph, replace_files
+from auditor.graph.resolve import build_import_graph, replace_files, with_unchanged_imports
 from auditor.index.git_ref import BaseRef, read_blobs
 from auditor.index.ref_files import CommitFiles
 from auditor.parse import HashedFiles, ParseCache, hash_sources, parse_files
@@ -101,8 +101,9 @@ def base_graph(
         and all(f.module in head.modules for f in facts.values())
     )
     if edits_only:
-        # the module set is unchanged: resolve only the edited files again
-        return replace_files(head, facts.values()), written
+        # the module set is unchanged: resolve only the edited files again, if their imports changed
+        same = with_unchanged_imports(head, facts.values())
+        return same if same is not None else replace_files(head, facts.values()), written
     changed = {c.path for c in changes if c.status != "D"}
     by_path: dict[str, FileFacts] = {f.path: f for f in head.facts.values() if f.path not in changed}
     by_path.update(facts)
