@@ -159,3 +159,13 @@ def test_with_unchanged_imports_gives_what_resolving_again_gives(repo):
     assert shared.errors == again.errors
     moved = dataclasses.replace(edited, imports=tuple(dataclasses.replace(i, line=i.line + 1) for i in edited.imports))
     assert with_unchanged_imports(graph, [moved]) is None
+
+
+def test_only_limits_the_findings_to_a_folder(repo, capsys):
+    capsys.readouterr()
+    argv = ["check", str(repo.path), "--base", "main", "--no-semgrep", "--no-cache", "--format", "json"]
+    main([*argv, "--only", str(repo.path / "shop" / "infra")])
+    paths = {f["path"] for f in json.loads(capsys.readouterr().out)["findings"]}
+    assert paths and all(p.startswith("shop/infra/") for p in paths)
+    main(argv)
+    assert {f["path"] for f in json.loads(capsys.readouterr().out)["findings"]} > paths

@@ -55,6 +55,7 @@ NOT_ON_A_WARM_PREMERGE_CHECK = (
     "auditor.attribution",  # nothing new to attribute, no guardrail removed
     "auditor.drift.baseline",  # the project has no baseline
     "importlib.resources",  # the built-in packs' folder is found without it
+    "auditor.pipeline.agent_queries",  # no --only
 )
 
 
