@@ -169,3 +169,14 @@ def test_only_limits_the_findings_to_a_folder(repo, capsys):
     assert paths and all(p.startswith("shop/infra/") for p in paths)
     main(argv)
     assert {f["path"] for f in json.loads(capsys.readouterr().out)["findings"]} > paths
+
+
+def test_a_kinds_view_of_a_graph_without_those_kinds_is_the_graph_itself(repo):
+    from auditor.config import load_config
+    from auditor.index.tree import config_graph
+
+    graph = config_graph(repo.path, load_config(repo.path, None), use_cache=False)
+    assert {i.kind.value for i in graph.imports()} == {"toplevel"}
+    assert graph.without_kinds(["dynamic"]) is graph and graph.only_kinds(["toplevel"]) is graph
+    view = graph.only_kinds(["function"])
+    assert view is not graph and list(view.imports()) == [] and view.modules == graph.modules

@@ -146,8 +146,8 @@ class ImportGraph:
     def only_kinds(self, kinds: Collection[ImportKind | str]) -> ImportGraph:
         """A graph with only import occurrences of the given kinds (modules unchanged)."""
         wanted = {ImportKind(k) for k in kinds}
-        if wanted == set(ImportKind):
-            return self
+        if wanted == set(ImportKind) or self._only_of(wanted):
+            return self  # nothing to leave out: the graph is its own view
         view = ImportGraph(self.modules.values(), (), facts=self.facts, errors=self.errors)
         view.external_imports = [i for i in self.external_imports if i.kind in wanted]
         for a, targets in self._succ.items():  # edge by edge: as _add would, without sorting
@@ -156,6 +156,12 @@ class ImportGraph:
                 if kept:
                     view._add_edge(a, b, kept)
         return view
+
+    def _only_of(self, kinds: set[ImportKind]) -> bool:
+        """Whether every import occurrence (internal and external) is of one of `kinds`."""
+        if any(i.kind not in kinds for i in self.external_imports):
+            return False
+        return all(i.kind in kinds for targets in self._succ.values() for imps in targets.values() for i in imps)
 
     def with_imports_of(
         self,
