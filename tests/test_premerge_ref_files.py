@@ -211,3 +211,16 @@ def test_refs_modules_are_still_written_out_when_semgrep_scans_them(fixing, tmp_
     assert (scratch / "shop/domain/models.py").read_text() == "from shop.api import views\n"
     assert sorted(module_reads) == written
     assert "shop.api.views" in graph.directly_imported_by("shop.domain.models")
+
+
+def test_a_changed_file_is_scanned_for_nosemgrep_in_any_case(tmp_path):
+    """The pre-filter before git diffs a changed module for added `# nosemgrep`: it says no
+    only for a text the comment's pattern (case-insensitive, as re matches it) cannot match."""
+    from auditor.drift.guardrails.suppressions import nosemgrep_in
+    from auditor.pipeline.guardrail_check import _may_name_nosemgrep
+
+    for line, named in [("x = 1  # NoSemGrep\n", True), ("x = 1  # no\u017femgrep\n", True),
+                        ("x = 1  # nosemgrp\n", False), ("x = 1\n", False)]:  # fmt: skip
+        (tmp_path / "m.py").write_text(line, encoding="utf-8")
+        assert _may_name_nosemgrep(tmp_path / "m.py") is named, line
+        assert (nosemgrep_in(line) is not None) <= named  # never a comment the filter misses

@@ -14,7 +14,6 @@ removed it), or unknown when the file has uncommitted changes (nothing committed
 from __future__ import annotations
 
 import dataclasses
-import re
 import tempfile
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -284,16 +283,15 @@ def added_suppressions_since(
     return found
 
 
-_NAMES_NOSEMGREP = re.compile("nosemgrep", re.IGNORECASE)  # in every match of the comment's pattern
-
-
 def _may_name_nosemgrep(path: Path) -> bool:
-    """False only when the file's text never names `nosemgrep`: then none of its lines is one."""
+    """False only when the file's text never names `nosemgrep`: then none of its lines is one.
+    Case-folded, the text holds "nosemgrep" wherever the comment's pattern (re.IGNORECASE,
+    the long s U+017F for `s` included) matches it."""
     try:
         text = read_bounded(path, max_bytes=MAX_SCANNED_BYTES).decode("utf-8", "replace")
     except (OSError, RefusedInput):
         return True  # unreadable, not a regular file or too large here: git decides
-    return _NAMES_NOSEMGREP.search(text) is not None
+    return "nosemgrep" in text.casefold()
 
 
 def removal_origins(root: Path, base: BaseRef, findings: Sequence[Finding], config: AuditorConfig) -> list[Finding]:
