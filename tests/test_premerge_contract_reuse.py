@@ -18,6 +18,7 @@ from test_guardrails_premerge import PYPROJECT as BASE_PYPROJECT
 from auditor.cli.main import main
 from auditor.contracts.forbidden import ForbiddenContract
 from auditor.contracts.layers import LayersContract
+from auditor.contracts.public_interface import PublicInterfaceContract
 from auditor.usecases import check as check_usecase
 
 PYPROJECT = BASE_PYPROJECT + """
@@ -68,7 +69,7 @@ def repo(tmp_path: Path) -> GitRepo:
 def evaluations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The contract evaluations a run makes, by contract type."""
     done: list[str] = []
-    for name, cls in (("layers", LayersContract), ("forbidden", ForbiddenContract)):
+    for name, cls in (("layers", LayersContract), ("forbidden", ForbiddenContract), ("public_interface", PublicInterfaceContract)):
         real = cls.check
 
         def counted(self, graph, __real=real, __name=name):  # type: ignore[no-untyped-def]
@@ -121,10 +122,23 @@ def test_an_import_moved_to_another_line_is_a_different_import(repo, capsys, mon
     assert evaluated_again(repo, capsys, monkeypatch) == (code, doc)
 
 
-def test_a_changed_all_is_evaluated_again(repo, capsys, monkeypatch, evaluations):
+def test_a_changed_all_matters_only_to_a_contract_that_reads_it(repo, capsys, monkeypatch, evaluations):
     repo.commit({"shop/api/__init__.py": "__all__ = ['views']\n"}, "an interface")
     code, doc = run(repo, capsys)
-    assert sorted(evaluations) == BOTH_SIDES
+    assert sorted(evaluations) == ONE_SIDE  # no public_interface contract: the graph is the same
+    assert evaluated_again(repo, capsys, monkeypatch) == (code, doc)
+
+
+def test_a_changed_all_is_evaluated_again_for_a_public_interface(repo, capsys, monkeypatch, evaluations):
+    interface = '\n[[tool.auditor.contracts]]\nid = "api-interface"\ntype = "public_interface"\nmodules = ["shop.api"]\n'
+    repo.git("checkout", "-q", "main")
+    repo.commit({"pyproject.toml": PYPROJECT + interface, "shop/api/__init__.py": "__all__ = ['views']\n"}, "interface")
+    repo.git("checkout", "-q", "feature")
+    repo.git("reset", "-q", "--hard", "main")
+    repo.commit({"shop/api/__init__.py": "__all__ = []\n"}, "views is internal now")
+    code, doc = run(repo, capsys)
+    assert sorted(evaluations) == sorted([*BOTH_SIDES, "public_interface", "public_interface"])
+    assert [f["importer"] for f in doc["findings"] if f["rule"] == "api-interface" and f["status"] == "new"]
     assert evaluated_again(repo, capsys, monkeypatch) == (code, doc)
 
 

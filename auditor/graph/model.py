@@ -121,11 +121,11 @@ class ImportGraph:
             return {pat.text} if pat.text in self.modules else set()
         return {m for m in self.modules if pat.matches(m)}
 
-    def with_facts(self, facts: Mapping[str, FileFacts]) -> ImportGraph:
-        """The same modules, imports and errors with other `facts` (for files whose imports are
-        unchanged). The edges are shared with this graph, not copied: a graph is never changed
-        once built."""
-        view = ImportGraph((), (), facts=facts, errors=self.errors)
+    def with_facts(self, facts: Mapping[str, FileFacts], errors: Iterable[AnalysisError]) -> ImportGraph:
+        """The same modules and imports with other `facts` and `errors` (for files whose imports
+        are unchanged). The edges are shared with this graph, not copied: a graph is never
+        changed once built."""
+        view = ImportGraph((), (), facts=facts, errors=errors)
         view.modules, view.external_imports = self.modules, self.external_imports
         view._succ, view._pred = self._succ, self._pred
         return view

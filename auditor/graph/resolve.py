@@ -128,15 +128,35 @@ class _Overlay(Mapping[str, FileFacts]):
 
 
 def with_unchanged_imports(graph: ImportGraph, facts: Iterable[FileFacts]) -> ImportGraph | None:
-    """`graph` with `facts` in place of its facts for the same files, when each of them has the
-    raw imports the graph was resolved from (same module set: resolution gives the same imports
-    and the same warnings); None when one differs (then `replace_files` resolves them)."""
+    """`replace_files(graph, facts)` when each file of `facts` resolves to exactly the imports
+    the graph has for it (line by line, in order): then the edges are shared, not copied, and
+    only the facts and the files' resolution warnings are new. None when one differs."""
     replaced = {f.module: f for f in facts}
+    paths = {f.path for f in replaced.values()}
+    resolver = _Resolver(graph.modules)
+    problems = [e for e in graph.errors if e.path not in paths]
+    external_of: dict[str, list[Import]] = {}
+    for imp in graph.external_imports:
+        if imp.importer in replaced:
+            external_of.setdefault(imp.importer, []).append(imp)
     for module, f in replaced.items():
-        old = graph.facts.get(module)
-        if old is None or (old.path, old.is_package, old.imports) != (f.path, f.is_package, f.imports):
+        internal: dict[str, list[Import]] = {}
+        external: list[Import] = []
+        for raw in f.imports:
+            resolved, warning = resolver.resolve(f, raw)
+            if warning is not None:
+                problems.append(AnalysisError(f.path, warning))
+            for imp in resolved:
+                if imp.external:
+                    external.append(imp)
+                else:
+                    internal.setdefault(imp.imported, []).append(imp)
+        if external != external_of.get(module, []):
             return None
-    return graph.with_facts(_Overlay(replaced, graph.facts))
+        if internal != {b: graph.imports_between(module, b) for b in graph.successors(module)}:
+            return None
+    errors = sorted(problems, key=lambda e: (e.path, e.message))
+    return graph.with_facts(_Overlay(replaced, graph.facts), errors)
 
 
 def replace_files(graph: ImportGraph, facts: Iterable[FileFacts]) -> ImportGraph:

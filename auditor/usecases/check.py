@@ -117,16 +117,23 @@ def analyse_base(opts: RunOptions, head: Analysis, base_ref: BaseRef, changes: S
             tag=False,
             validate=False,
             # REF's graph equal to the working tree's edge for edge: the contracts' results too
-            contract_results=head.contract_results if same_imports(head.graph, graph_at_base, changed_modules) else None,
+            contract_results=(
+                head.contract_results if same_imports(head.graph, graph_at_base, changed_modules, head.config) else None
+            ),
         )
 
 
-def same_imports(head: ImportGraph, base: ImportGraph, changed: Sequence[str]) -> bool:
+def same_imports(head: ImportGraph, base: ImportGraph, changed: Sequence[str], config: AuditorConfig) -> bool:
     """Whether REF's graph (`base`: the working tree's with REF's versions of the `changed`
     modules) has the working tree's modules, and every changed module its imports (line by
-    line) and `__all__`: then every contract sees the same graph on both sides."""
+    line) and, when a contract of `config` reads it, `__all__`: then every contract sees the
+    same graph on both sides."""
+    from auditor.contracts.registry import reads_all_names
+
     if base.modules != head.modules or not head.same_imports_as(base, changed):
         return False
+    if not reads_all_names(config.contracts):
+        return True
     for module in changed:
         here, there = head.facts.get(module), base.facts.get(module)
         if (here is None) != (there is None) or (here and there and here.all_names != there.all_names):
