@@ -159,3 +159,43 @@ def test_every_kind_of_edit_gives_the_graph_of_a_fresh_build(tmp_path: Path, pat
     build(tmp_path / "proj", tmp_path / "cache")
     (tmp_path / "proj" / path).write_text(text)
     assert view(build(tmp_path / "proj", tmp_path / "cache")) == view(build(tmp_path / "proj", None))
+
+
+def test_a_warm_build_reads_no_facts_text_it_does_not_need(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The facts texts follow the graph in the entry and are JSON-decoded only on the first
+    access to a module's facts: a contract check reads none."""
+    import json
+
+    make_project(tmp_path / "proj")
+    build(tmp_path / "proj", tmp_path / "cache")
+    parsed: list[str] = []
+    real = json.loads
+
+    def measuring(text: str, *args: object, **kw: object) -> object:
+        parsed.append(text)
+        return real(text, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(json, "loads", measuring)
+    warm = build(tmp_path / "proj", tmp_path / "cache")
+    with sqlite3.connect(tmp_path / "cache" / CACHE_FILE) as conn:
+        (stored,) = conn.execute("SELECT graph FROM graph_snapshots").fetchone()
+    graph_part, _, facts_part = stored.partition("\n")
+    assert graph_part in parsed and facts_part not in parsed
+    parsed.clear()
+    assert view(warm) == view(build(tmp_path / "proj", None))  # facts read: decoded now
+    assert facts_part in parsed
+
+
+def test_a_snapshot_whose_facts_part_is_damaged_is_rebuilt(tmp_path: Path) -> None:
+    make_project(tmp_path / "proj")
+    build(tmp_path / "proj", tmp_path / "cache")
+    with sqlite3.connect(tmp_path / "cache" / CACHE_FILE) as conn:
+        (stored,) = conn.execute("SELECT graph FROM graph_snapshots").fetchone()
+        graph_part, _, facts_part = stored.partition("\n")
+        for damaged in (facts_part[:-3], facts_part.replace("pkg", "pkh", 1), ""):
+            conn.execute("UPDATE graph_snapshots SET graph = ?", (graph_part + "\n" + damaged,))
+            conn.commit()
+            warm = build(tmp_path / "proj", tmp_path / "cache")
+            assert view(warm) == view(build(tmp_path / "proj", None))
+            conn.execute("UPDATE graph_snapshots SET graph = ?", (stored,))
+            conn.commit()

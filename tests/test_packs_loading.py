@@ -276,3 +276,14 @@ def test_prefer_layers_is_read_and_excludes_only_and_except_layers(tmp_path: Pat
     assert [(e.line, e.message) for e in errors] == [
         (11, "give one of 'only_layers', 'except_layers' and 'prefer_layers', not several")
     ]
+
+
+def test_the_shipped_folders_are_where_importlib_resources_says() -> None:
+    """rules_dir() and templates_dir() find the data packages without importing
+    importlib.resources, and give the folders it gives."""
+    from importlib import resources
+
+    from auditor.support.resources import templates_dir
+
+    assert rules_dir() == resources.files("auditor._rules")
+    assert templates_dir() == resources.files("auditor._templates")

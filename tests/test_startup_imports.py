@@ -48,3 +48,37 @@ def test_a_warm_check_loads_neither_the_parser_nor_semgrep_nor_other_commands(tm
     assert exit_code == 0
     assert "auditor.contracts.layers" in modules  # it did check the contract
     assert [m for m in NOT_ON_A_WARM_CHECK if m in modules] == []
+
+
+NOT_ON_A_WARM_PREMERGE_CHECK = (
+    *NOT_ON_A_WARM_CHECK,
+    "auditor.attribution",  # nothing new to attribute, no guardrail removed
+    "auditor.drift.baseline",  # the project has no baseline
+    "importlib.resources",  # the built-in packs' folder is found without it
+    "auditor.pipeline.agent_queries",  # no --only
+)
+
+
+def test_a_warm_premerge_check_without_new_findings_loads_no_attribution(tmp_path: Path) -> None:
+    """`check --base main` of a branch that edits a module and adds no finding: neither the
+    attribution engine nor the baseline reader is imported (the default built-in pack is loaded)."""
+    from gitrepo import git_env
+
+    root = tmp_path / "proj"
+    project(root)
+    env = git_env({"GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@x", "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@x"})
+    for args in (("init", "-q", "-b", "main"), ("add", "-A"), ("commit", "-q", "-m", "base")):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True)
+    (root / "pkg" / "low.py").write_text("X = 2\n")
+    argv = ["check", str(root), "--base", "main", "--no-semgrep", "-q", "--cache-dir", str(tmp_path / "cache")]
+    code = (
+        "import json, sys; from auditor.cli.main import main;"
+        f"code = main({argv!r});"
+        "print(json.dumps([code, sorted(sys.modules)]))"
+    )
+    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    exit_code, modules = json.loads(out.stdout.strip().splitlines()[-1])
+    assert exit_code == 0
+    assert "auditor.contracts.layers" in modules and "auditor.pipeline.guardrail_check" in modules
+    assert [m for m in NOT_ON_A_WARM_PREMERGE_CHECK if m in modules] == []

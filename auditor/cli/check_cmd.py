@@ -42,12 +42,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from auditor.cli.run_options import options_from_args
     from auditor.config import load_config
-    from auditor.pipeline.agent_queries import limited_to, only_paths
     from auditor.report import render
     from auditor.usecases.check import check_against_base, collect_findings
 
     opts = options_from_args(args)
-    only = only_paths(opts.root, [os.path.abspath(p) for p in args.only]) if args.only else None
+    only = None
+    if args.only:  # the agent queries' module only for --only
+        from auditor.pipeline.agent_queries import limited_to, only_paths
+
+        only = only_paths(opts.root, [os.path.abspath(p) for p in args.only])
     config = load_config(opts.root, opts.config_file)
     hint_if_unconfigured(config, args.quiet)
     fmt = args.format or "text"
@@ -56,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
         result = check_against_base(opts, args.base, metrics=metrics, config=config)
     else:
         result = collect_findings(opts, metrics=metrics, config=config)
-    result = limited_to(result, only)
+    if only is not None:
+        result = limited_to(result, only)
     if fmt == "text":
         from auditor.report.writers.text import write as write_text
 

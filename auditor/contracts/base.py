@@ -67,6 +67,7 @@ class ContractDoc:
 class Contract(ABC):
     type_name: ClassVar[str]
     doc: ClassVar[ContractDoc]
+    reads_all_names: ClassVar[bool] = False  # whether `check` reads a module's `__all__` (its facts)
 
     def __init__(self, spec: ContractSpec) -> None:
         self.spec = spec

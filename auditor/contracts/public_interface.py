@@ -26,6 +26,7 @@ def interface_violation(package: str, interface: frozenset[str], imp: Import) ->
 
 class PublicInterfaceContract(Contract):
     type_name = "public_interface"
+    reads_all_names = True
     doc = ContractDoc(
         what="Checks that code outside each package in `modules` imports only the package's "
         "interface: the names in its `__init__`'s `__all__`, or an explicit `interface = [...]`. "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from auditor.config.model import AuditorConfig, ContractSpec
 from auditor.contracts.acyclic import AcyclicContract
@@ -91,3 +91,8 @@ def validate_contract_types(config: AuditorConfig, *, check_common: bool = False
         except ConfigError as exc:
             errors.append(exc)
     return errors
+
+
+def reads_all_names(specs: Iterable[ContractSpec]) -> bool:
+    """Whether a contract among `specs` reads modules' `__all__` (not only the import graph)."""
+    return any(cls.reads_all_names for spec in specs if (cls := CONTRACT_TYPES.get(spec.type)) is not None)

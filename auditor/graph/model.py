@@ -121,12 +121,33 @@ class ImportGraph:
             return {pat.text} if pat.text in self.modules else set()
         return {m for m in self.modules if pat.matches(m)}
 
+    def with_facts(self, facts: Mapping[str, FileFacts], errors: Iterable[AnalysisError]) -> ImportGraph:
+        """The same modules and imports with other `facts` and `errors` (for files whose imports
+        are unchanged). The edges are shared with this graph, not copied: a graph is never
+        changed once built."""
+        view = ImportGraph((), (), facts=facts, errors=errors)
+        view.modules, view.external_imports = self.modules, self.external_imports
+        view._succ, view._pred = self._succ, self._pred
+        return view
+
+    def same_imports_as(self, other: ImportGraph, importers: Collection[str]) -> bool:
+        """Whether `other` has this graph's nodes and, for each of `importers`, the same import
+        occurrences (internal ones edge by edge in order, and external ones): with every other
+        importer's imports known to be the same, the two graphs are equal edge for edge."""
+        if self._succ.keys() != other._succ.keys():
+            return False
+        if any(self._succ.get(m) != other._succ.get(m) for m in importers):
+            return False
+        wanted = set(importers)
+        mine = [i for i in self.external_imports if i.importer in wanted]
+        return mine == [i for i in other.external_imports if i.importer in wanted]
+
     # -- filtered views -----------------------------------------------------------------------
     def only_kinds(self, kinds: Collection[ImportKind | str]) -> ImportGraph:
         """A graph with only import occurrences of the given kinds (modules unchanged)."""
         wanted = {ImportKind(k) for k in kinds}
-        if wanted == set(ImportKind):
-            return self
+        if wanted == set(ImportKind) or self._only_of(wanted):
+            return self  # nothing to leave out: the graph is its own view
         view = ImportGraph(self.modules.values(), (), facts=self.facts, errors=self.errors)
         view.external_imports = [i for i in self.external_imports if i.kind in wanted]
         for a, targets in self._succ.items():  # edge by edge: as _add would, without sorting
@@ -135,6 +156,12 @@ class ImportGraph:
                 if kept:
                     view._add_edge(a, b, kept)
         return view
+
+    def _only_of(self, kinds: set[ImportKind]) -> bool:
+        """Whether every import occurrence (internal and external) is of one of `kinds`."""
+        if any(i.kind not in kinds for i in self.external_imports):
+            return False
+        return all(i.kind in kinds for targets in self._succ.values() for imps in targets.values() for i in imps)
 
     def with_imports_of(
         self,

@@ -127,6 +127,38 @@ class _Overlay(Mapping[str, FileFacts]):
         return len(self.top) + sum(1 for m in self.base if m not in self.top)
 
 
+def with_unchanged_imports(graph: ImportGraph, facts: Iterable[FileFacts]) -> ImportGraph | None:
+    """`replace_files(graph, facts)` when each file of `facts` resolves to exactly the imports
+    the graph has for it (line by line, in order): then the edges are shared, not copied, and
+    only the facts and the files' resolution warnings are new. None when one differs."""
+    replaced = {f.module: f for f in facts}
+    paths = {f.path for f in replaced.values()}
+    resolver = _Resolver(graph.modules)
+    problems = [e for e in graph.errors if e.path not in paths]
+    external_of: dict[str, list[Import]] = {}
+    for imp in graph.external_imports:
+        if imp.importer in replaced:
+            external_of.setdefault(imp.importer, []).append(imp)
+    for module, f in replaced.items():
+        internal: dict[str, list[Import]] = {}
+        external: list[Import] = []
+        for raw in f.imports:
+            resolved, warning = resolver.resolve(f, raw)
+            if warning is not None:
+                problems.append(AnalysisError(f.path, warning))
+            for imp in resolved:
+                if imp.external:
+                    external.append(imp)
+                else:
+                    internal.setdefault(imp.imported, []).append(imp)
+        if external != external_of.get(module, []):
+            return None
+        if internal != {b: graph.imports_between(module, b) for b in graph.successors(module)}:
+            return None
+    errors = sorted(problems, key=lambda e: (e.path, e.message))
+    return graph.with_facts(_Overlay(replaced, graph.facts), errors)
+
+
 def replace_files(graph: ImportGraph, facts: Iterable[FileFacts]) -> ImportGraph:
     """`graph` with the imports of some files replaced by those of `facts` (same module set).
 

@@ -3,7 +3,9 @@
 Files the change did not touch have the same content at REF, so their parsed facts are reused
 as they are; only REF's versions of the changed files are read (from git) and parsed, through
 the content-hash cache. A pre-merge check of a one-file change on a large project therefore
-parses at most one file per side.
+parses at most one file per side. The content hash of each REF version read is kept per base
+commit (index.ref_files): a later run against the same commit takes those files' facts from
+the cache without reading them, unless it must write them out for semgrep.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from auditor.discover import is_module_part, walk_skips
 from auditor.discover.model import SourceFile
 from auditor.domain import FileFacts
 from auditor.graph import ImportGraph
-from auditor.graph.resolve import build_import_graph, replace_files
+from auditor.graph.resolve import build_import_graph, replace_files, with_unchanged_imports
 from auditor.index.git_ref import BaseRef, read_blobs
-from auditor.parse import ParseCache, hash_sources, parse_files
+from auditor.index.ref_files import CommitFiles
+from auditor.parse import HashedFiles, ParseCache, hash_sources, parse_files
 from auditor.support.git import Change
 
 
@@ -86,7 +89,42 @@ def base_graph(
         packages = {name.split(".")[0] for name in head.modules}
         skips = walk_skips(root, exclude)  # `exclude`: the config's
         located.update({p: m for p in others if (m := module_for_path(p, roots, packages, skips)) is not None})
-    blobs = read_blobs(base, sorted(located))
+    cache = ParseCache(cache_dir) if cache_dir is not None else None
+    try:
+        facts, written = _facts_at_ref(base, located, changes, scratch, cache, cache_dir, jobs, write_files)
+    finally:
+        if cache is not None:
+            cache.close()
+    edits_only = (
+        all(c.status == "M" for c in changes)
+        and set(facts) == {c.path for c in changes if c.path in located}
+        and all(f.module in head.modules for f in facts.values())
+    )
+    if edits_only:
+        # the module set is unchanged: resolve only the edited files again, if their imports changed
+        same = with_unchanged_imports(head, facts.values())
+        return same if same is not None else replace_files(head, facts.values()), written
+    changed = {c.path for c in changes if c.status != "D"}
+    by_path: dict[str, FileFacts] = {f.path: f for f in head.facts.values() if f.path not in changed}
+    by_path.update(facts)
+    namespace = [m.name for m in head.modules.values() if not m.path]
+    graph = build_import_graph(by_path.values(), include_external=True, namespace_packages=namespace)
+    return graph, written
+
+
+def _facts_at_ref(
+    base: BaseRef,
+    located: dict[str, tuple[str, bool]],
+    changes: Sequence[Change],
+    scratch: Path,
+    cache: ParseCache | None,
+    cache_dir: Path | None,
+    jobs: int | None,
+    write_files: bool,
+) -> tuple[dict[str, FileFacts], list[str]]:
+    """The facts of REF's versions of the `located` modules (path -> (module, is_package)),
+    and the paths written below `scratch` (with `write_files`). A version whose content hash
+    is kept for this commit, and whose facts the cache holds, is not read from git."""
     from auditor.security.targets import SUFFIXES  # lazy: the security package is heavy
 
     # changed files the security rules scan that are no module (scripts, templates): written too,
@@ -98,33 +136,36 @@ def base_graph(
     for path, data in extra.items():
         (scratch / path).parent.mkdir(parents=True, exist_ok=True)
         (scratch / path).write_bytes(data)
-    written = sorted([*blobs, *extra])
-    files: list[SourceFile] = []
-    for path, data in sorted(blobs.items()):
-        target = scratch / path
-        if write_files:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        module, is_package = located[path]
-        files.append(SourceFile(path, str(target), module, is_package))
-    cache = ParseCache(cache_dir) if cache_dir is not None else None
-    try:
+
+    def parse(known: dict[str, str]) -> tuple[dict[str, FileFacts], dict[str, bytes]]:
+        """Facts of every located module, read from git but those of `known` (path -> content
+        hash whose facts the cache holds); and the contents read (modules missing at REF left out)."""
+        blobs = read_blobs(base, sorted(p for p in located if p not in known))
+        files: list[SourceFile] = []
+        for path in sorted([*blobs, *known]):
+            target = scratch / path
+            if write_files and path in blobs:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(blobs[path])
+            module, is_package = located[path]
+            files.append(SourceFile(path, str(target), module, is_package))
         hashed = hash_sources(blobs)  # from memory: REF's contents never touch a stat cache
+        hashed = HashedFiles({**hashed.hashes, **known}, hashed.sources, hashed.errors)
         facts, _errors = parse_files(scratch, files, cache=cache, jobs=jobs, hashed=hashed)
-    finally:
-        if cache is not None:
-            cache.close()
-    edits_only = (
-        all(c.status == "M" for c in changes)
-        and set(facts) == {c.path for c in changes if c.path in located}
-        and all(f.module in head.modules for f in facts.values())
-    )
-    if edits_only:
-        # the module set is unchanged: resolve only the edited files again
-        return replace_files(head, facts.values()), written
-    changed = {c.path for c in changes if c.status != "D"}
-    by_path: dict[str, FileFacts] = {f.path: f for f in head.facts.values() if f.path not in changed}
-    by_path.update(facts)
-    namespace = [m.name for m in head.modules.values() if not m.path]
-    graph = build_import_graph(by_path.values(), include_external=True, namespace_packages=namespace)
-    return graph, written
+        kept.keep_hashes({p: hashed.hashes[p] for p in blobs if p in facts})  # the cache now holds those
+        return facts, blobs
+
+    kept = CommitFiles(base, cache_dir)
+    known: dict[str, str] = {}
+    if cache is not None and not write_files:
+        hashes = {p: h for p in located if (h := kept.hashes.get(p)) is not None}
+        stored = cache.get_many(hashes.values()) if hashes else {}
+        known = {p: h for p, h in hashes.items() if h in stored}
+    facts, read = parse(known)
+    if known and any(p not in facts for p in known):  # a damaged facts entry: read them after all
+        known = {}
+        facts, read = parse(known)
+    if cache is not None:
+        kept.save()
+    # what semgrep scans on the base side (written below `scratch` when it runs)
+    return facts, sorted([*read, *known, *extra])

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor import __version__
 from auditor.config import load_config
@@ -30,6 +31,9 @@ from auditor.pipeline.metrics import layer_rows, package_view
 from auditor.pipeline.options import RunOptions
 from auditor.pipeline.validation import config_problems, raise_if_any
 from auditor.support.bounded import MESSAGE_LIMIT, bound_messages, clip
+
+if TYPE_CHECKING:
+    from auditor.contracts.base import ContractResult
 
 
 @dataclass
@@ -51,6 +55,7 @@ class Analysis:
     unchecked_kinds: set[str] = field(default_factory=set)  # finding kinds no stage checked
     head: tuple[str, str | None] | None = None  # (commit, branch), when attribution asked git
     definitions: DefinitionIndex | None = None  # what the graph's module files define, on demand
+    contract_results: tuple[ContractResult, ...] = ()  # each contract's, in the config's order
 
     def definitions_index(self) -> DefinitionIndex:
         """`definitions`, or one without a cache (an Analysis built by hand)."""
@@ -101,6 +106,7 @@ def analyse(
     graph: ImportGraph | None = None,
     tag: bool = True,
     validate: bool = True,
+    contract_results: Sequence[ContractResult] | None = None,
 ) -> Analysis:
     """Analyse `root` (default opts.root) with `config` (default: the one found at root).
 
@@ -112,6 +118,8 @@ def analyse(
     few findings it reports, with `tag_findings`).
     `validate`: reject (ConfigErrors, exit 2) a configuration `rules validate` rejects, with the
     checks that need the graph too; off for the base side of a pre-merge check (same config).
+    `contract_results`: the contracts' results on a graph equal to `graph` edge for edge (the
+    base side of a pre-merge check that kept every import), reused instead of evaluated.
     """
     root = root or opts.root
     stages: dict[str, float] = {}
@@ -142,7 +150,7 @@ def analyse(
         analysis.incomplete_reasons.append(unanalysed)
 
     with _timed(stages, "contracts"):
-        _run_contracts(analysis, opts.today)
+        _run_contracts(analysis, opts.today, contract_results)
     if runs_semgrep(opts, config):
         with _timed(stages, "semgrep"):
             _run_security(analysis, opts, root, security_files)
@@ -196,10 +204,11 @@ def project_graph(opts: RunOptions, root: Path, config: AuditorConfig) -> Import
     )
 
 
-def _run_contracts(analysis: Analysis, today: dt.date) -> None:
+def _run_contracts(analysis: Analysis, today: dt.date, results: Sequence[ContractResult] | None) -> None:
     from auditor.contracts import check_contracts
 
-    outcome = check_contracts(analysis.graph, analysis.config, today=today)
+    outcome = check_contracts(analysis.graph, analysis.config, today=today, evaluated=results)
+    analysis.contract_results = outcome.results
     analysis.findings.extend(outcome.findings)
     analysis.suppressed.extend(outcome.suppressed)
     analysis.warnings.extend(outcome.warnings)

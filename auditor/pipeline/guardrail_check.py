@@ -14,11 +14,11 @@ removed it), or unknown when the file has uncommitted changes (nothing committed
 from __future__ import annotations
 
 import dataclasses
-import re
 import tempfile
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from auditor.config import load_config_collecting
 from auditor.config.loader import default_config
@@ -27,15 +27,18 @@ from auditor.config.project_root import config_in
 from auditor.domain import ConfigError, Finding, FindingKind, GitError, Status
 from auditor.domain.guardrails import EXCEPTION_ADDED, HIDDEN_BY, GuardrailPolicy, Guardrails
 from auditor.domain.project_files import BASELINE_FILE
-from auditor.drift.baseline import Baseline, load_baseline
 from auditor.drift.guardrails.compare import compare
 from auditor.drift.guardrails.findings import at_ref, change_findings, exemption_of, suppression_findings
 from auditor.drift.guardrails.snapshot import guardrails_of
 from auditor.drift.guardrails.suppressions import AddedSuppression, added_suppressions, suppressions_in_text
 from auditor.drift.owners import Owners
 from auditor.index.git_ref import BaseRef, read_blobs
+from auditor.index.ref_files import CommitFiles
 from auditor.support.git import GitCommandFailed, GitUnavailable, run_git
 from auditor.support.inputs import RefusedInput, read_bounded
+
+if TYPE_CHECKING:
+    from auditor.drift.baseline import Baseline
 
 MAX_REF_FILES = 5000  # files (config, packs, their semgrep rules) read from REF
 REF_SUFFIXES = (".toml", ".yaml", ".yml")
@@ -76,7 +79,11 @@ def read_baseline_text(path: Path | None, loaded: Baseline | None = None) -> tup
     each entry); (None, None) when there is none."""
     if path is None or not path.is_file():
         return None, None
-    baseline = loaded or load_baseline(path)
+    if loaded is None:
+        from auditor.drift.baseline import load_baseline  # lazy: most projects have no baseline
+
+        loaded = load_baseline(path)
+    baseline = loaded
     try:
         return baseline, path.read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -92,12 +99,15 @@ def guardrail_changes(
     module_paths: set[str],
     baseline: Baseline | None = None,
     changed: Collection[str] | None = None,
+    *,
+    cache_dir: Path | None = None,
 ) -> GuardrailOutcome:
     """The guardrail findings of the change from REF to the working tree (`baseline`: the
     working tree's, when the caller has read it; `changed`: the files the change touches,
-    root-relative, when the caller has listed them)."""
+    root-relative, when the caller has listed them; `cache_dir`: where REF's files are kept
+    between runs, None: nowhere)."""
     with tempfile.TemporaryDirectory(prefix="auditor-guardrails-") as tmp:
-        before = guardrails_at_ref(root, base, ref, config, Path(tmp))
+        before = guardrails_at_ref(root, base, ref, config, Path(tmp), cache_dir=cache_dir)
     baseline, text = read_baseline_text(baseline_file, baseline)
     after = guardrails_of(config, baseline, root, text)
     owners = Owners.from_repo(root)
@@ -106,20 +116,23 @@ def guardrail_changes(
     return GuardrailOutcome(findings, before.policy.stricter(after.policy), before, after, Exemptions.of(findings))
 
 
-def guardrails_at_ref(root: Path, base: BaseRef, ref: str, config: AuditorConfig, tmp: Path) -> Guardrails:
+def guardrails_at_ref(
+    root: Path, base: BaseRef, ref: str, config: AuditorConfig, tmp: Path, *, cache_dir: Path | None = None
+) -> Guardrails:
     """REF's guardrails, loaded from REF's files copied into `tmp`; ConfigError (exit 2) naming
     `FILE@REF:LINE` when REF's configuration or baseline cannot be read.
 
-    A commit's files never change, so a long-lived process (`auditor mcp`) reads them once per
-    commit: the answer is kept in memory, keyed by the commit and where the config is. A config
-    outside the project (`--config FILE`) is not versioned with it, and is never kept."""
+    A commit's files never change, so they are read from git once per commit: kept in
+    `cache_dir` between runs (index.ref_files), and a long-lived process (`auditor mcp`) keeps
+    the answer in memory, keyed by the commit and where the config is. A config outside the
+    project (`--config FILE`) is not versioned with it, and that answer is never kept."""
     config_rel = _inside(config.config_path, root)
     if config.config_path is not None and config_rel is None:
-        return _guardrails_at_ref(root, base, ref, config, tmp, config_rel)
+        return _guardrails_at_ref(root, base, ref, config, tmp, config_rel, cache_dir)
     key = (str(base.toplevel), base.commit, base.prefix, config_rel)
     kept = _AT_REF.pop(key, None)
     if kept is None:
-        kept = _guardrails_at_ref(root, base, ref, config, tmp, config_rel)
+        kept = _guardrails_at_ref(root, base, ref, config, tmp, config_rel, cache_dir)
     _AT_REF[key] = kept  # the most recent last
     while len(_AT_REF) > _AT_REF_KEPT:
         del _AT_REF[next(iter(_AT_REF))]
@@ -131,14 +144,27 @@ _AT_REF_KEPT = 8
 
 
 def _guardrails_at_ref(
-    root: Path, base: BaseRef, ref: str, config: AuditorConfig, tmp: Path, config_rel: str | None
+    root: Path,
+    base: BaseRef,
+    ref: str,
+    config: AuditorConfig,
+    tmp: Path,
+    config_rel: str | None,
+    cache_dir: Path | None,
 ) -> Guardrails:
-    names = _ref_files(base)
-    blobs = read_blobs(base, names)
-    for name, data in blobs.items():
-        target = tmp / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+    files = CommitFiles(base, cache_dir)
+    try:
+        return _load_at_ref(files, ref, config, tmp, config_rel)
+    finally:
+        files.save()
+
+
+def _load_at_ref(
+    files: CommitFiles, ref: str, config: AuditorConfig, tmp: Path, config_rel: str | None
+) -> Guardrails:
+    names = files.listing(_ref_files)
+    blobs = files.read(names, read_blobs)
+    _write_below(tmp, blobs)
     errors: list[ConfigError] = []
     # REF's config: the working tree's file as it was at REF, else what the loader finds there
     found = tmp / config_rel if config_rel in blobs else config_in(tmp)
@@ -152,15 +178,20 @@ def _guardrails_at_ref(
         first = sorted(errors, key=lambda e: (e.path or "", e.line or 0))[0]
         raise _at_ref(first, tmp, ref)
     baseline_rel = loaded.baseline or BASELINE_FILE
-    if baseline_rel not in blobs:
-        for name, data in read_blobs(base, [baseline_rel]).items():
-            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
-            (tmp / name).write_bytes(data)
+    if baseline_rel not in blobs and not (_listed(baseline_rel) and len(names) < MAX_REF_FILES):
+        _write_below(tmp, files.read([baseline_rel], read_blobs))  # a name the listing leaves out
     try:
         baseline, text = read_baseline_text(tmp / baseline_rel)
     except ConfigError as exc:
         raise _at_ref(exc, tmp, ref) from None
     return guardrails_of(loaded, baseline, tmp, text)
+
+
+def _write_below(tmp: Path, blobs: dict[str, bytes]) -> None:
+    for name, data in blobs.items():
+        target = tmp / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
 
 def _at_ref(error: ConfigError, tmp: Path, ref: str) -> ConfigError:
@@ -196,11 +227,16 @@ def _ref_files(base: BaseRef) -> list[str]:
         if not raw.endswith(wanted):  # most of a tree: filtered before any decoding or path work
             continue
         local = base.local(raw.decode("utf-8", "surrogateescape"))
-        if local is None or ".." in PurePosixPath(local).parts:
-            continue
-        if local.endswith(REF_SUFFIXES) or local.endswith("/" + BASELINE_FILE) or local == BASELINE_FILE:
+        if local is not None and _listed(local):
             names.append(local)
     return names[:MAX_REF_FILES]
+
+
+def _listed(local: str) -> bool:
+    """Whether `_ref_files` lists this root-relative path when REF has it."""
+    if ".." in PurePosixPath(local).parts:
+        return False
+    return local.endswith(REF_SUFFIXES) or local.endswith("/" + BASELINE_FILE) or local == BASELINE_FILE
 
 
 def added_suppressions_since(
@@ -247,21 +283,22 @@ def added_suppressions_since(
     return found
 
 
-_NAMES_NOSEMGREP = re.compile("nosemgrep", re.IGNORECASE)  # in every match of the comment's pattern
-
-
 def _may_name_nosemgrep(path: Path) -> bool:
-    """False only when the file's text never names `nosemgrep`: then none of its lines is one."""
+    """False only when the file's text never names `nosemgrep`: then none of its lines is one.
+    Case-folded, the text holds "nosemgrep" wherever the comment's pattern (re.IGNORECASE,
+    the long s U+017F for `s` included) matches it."""
     try:
         text = read_bounded(path, max_bytes=MAX_SCANNED_BYTES).decode("utf-8", "replace")
     except (OSError, RefusedInput):
         return True  # unreadable, not a regular file or too large here: git decides
-    return _NAMES_NOSEMGREP.search(text) is not None
+    return "nosemgrep" in text.casefold()
 
 
 def removal_origins(root: Path, base: BaseRef, findings: Sequence[Finding], config: AuditorConfig) -> list[Finding]:
     """Removals (a line of REF) get the origin of the commit that removed them: the last commit
     in REF..HEAD that changed their file; unknown when the file has uncommitted changes."""
+    if not any(at_ref(f) for f in findings):
+        return list(findings)  # nothing removed: no commit to ask about (nor its import)
     from auditor.attribution.commit_origin import commit_origins
 
     by_path: dict[str, str | None] = {}

@@ -93,6 +93,8 @@ def analyse_base(opts: RunOptions, head: Analysis, base_ref: BaseRef, changes: S
 
     from auditor.index.at_ref import base_graph
 
+    changed_paths = {p for c in changes for p in (c.path, c.old_path) if p}
+    changed_modules = [name for name, m in head.graph.modules.items() if m.path in changed_paths]
     with tempfile.TemporaryDirectory(prefix="auditor-base-") as tmp:
         graph_at_base, base_changed = base_graph(
             opts.root,
@@ -114,7 +116,29 @@ def analyse_base(opts: RunOptions, head: Analysis, base_ref: BaseRef, changes: S
             attribution="none",
             tag=False,
             validate=False,
+            # REF's graph equal to the working tree's edge for edge: the contracts' results too
+            contract_results=(
+                head.contract_results if same_imports(head.graph, graph_at_base, changed_modules, head.config) else None
+            ),
         )
+
+
+def same_imports(head: ImportGraph, base: ImportGraph, changed: Sequence[str], config: AuditorConfig) -> bool:
+    """Whether REF's graph (`base`: the working tree's with REF's versions of the `changed`
+    modules) has the working tree's modules, and every changed module its imports (line by
+    line) and, when a contract of `config` reads it, `__all__`: then every contract sees the
+    same graph on both sides."""
+    from auditor.contracts.registry import reads_all_names
+
+    if base.modules != head.modules or not head.same_imports_as(base, changed):
+        return False
+    if not reads_all_names(config.contracts):
+        return True
+    for module in changed:
+        here, there = head.facts.get(module), base.facts.get(module)
+        if (here is None) != (there is None) or (here and there and here.all_names != there.all_names):
+            return False
+    return True
 
 
 def check_against_base(
@@ -184,7 +208,9 @@ def check_against_base(
     # what an exemption it adds hides (shown with suppressed_by, never failing by itself)
     modules = {m.path for m in head.graph.modules.values() if m.path}
     touched = [c.path for c in local_changes if c.status != "D"]
-    guard = guardrail_changes(opts.root, base_ref, ref, head.config, baseline_file, modules, baseline, touched)
+    guard = guardrail_changes(
+        opts.root, base_ref, ref, head.config, baseline_file, modules, baseline, touched, cache_dir=opts.cache_folder
+    )
     current = mark_exempted(by_base.findings, guard.exemptions, head.suppressed)
     # owners, layers and surfaces (CODEOWNERS of the working tree)
     tagged = tag_findings([*current, *guard.findings], head.config, head.graph, opts.root)

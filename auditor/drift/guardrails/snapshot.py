@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor.config.fields import FieldReader
 from auditor.config.model import AuditorConfig, ContractSpec, ExceptionSpec, Location
@@ -27,7 +28,9 @@ from auditor.domain.guardrails import (
     Spot,
 )
 from auditor.domain.project_files import BASELINE_FILE
-from auditor.drift.baseline import Baseline
+
+if TYPE_CHECKING:  # the baseline reader is imported only where a baseline is read
+    from auditor.drift.baseline import Baseline
 
 
 def relative(path: str | None, root: Path) -> str:
