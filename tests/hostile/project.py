@@ -40,7 +40,10 @@ def write_many_modules(root: Path, count: int) -> Path:
     pkg = root / "bulk"
     pkg.mkdir(parents=True)
     (pkg / "__init__.py").write_text("")
-    body = "".join(f"def f{i}(x):\n    return [y * {i} for y in range(x) if y % 3]\n\n" for i in range(60))
+    # an import in every function: libcst parses every header, as in real code with local imports
+    body = "".join(
+        f"def f{i}(x):\n    import os\n    return [y * {i} for y in range(x) if y % 3]\n\n" for i in range(60)
+    )
     for i in range(count):
         (pkg / f"m{i}.py").write_text(f"import os\nfrom bulk import m{max(0, i - 1)}\n\n{body}")
     return root
