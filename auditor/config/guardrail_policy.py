@@ -19,7 +19,7 @@ from typing import Any
 from auditor.config.fields import FieldReader
 from auditor.config.toml_source import KeyPath
 from auditor.domain.findings import Severity
-from auditor.domain.guardrails import POLICY_ORIGINS, WEAKENING_RULES, GuardrailPolicy
+from auditor.domain.guardrail_policy import POLICY_ORIGINS, WEAKENING_RULES, GuardrailPolicy
 
 SEVERITIES = tuple(s.value for s in Severity)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.domain.findings import Severity
-from auditor.domain.guardrails import GuardrailPolicy
+from auditor.domain.guardrail_policy import GuardrailPolicy
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,10 +6,13 @@ Writers only read this; they never compute findings themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from auditor.domain.code import AnalysisError
 from auditor.domain.findings import ChainHop, Finding, Severity, Status
-from auditor.domain.guardrails import GuardrailSize
+
+if TYPE_CHECKING:  # a type only: most runs never load the guardrails' snapshot types
+    from auditor.domain.guardrails import GuardrailSize
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.domain.findings import Finding, FindingKind, Origin, Severity, Status
-from auditor.domain.guardrails import hidden_by_change as hidden_by_change  # for the writers
+from auditor.domain.guardrail_policy import hidden_by_change as hidden_by_change  # for the writers
 from auditor.domain.run import RunResult
 
 TOOL_NAME = "auditor"
