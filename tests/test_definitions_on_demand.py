@@ -78,3 +78,20 @@ def test_security_findings_name_their_enclosing_function(
         (12, "Tokens.peek", "function"),
     ]
     assert defined_rows(cache) == 1  # shop/auth/tokens.py, the one module with a finding in a scope
+
+
+def test_a_warm_check_decodes_no_modules_facts(tmp_path: Path) -> None:
+    """Definitions are looked up by the graph's module paths, not by reading every module's
+    facts: a warm check on an unchanged tree leaves the snapshot's facts undecoded."""
+    from auditor.graph.snapshot import LazyFacts
+    from auditor.pipeline.analysis import analyse
+    from auditor.pipeline.options import RunOptions
+
+    root, cache = tmp_path / "proj", tmp_path / "cache"
+    project(root)
+    opts = RunOptions(root=root, cache_dir=cache, semgrep=False)
+    analyse(opts)  # cold: fills the cache
+    warm = analyse(opts)
+    assert isinstance(warm.graph.facts, LazyFacts)
+    assert warm.graph.facts._decoded == {}
+    assert not isinstance(warm.graph.facts._texts, dict)  # the facts part not even JSON-decoded

@@ -60,8 +60,7 @@ class Analysis:
     def definitions_index(self) -> DefinitionIndex:
         """`definitions`, or one without a cache (an Analysis built by hand)."""
         if self.definitions is None:
-            paths = (f.path for f in self.graph.facts.values())
-            self.definitions = DefinitionIndex(self.config.root, paths, cache_dir=None)
+            self.definitions = DefinitionIndex(self.config.root, _parsed_paths(self.graph), cache_dir=None)
         return self.definitions
 
     def commit_and_branch(self, root: Path) -> tuple[str | None, str | None]:
@@ -136,9 +135,7 @@ def analyse(
     errors = list(graph.errors)
     analysis = Analysis(config=config, graph=graph, findings=[], errors=errors, stages=stages)
     analysis.definitions = DefinitionIndex(
-        root,
-        (f.path for f in graph.facts.values()),
-        cache_dir=opts.effective_cache_dir if opts.use_cache else None,
+        root, _parsed_paths(graph), cache_dir=opts.effective_cache_dir if opts.use_cache else None
     )
     if not any(m.path for m in graph.modules.values()):
         analysis.warnings.append(
@@ -164,6 +161,11 @@ def analyse(
         with _timed(stages, "owners"):
             analysis.findings[:] = tag_findings(analysis.findings, analysis.config, analysis.graph, root)
     return analysis
+
+
+def _parsed_paths(graph: ImportGraph) -> list[str]:
+    """The files of the modules that have facts (their keys: no module's facts decoded)."""
+    return [graph.modules[name].path for name in graph.facts if name in graph.modules]
 
 
 def unanalysed_reason(graph: ImportGraph) -> str | None:

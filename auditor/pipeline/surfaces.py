@@ -21,7 +21,8 @@ def _surface_of(module: str, surfaces: Mapping[str, Sequence[str]]) -> str | Non
 def _surface_definitions(analysis: Analysis) -> dict[str, FileDefinitions | None]:
     """What each module in a surface defines (None: its file could not be read again)."""
     surfaces = analysis.config.surfaces
-    paths = {m: f.path for m, f in sorted(analysis.graph.facts.items()) if _surface_of(m, surfaces)}
+    graph = analysis.graph
+    paths = {m: graph.modules[m].path for m in sorted(graph.facts) if m in graph.modules and _surface_of(m, surfaces)}
     defined = analysis.definitions_index().read(paths.values())
     return {module: defined.get(path) for module, path in paths.items()}
 
