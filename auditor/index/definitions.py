@@ -18,16 +18,28 @@ class DefinitionIndex:
         self.root = root
         self._paths = frozenset(module_paths)
         self._cache_dir = cache_dir
+        self._cache: ParseCache | None = None  # opened on the first lookup, until close()
 
     def of_sources(self, sources: Mapping[str, bytes]) -> dict[str, FileDefinitions]:
         """FileDefinitions for the module files among `sources` (path -> the bytes just read)."""
         wanted = {path: source for path, source in sources.items() if path in self._paths}
         if not wanted:
             return {}
-        if self._cache_dir is None:
-            return load_definitions(wanted, None)
-        with ParseCache(self._cache_dir) as cache:
-            return load_definitions(wanted, cache)
+        if self._cache is None and self._cache_dir is not None:
+            self._cache = ParseCache(self._cache_dir)
+        return load_definitions(wanted, self._cache)
+
+    def close(self) -> None:
+        """Close the cache (a later lookup opens it again)."""
+        cache, self._cache = self._cache, None
+        if cache is not None:
+            cache.close()
+
+    def __enter__(self) -> DefinitionIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def of_source(self, path: str, source: bytes) -> FileDefinitions | None:
         return self.of_sources({path: source}).get(path)

@@ -222,15 +222,16 @@ def _run_security(analysis: Analysis, opts: RunOptions, root: Path, files: Seque
 
     graph = analysis.graph
     modules = {name: m.path for name, m in graph.modules.items() if m.path}
-    outcome = run_security(
-        root,
-        analysis.config,
-        files=files,
-        modules=modules,
-        definitions=analysis.definitions_index().of_source,
-        cache_dir=opts.effective_cache_dir,
-        semgrep=semgrep_executable(opts.semgrep_binary),
-    )
+    with analysis.definitions_index() as definitions:  # one cache connection for every matched file
+        outcome = run_security(
+            root,
+            analysis.config,
+            files=files,
+            modules=modules,
+            definitions=definitions.of_source,
+            cache_dir=opts.effective_cache_dir,
+            semgrep=semgrep_executable(opts.semgrep_binary),
+        )
     analysis.findings.extend(outcome.findings)
     analysis.errors.extend(outcome.errors)
     analysis.incomplete_reasons.extend(outcome.incomplete_reasons)

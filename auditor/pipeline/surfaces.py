@@ -23,7 +23,8 @@ def _surface_definitions(analysis: Analysis) -> dict[str, FileDefinitions | None
     surfaces = analysis.config.surfaces
     graph = analysis.graph
     paths = {m: graph.modules[m].path for m in sorted(graph.facts) if m in graph.modules and _surface_of(m, surfaces)}
-    defined = analysis.definitions_index().read(paths.values())
+    with analysis.definitions_index() as definitions:
+        defined = definitions.read(paths.values())
     return {module: defined.get(path) for module, path in paths.items()}
 
 
