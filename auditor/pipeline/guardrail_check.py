@@ -20,16 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from auditor.config import load_config_collecting
-from auditor.config.loader import default_config
 from auditor.config.model import AuditorConfig
-from auditor.config.project_root import config_in
 from auditor.domain import ConfigError, Finding, FindingKind, GitError, Status
-from auditor.domain.guardrails import EXCEPTION_ADDED, HIDDEN_BY, GuardrailPolicy, Guardrails
+from auditor.domain.guardrail_policy import EXCEPTION_ADDED, HIDDEN_BY, GuardrailPolicy
 from auditor.domain.project_files import BASELINE_FILE
-from auditor.drift.guardrails.compare import compare
-from auditor.drift.guardrails.findings import at_ref, change_findings, exemption_of, suppression_findings
-from auditor.drift.guardrails.snapshot import guardrails_of
+from auditor.drift.guardrails.findings import at_ref, exemption_of, suppression_findings
 from auditor.drift.guardrails.suppressions import AddedSuppression, added_suppressions, suppressions_in_text
 from auditor.drift.owners import Owners
 from auditor.index.git_ref import BaseRef, read_blobs
@@ -38,6 +33,7 @@ from auditor.support.git import GitCommandFailed, GitUnavailable, run_git
 from auditor.support.inputs import RefusedInput, read_bounded
 
 if TYPE_CHECKING:
+    from auditor.domain.guardrails import Guardrails
     from auditor.drift.baseline import Baseline
 
 MAX_REF_FILES = 5000  # files (config, packs, their semgrep rules) read from REF
@@ -69,8 +65,6 @@ class Exemptions:
 class GuardrailOutcome:
     findings: list[Finding]  # every guardrail change, weakening or strengthening (severity provisional)
     policy: GuardrailPolicy  # the stricter of REF's and the working tree's
-    before: Guardrails
-    after: Guardrails
     exemptions: Exemptions
 
 
@@ -105,19 +99,80 @@ def guardrail_changes(
     """The guardrail findings of the change from REF to the working tree (`baseline`: the
     working tree's, when the caller has read it; `changed`: the files the change touches,
     root-relative, when the caller has listed them; `cache_dir`: where REF's files are kept
-    between runs, None: nowhere)."""
-    with tempfile.TemporaryDirectory(prefix="auditor-guardrails-") as tmp:
-        before = guardrails_at_ref(root, base, ref, config, Path(tmp), cache_dir=cache_dir)
-    baseline, text = read_baseline_text(baseline_file, baseline)
-    after = guardrails_of(config, baseline, root, text)
+    between runs, None: nowhere).
+
+    When every file the working tree's guardrails were read from is at REF byte for byte, REF's
+    files load into the same guardrails (the loaders read nothing else): nothing is compared."""
+    files = CommitFiles(base, cache_dir)
+    try:
+        unchanged = _read_as_at_ref(files, root, config, baseline_file)
+    finally:
+        files.save()
     owners = Owners.from_repo(root)
-    findings = change_findings(compare(before, after), owners)
+    findings: list[Finding] = []
+    policy = config.guardrails
+    if not unchanged:
+        from auditor.drift.guardrails.compare import compare  # lazy: only when something changed
+        from auditor.drift.guardrails.findings import change_findings
+        from auditor.drift.guardrails.snapshot import guardrails_of
+
+        with tempfile.TemporaryDirectory(prefix="auditor-guardrails-") as tmp:
+            before = guardrails_at_ref(root, base, ref, config, Path(tmp), cache_dir=cache_dir, files=files)
+        baseline, text = read_baseline_text(baseline_file, baseline)
+        after = guardrails_of(config, baseline, root, text)
+        findings = change_findings(compare(before, after), owners)
+        policy = before.policy.stricter(after.policy)
     findings += suppression_findings(added_suppressions_since(root, base, module_paths, changed=changed), owners)
-    return GuardrailOutcome(findings, before.policy.stricter(after.policy), before, after, Exemptions.of(findings))
+    return GuardrailOutcome(findings, policy, Exemptions.of(findings))
+
+
+def _read_as_at_ref(files: CommitFiles, root: Path, config: AuditorConfig, baseline_file: Path | None) -> bool:
+    """Whether REF has, byte for byte, every file the working tree's guardrails come from: its
+    configuration file (REF then loads the same path), the local packs and semgrep rule files
+    it read (packs shipped with auditor are the same on both sides) and the baseline (or REF
+    has none where the working tree has none). False whenever that cannot be told cheaply: no
+    configuration file, one outside the project, a local folder of semgrep rules, a baseline
+    other than the one the configuration names."""
+    config_rel = _inside(config.config_path, root)
+    baseline_rel = config.baseline or BASELINE_FILE
+    if config_rel is None or (baseline_file is not None and _inside(baseline_file, root) != baseline_rel):
+        return False
+    from auditor.support.resources import rules_dir
+
+    shipped = rules_dir().resolve()
+    read = [config_rel]
+    for path, is_rules in [*((p.path, False) for p in config.packs), *((r.path, True) for r in config.semgrep_rules)]:
+        target = Path(path)
+        if target.is_relative_to(shipped):
+            continue
+        rel = _inside(target, root)
+        if rel is None or (is_rules and not target.is_file()):
+            return False
+        read.append(rel)
+    at_ref = files.read([*read, baseline_rel], read_blobs)
+    for rel in read:
+        if at_ref.get(rel) is None or _bytes_of(root / rel) != at_ref[rel]:
+            return False
+    return _bytes_of(root / baseline_rel) == at_ref.get(baseline_rel)
+
+
+def _bytes_of(path: Path) -> bytes | None:
+    """A regular file's bytes; None when there is none (or it cannot be read)."""
+    try:
+        return read_bounded(path, max_bytes=MAX_SCANNED_BYTES)
+    except (OSError, RefusedInput):
+        return None
 
 
 def guardrails_at_ref(
-    root: Path, base: BaseRef, ref: str, config: AuditorConfig, tmp: Path, *, cache_dir: Path | None = None
+    root: Path,
+    base: BaseRef,
+    ref: str,
+    config: AuditorConfig,
+    tmp: Path,
+    *,
+    cache_dir: Path | None = None,
+    files: CommitFiles | None = None,
 ) -> Guardrails:
     """REF's guardrails, loaded from REF's files copied into `tmp`; ConfigError (exit 2) naming
     `FILE@REF:LINE` when REF's configuration or baseline cannot be read.
@@ -125,14 +180,15 @@ def guardrails_at_ref(
     A commit's files never change, so they are read from git once per commit: kept in
     `cache_dir` between runs (index.ref_files), and a long-lived process (`auditor mcp`) keeps
     the answer in memory, keyed by the commit and where the config is. A config outside the
-    project (`--config FILE`) is not versioned with it, and that answer is never kept."""
+    project (`--config FILE`) is not versioned with it, and that answer is never kept.
+    `files`: REF's files as the caller has read them so far."""
     config_rel = _inside(config.config_path, root)
     if config.config_path is not None and config_rel is None:
-        return _guardrails_at_ref(root, base, ref, config, tmp, config_rel, cache_dir)
+        return _guardrails_at_ref(base, ref, config, tmp, config_rel, files or CommitFiles(base, cache_dir))
     key = (str(base.toplevel), base.commit, base.prefix, config_rel)
     kept = _AT_REF.pop(key, None)
     if kept is None:
-        kept = _guardrails_at_ref(root, base, ref, config, tmp, config_rel, cache_dir)
+        kept = _guardrails_at_ref(base, ref, config, tmp, config_rel, files or CommitFiles(base, cache_dir))
     _AT_REF[key] = kept  # the most recent last
     while len(_AT_REF) > _AT_REF_KEPT:
         del _AT_REF[next(iter(_AT_REF))]
@@ -144,15 +200,8 @@ _AT_REF_KEPT = 8
 
 
 def _guardrails_at_ref(
-    root: Path,
-    base: BaseRef,
-    ref: str,
-    config: AuditorConfig,
-    tmp: Path,
-    config_rel: str | None,
-    cache_dir: Path | None,
+    base: BaseRef, ref: str, config: AuditorConfig, tmp: Path, config_rel: str | None, files: CommitFiles
 ) -> Guardrails:
-    files = CommitFiles(base, cache_dir)
     try:
         return _load_at_ref(files, ref, config, tmp, config_rel)
     finally:
@@ -162,6 +211,11 @@ def _guardrails_at_ref(
 def _load_at_ref(
     files: CommitFiles, ref: str, config: AuditorConfig, tmp: Path, config_rel: str | None
 ) -> Guardrails:
+    from auditor.config import load_config_collecting  # lazy: only when the guardrails are compared
+    from auditor.config.loader import default_config
+    from auditor.config.project_root import config_in
+    from auditor.drift.guardrails.snapshot import guardrails_of
+
     names = files.listing(_ref_files)
     blobs = files.read(names, read_blobs)
     _write_below(tmp, blobs)

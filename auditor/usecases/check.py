@@ -157,7 +157,7 @@ def check_against_base(
     by the rule-pack commands, not mistaken for drift. semgrep scans only the changed files on
     each side; the base side reuses the head's facts for every file the change did not touch.
     """
-    from auditor.domain.guardrails import hidden_by_change
+    from auditor.domain.guardrail_policy import hidden_by_change
     from auditor.drift.classify import classify_against_base
     from auditor.drift.guardrails.findings import at_ref, judge
     from auditor.index.git_ref import PendingChanges, open_base

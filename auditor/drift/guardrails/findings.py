@@ -10,12 +10,15 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from auditor.domain.findings import Finding, FindingKind, Severity, fingerprint
-from auditor.domain.guardrails import SUPPRESSION_ADDED, GuardrailPolicy
-from auditor.drift.guardrails.compare import GuardrailChange
-from auditor.drift.guardrails.suppressions import AddedSuppression
+from auditor.domain.guardrail_policy import SUPPRESSION_ADDED, GuardrailPolicy
 from auditor.drift.owners import UNOWNED, Owners
+
+if TYPE_CHECKING:  # the comparison is imported only where guardrails are compared
+    from auditor.drift.guardrails.compare import GuardrailChange
+    from auditor.drift.guardrails.suppressions import AddedSuppression
 
 LINE_AT = "line_at"  # extra key: "ref" when the line is the earlier state's (a removal)
 EXEMPTION = "exemption"  # extra key: the exception text / baseline fingerprint the change added
