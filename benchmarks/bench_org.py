@@ -29,7 +29,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from browser import CHROMIUM, launched  # noqa: E402
 
 from auditor.domain import Finding, FindingKind, Origin, Severity, Status  # noqa: E402
-from auditor.domain.run import AttributionSummary, ModuleMetrics, OriginCounts, RunInfo, RunResult  # noqa: E402
+from auditor.domain.run import AttributionSummary, OriginCounts, RunInfo, RunResult  # noqa: E402
+from auditor.domain.run_views import ModuleMetrics  # noqa: E402
 from auditor.drift.history import History  # noqa: E402
 
 AGENTS = [(None, None), ("claude-code", "claude-sonnet-4"), ("codex", "gpt-5-codex"), ("cursor", "cursor-fast")]

@@ -6,17 +6,8 @@ import random
 
 from auditor.domain.code import AnalysisError
 from auditor.domain.findings import ChainHop, Finding, FindingKind, Origin, Severity, Status, fingerprint
-from auditor.domain.run import (
-    ApiChange,
-    AttributionSummary,
-    HistoryPoint,
-    ModuleMetrics,
-    OriginCounts,
-    PackageEdge,
-    RuleHealth,
-    RunInfo,
-    RunResult,
-)
+from auditor.domain.run import AttributionSummary, OriginCounts, RuleHealth, RunInfo, RunResult
+from auditor.domain.run_views import ApiChange, HistoryPoint, ModuleMetrics, PackageEdge
 
 XSS_SCRIPT = "</script><script>alert(1)</script>"
 XSS_IMG = "<img src=x onerror=alert(1)>"

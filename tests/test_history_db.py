@@ -16,7 +16,8 @@ from drift_samples import contract, sample_result, security
 from gitrepo import GitRepo
 
 from auditor.domain import Origin
-from auditor.domain.run import ModuleMetrics, OriginCounts, RunInfo, RunResult
+from auditor.domain.run import OriginCounts, RunInfo, RunResult
+from auditor.domain.run_views import ModuleMetrics
 from auditor.drift.history import SCHEMA_VERSION, History, HistoryError
 
 REPO = Path(__file__).resolve().parents[1]

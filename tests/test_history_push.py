@@ -12,7 +12,8 @@ from drift_samples import contract, security
 from auditor.cli.main import main
 from auditor.domain import Origin
 from auditor.domain.guardrails import Guardrails
-from auditor.domain.run import ModuleMetrics, RunInfo, RunResult
+from auditor.domain.run import RunInfo, RunResult
+from auditor.domain.run_views import ModuleMetrics
 from auditor.drift.history import History
 
 REPOSITORY = "github.com/org/shop"

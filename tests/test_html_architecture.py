@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.domain.findings import ChainHop
-from auditor.domain.run import ModuleMetrics, PackageEdge, RunInfo, RunResult
+from auditor.domain.run import RunInfo, RunResult
+from auditor.domain.run_views import ModuleMetrics, PackageEdge
 from auditor.pipeline.metrics import import_cycles, layer_rows, package_view
 from auditor.report import render
 from auditor.report.html import render_html

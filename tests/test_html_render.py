@@ -279,7 +279,7 @@ def test_trend_axis_shows_dates_with_the_commit_in_a_title(sample_html: str) -> 
 
 
 def test_runs_on_one_day_are_told_apart_by_their_time() -> None:
-    from auditor.domain.run import HistoryPoint
+    from auditor.domain.run_views import HistoryPoint
 
     history = (
         HistoryPoint(1, "2026-03-02T02:00:00Z", "a" * 40, {}, {"ai": 1}, 1),
@@ -334,15 +334,8 @@ def test_rendering_is_deterministic() -> None:
 def _hostile_everywhere() -> RunResult:
     """Every string field the report shows, replaced by markup (and one lone surrogate)."""
     from auditor.domain.code import AnalysisError
-    from auditor.domain.run import (
-        ApiChange,
-        AttributionSummary,
-        HistoryPoint,
-        ModuleMetrics,
-        OriginCounts,
-        PackageEdge,
-        RuleHealth,
-    )
+    from auditor.domain.run import AttributionSummary, OriginCounts, RuleHealth
+    from auditor.domain.run_views import ApiChange, HistoryPoint, ModuleMetrics, PackageEdge
 
     h = HOSTILE
     base = sample_result()

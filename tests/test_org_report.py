@@ -14,7 +14,8 @@ from drift_samples import contract, security
 
 from auditor.cli.main import main
 from auditor.domain import Origin, Severity, Status
-from auditor.domain.run import AttributionSummary, ModuleMetrics, OriginCounts, RunInfo, RunResult
+from auditor.domain.run import AttributionSummary, OriginCounts, RunInfo, RunResult
+from auditor.domain.run_views import ModuleMetrics
 from auditor.drift.history import History
 
 HOSTILE_NAME = 'git.example.com/org/<img src=x onerror="alert(1)">'

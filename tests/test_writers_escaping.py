@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from auditor.cli.output import exit_status
 from auditor.domain import AnalysisError, Severity, Status
-from auditor.domain.run import HistoryPoint, RunResult
+from auditor.domain.run import RunResult
+from auditor.domain.run_views import HistoryPoint
 from auditor.drift.history import FindingRow
 from auditor.report.writers import github, history, markdown, text
 from auditor.report.writers.github import escape_data, escape_property

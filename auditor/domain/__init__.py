@@ -1,26 +1,48 @@
-"""Domain types: the bottom layer. Imports nothing from the pipeline stages."""
+"""Domain types: the bottom layer. Imports nothing from the pipeline stages.
 
-from auditor.domain.code import (
-    AnalysisError,
-    Definition,
-    FileDefinitions,
-    FileFacts,
-    Import,
-    ImportKind,
-    Module,
-    RawImport,
-)
-from auditor.domain.errors import AuditorError, ConfigError, GitError, RulePackError, UsageError
-from auditor.domain.findings import (
-    ChainHop,
-    Finding,
-    FindingKind,
-    Origin,
-    Severity,
-    Status,
-    fingerprint,
-)
-from auditor.domain.origin import FileAttribution, LineOrigin
+Its names are imported on first use (PEP 562), so that importing one of its modules (the
+findings, say) does not build the types of all the others.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from auditor.domain.code import (
+        AnalysisError,
+        Definition,
+        FileDefinitions,
+        FileFacts,
+        Import,
+        ImportKind,
+        Module,
+        RawImport,
+    )
+    from auditor.domain.errors import AuditorError, ConfigError, GitError, RulePackError, UsageError
+    from auditor.domain.findings import (
+        ChainHop,
+        Finding,
+        FindingKind,
+        Origin,
+        Severity,
+        Status,
+        fingerprint,
+    )
+    from auditor.domain.origin import FileAttribution, LineOrigin
+
+_HOME = {
+    **dict.fromkeys(
+        ("AnalysisError", "Definition", "FileDefinitions", "FileFacts", "Import", "ImportKind", "Module", "RawImport"),
+        "auditor.domain.code",
+    ),
+    **dict.fromkeys(("AuditorError", "ConfigError", "GitError", "RulePackError", "UsageError"), "auditor.domain.errors"),
+    **dict.fromkeys(
+        ("ChainHop", "Finding", "FindingKind", "Origin", "Severity", "Status", "fingerprint"), "auditor.domain.findings"
+    ),
+    **dict.fromkeys(("FileAttribution", "LineOrigin"), "auditor.domain.origin"),
+}
 
 __all__ = [
     "AnalysisError",
@@ -46,3 +68,12 @@ __all__ = [
     "UsageError",
     "fingerprint",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'auditor.domain' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value  # once: later lookups find it without this function
+    return value

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 from auditor.domain.code import AnalysisError
 from auditor.domain.findings import ChainHop, Finding, Severity, Status
 
-if TYPE_CHECKING:  # a type only: most runs never load the guardrails' snapshot types
+if TYPE_CHECKING:  # types only: most runs never build these parts of a result
     from auditor.domain.guardrails import GuardrailSize
+    from auditor.domain.run_views import ApiChange, HistoryPoint, ModuleMetrics, PackageEdge
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,62 +72,6 @@ class AttributionSummary:
             unknown=sum(c.unknown for c in self.files.values()),
             unmarked=sum(c.unmarked for c in self.files.values()),
         )
-
-
-@dataclass(frozen=True, slots=True)
-class ModuleMetrics:
-    """Per package (or module): coupling metrics for the architecture view and the history."""
-
-    name: str
-    fan_in: int
-    fan_out: int
-    in_cycle: bool = False
-    layer: str | None = None
-
-    @property
-    def instability(self) -> float:
-        total = self.fan_in + self.fan_out
-        return self.fan_out / total if total else 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class PackageEdge:
-    """A package-level dependency (aggregated imports) for the architecture view."""
-
-    importer: str
-    imported: str
-    count: int
-    violating: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryPoint:
-    """One past run, as the trend charts and `auditor history` need it."""
-
-    run_id: int
-    started_at: str
-    commit: str | None
-    by_rule: dict[str, int] = field(default_factory=dict)
-    by_origin: dict[str, int] = field(default_factory=dict)
-    total: int = 0
-    # the guardrails' size at that run (contracts, exceptions, baseline_entries, suppressions);
-    # empty for runs recorded before guardrails were
-    guardrails: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class ApiChange:
-    """A public-API signature change inside a review surface."""
-
-    surface: str
-    module: str
-    name: str
-    change: str  # "added" | "removed" | "changed"
-    before: str | None = None
-    after: str | None = None
-    origin: str = "unknown"
-    path: str | None = None
-    line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,8 @@ from pathlib import Path
 from auditor.domain.findings import Finding
 from auditor.domain.guardrails import Guardrails
 from auditor.domain.project_files import HISTORY_FILE as HISTORY_PATH
-from auditor.domain.run import HistoryPoint, ModuleMetrics, OriginCounts, RunInfo, RunResult
+from auditor.domain.run import OriginCounts, RunInfo, RunResult
+from auditor.domain.run_views import HistoryPoint, ModuleMetrics
 from auditor.drift.guardrails.codec import dumps_guardrails, loads_guardrails
 from auditor.drift.history_backends import open_store
 from auditor.drift.history_errors import HistoryError, HistoryUnavailable, guarded

@@ -125,7 +125,7 @@ def _facts_at_ref(
     """The facts of REF's versions of the `located` modules (path -> (module, is_package)),
     and the paths written below `scratch` (with `write_files`). A version whose content hash
     is kept for this commit, and whose facts the cache holds, is not read from git."""
-    from auditor.security.targets import SUFFIXES  # lazy: the security package is heavy
+    from auditor.security.suffixes import SUFFIXES
 
     # changed files the security rules scan that are no module (scripts, templates): written too,
     # so semgrep compares them like for like; never parsed

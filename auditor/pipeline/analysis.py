@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -20,7 +19,6 @@ from auditor import __version__
 from auditor.config import load_config
 from auditor.config.model import AuditorConfig
 from auditor.domain import AnalysisError, Finding, FindingKind
-from auditor.domain.origin import FileAttribution
 from auditor.domain.run import AttributionSummary, RuleHealth, RunInfo, RunResult
 from auditor.drift.classify import Unseen
 from auditor.graph import ImportGraph
@@ -34,6 +32,7 @@ from auditor.support.bounded import MESSAGE_LIMIT, bound_messages, clip
 
 if TYPE_CHECKING:
     from auditor.contracts.base import ContractResult
+    from auditor.domain.origin import FileAttribution
 
 
 @dataclass
@@ -92,6 +91,8 @@ def semgrep_executable(configured: str) -> str:
     beside = Path(sys.executable).parent / "semgrep"
     if beside.exists():
         return str(beside)
+    import shutil  # lazy: only when semgrep runs
+
     return shutil.which("semgrep") or "semgrep"
 
 
@@ -257,7 +258,7 @@ def blame_paths(findings: Sequence[Finding]) -> list[str]:
 
 def _run_attribution(analysis: Analysis, opts: RunOptions, root: Path, *, only_findings: bool) -> None:
     from auditor.attribution import attribute, attribute_findings
-    from auditor.security.targets import SUFFIXES
+    from auditor.security.suffixes import SUFFIXES
 
     # files outside the packages (scripts, settings, templates) carry security findings too
     blamed = [p for p in blame_paths(analysis.findings) if p.endswith(SUFFIXES)]

@@ -14,7 +14,6 @@ removed it), or unknown when the file has uncommitted changes (nothing committed
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -25,7 +24,6 @@ from auditor.domain import ConfigError, Finding, FindingKind, GitError, Status
 from auditor.domain.guardrail_policy import EXCEPTION_ADDED, HIDDEN_BY, GuardrailPolicy
 from auditor.domain.project_files import BASELINE_FILE
 from auditor.drift.guardrails.findings import at_ref, exemption_of, suppression_findings
-from auditor.drift.guardrails.suppressions import AddedSuppression, added_suppressions, suppressions_in_text
 from auditor.drift.owners import Owners
 from auditor.index.git_ref import BaseRef, read_blobs
 from auditor.index.ref_files import CommitFiles
@@ -35,6 +33,7 @@ from auditor.support.inputs import RefusedInput, read_bounded
 if TYPE_CHECKING:
     from auditor.domain.guardrails import Guardrails
     from auditor.drift.baseline import Baseline
+    from auditor.drift.guardrails.suppressions import AddedSuppression
 
 MAX_REF_FILES = 5000  # files (config, packs, their semgrep rules) read from REF
 REF_SUFFIXES = (".toml", ".yaml", ".yml")
@@ -112,6 +111,8 @@ def guardrail_changes(
     findings: list[Finding] = []
     policy = config.guardrails
     if not unchanged:
+        import tempfile
+
         from auditor.drift.guardrails.compare import compare  # lazy: only when something changed
         from auditor.drift.guardrails.findings import change_findings
         from auditor.drift.guardrails.snapshot import guardrails_of
@@ -311,6 +312,8 @@ def added_suppressions_since(
             return []  # no changed module names it: none can have gained one
         in_tree = [":(literal)" + (f"{base.prefix}/{p}" if base.prefix else p) for p in paths]
         in_root = [":(literal)" + p for p in paths]
+    from auditor.drift.guardrails.suppressions import added_suppressions, suppressions_in_text
+
     try:
         diff = run_git(
             base.toplevel, "diff", "-U0", "--no-color", "--no-relative", "--src-prefix=a/",
@@ -342,10 +345,12 @@ def _may_name_nosemgrep(path: Path) -> bool:
     Case-folded, the text holds "nosemgrep" wherever the comment's pattern (re.IGNORECASE,
     the long s U+017F for `s` included) matches it."""
     try:
-        text = read_bounded(path, max_bytes=MAX_SCANNED_BYTES).decode("utf-8", "replace")
+        data = read_bounded(path, max_bytes=MAX_SCANNED_BYTES)
     except (OSError, RefusedInput):
         return True  # unreadable, not a regular file or too large here: git decides
-    return "nosemgrep" in text.casefold()
+    if data.isascii():  # most sources: ASCII case-folds by lower-casing, no decoding needed
+        return b"nosemgrep" in data.lower()
+    return "nosemgrep" in data.decode("utf-8", "replace").casefold()
 
 
 def removal_origins(root: Path, base: BaseRef, findings: Sequence[Finding], config: AuditorConfig) -> list[Finding]:

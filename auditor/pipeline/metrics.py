@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from auditor.config.model import ContractSpec
 from auditor.contracts.layers import parse_level
 from auditor.contracts.search import hops
 from auditor.domain import ChainHop, Finding, FindingKind
-from auditor.domain.run import ModuleMetrics, PackageEdge
 from auditor.graph import ImportGraph
 from auditor.graph.patterns import LayerIndex
+
+if TYPE_CHECKING:  # built only for the outputs that show them (package_view)
+    from auditor.domain.run_views import ModuleMetrics, PackageEdge
 
 
 def package_of(module: str, depth: int) -> str:
@@ -31,6 +34,8 @@ def package_view(
     depth: int = 2,
 ) -> tuple[tuple[ModuleMetrics, ...], tuple[PackageEdge, ...], tuple[tuple[ChainHop, ...], ...]]:
     """Package-level metrics, edges (violating ones flagged) and module-level import cycles."""
+    from auditor.domain.run_views import ModuleMetrics, PackageEdge
+
     violating_pairs = {
         (package_of(f.importer, depth), package_of(f.imported, depth))
         for f in findings

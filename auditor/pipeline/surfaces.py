@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from auditor.domain import FileDefinitions
-from auditor.domain.run import ApiChange
+from auditor.domain.run_views import ApiChange
 from auditor.graph.patterns import layers_of
 from auditor.pipeline.analysis import Analysis
 

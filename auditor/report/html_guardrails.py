@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from auditor.domain.findings import Finding, FindingKind, Status
 from auditor.domain.guardrails import GuardrailSize
-from auditor.domain.run import HistoryPoint
+from auditor.domain.run_views import HistoryPoint
 from auditor.report.svg import LineChart, line_chart
 
 SIZE_SERIES = (

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from auditor.domain.findings import Finding, Status
-from auditor.domain.run import HistoryPoint, RunResult
+from auditor.domain.run import RunResult
+from auditor.domain.run_views import HistoryPoint
 from auditor.report.html_guardrails import guardrails_view, size_dict
 from auditor.report.html_rows import (
     ORIGINS,

@@ -25,14 +25,12 @@ from typing import TYPE_CHECKING
 
 from auditor.discover.walk import SKIPPED_DIRS, ignore_rules, link_problem
 from auditor.domain import AnalysisError
+from auditor.security.suffixes import PYTHON_SUFFIXES, SUFFIXES, TEMPLATE_SUFFIXES  # noqa: F401 (re-exported)
 from auditor.support.git import GitCommandFailed, GitUnavailable, run_git
 
 if TYPE_CHECKING:
     import pathspec
 
-PYTHON_SUFFIXES = (".py",)
-TEMPLATE_SUFFIXES = (".html", ".jinja", ".jinja2", ".j2")
-SUFFIXES = PYTHON_SUFFIXES + TEMPLATE_SUFFIXES
 TEST_DIRS = frozenset({"tests", "test"})  # not `testing/`: usually shipped helpers (numpy.testing)
 _TEST_FILE = re.compile(r"^(test_.+|.+_test|tests|conftest)\.py$")
 MIGRATION_DIRS = frozenset({"migrations"})

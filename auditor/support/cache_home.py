@@ -13,7 +13,6 @@ import hashlib
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -27,6 +26,8 @@ def user_cache_root() -> Path:
     try:
         home = Path.home()
     except (RuntimeError, KeyError):  # no HOME and no password entry: a private folder per run
+        import tempfile  # lazy: hardly ever needed
+
         return Path(tempfile.mkdtemp(prefix="auditor-cache-"))
     if sys.platform == "darwin":
         return home / "Library" / "Caches" / "auditor"

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -163,7 +162,7 @@ def create_file(path: Path) -> int:
 
 def temporary_name(path: Path) -> Path:
     """A random, hidden sibling name for a temporary file of `path` (never a fixed name)."""
-    return path.with_name(f".{path.name[:100]}.tmp-{secrets.token_hex(8)}")
+    return path.with_name(f".{path.name[:100]}.tmp-{os.urandom(8).hex()}")
 
 
 def _target(path: Path) -> str:

@@ -184,7 +184,7 @@ def check_against_base(
         for c in changes
         if (path := base_ref.local(c.path)) is not None
     ]
-    from auditor.security.targets import SUFFIXES  # lazy: the security package is heavy
+    from auditor.security.suffixes import SUFFIXES
 
     head_changed = sorted({c.path for c in local_changes if c.status != "D" and c.path.endswith(SUFFIXES)})
     renames = {c.old_path: c.path for c in local_changes if c.status == "R" and c.old_path}

@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from auditor.domain.run import HistoryPoint
+from auditor.domain.run_views import HistoryPoint
 from auditor.drift.history import FindingRow
 from auditor.support.bounded import clip
 from auditor.support.textsafe import guard_lines

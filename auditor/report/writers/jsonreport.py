@@ -15,17 +15,8 @@ from auditor.domain.errors import ConfigError
 from auditor.domain.finding_codec import finding_from_dict, finding_to_dict, hop_dict, hops
 from auditor.domain.findings import ChainHop, Severity
 from auditor.domain.guardrails import GuardrailSize
-from auditor.domain.run import (
-    ApiChange,
-    AttributionSummary,
-    HistoryPoint,
-    ModuleMetrics,
-    OriginCounts,
-    PackageEdge,
-    RuleHealth,
-    RunInfo,
-    RunResult,
-)
+from auditor.domain.run import AttributionSummary, OriginCounts, RuleHealth, RunInfo, RunResult
+from auditor.domain.run_views import ApiChange, HistoryPoint, ModuleMetrics, PackageEdge
 from auditor.report.writers._common import TOOL_NAME, sorted_findings, verdict_dict
 
 __all__ = ["SCHEMA_VERSION", "finding_from_dict", "finding_to_dict", "report_dict", "write"]
