@@ -11,7 +11,6 @@ symlink is not stored (its target could change without any watched path changing
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Sequence
@@ -21,6 +20,7 @@ from typing import Any, Protocol
 from auditor.discover.model import Discovery, SourceFile
 from auditor.discover.walk import discover
 from auditor.domain import AnalysisError
+from auditor.domain.digest import sha256
 from auditor.support import filestat, inputs
 
 SNAPSHOT_VERSION = 3  # bump when the walk's rules change (2: folders without __init__; 3: unnamed .py listed)
@@ -34,7 +34,7 @@ class DiscoveryStore(Protocol):
 
 def _key(root: Path, packages: Sequence[str], source_roots: Sequence[str], exclude: Sequence[str]) -> str:
     payload = [SNAPSHOT_VERSION, str(root), list(packages), list(source_roots), list(exclude)]
-    return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
+    return sha256(json.dumps(payload).encode()).hexdigest()
 
 
 def _encode(found: Discovery, checked_ns: int) -> str:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
-import hashlib
 from dataclasses import dataclass, field
+
+from auditor.domain.digest import sha256
 
 
 class Severity(str, enum.Enum):
@@ -114,5 +115,5 @@ class Finding:
 
 def fingerprint(*parts: str) -> str:
     """A stable identity from parts that never include line numbers."""
-    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    digest = sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
     return digest[:20]

@@ -15,7 +15,6 @@ None at once and the graph is rebuilt.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from auditor.discover.model import SourceFile
 from auditor.domain import AnalysisError, FileFacts, Import, ImportKind, Module
+from auditor.domain.digest import sha256
 from auditor.graph.model import ImportGraph
 from auditor.parse import PARSER_VERSION, serialize
 from auditor.support import inputs
@@ -39,12 +39,12 @@ def snapshot_key(
     are not part of the graph and not part of the key)."""
     rows = sorted((rel, module, is_package, digest) for rel, (module, is_package, digest) in files.items())
     payload = [PARSER_VERSION, SNAPSHOT_VERSION, include_external, sorted(namespace_packages), rows]
-    return hashlib.sha256(json.dumps(payload, separators=(",", ":")).encode()).hexdigest()
+    return sha256(json.dumps(payload, separators=(",", ":")).encode()).hexdigest()
 
 
 def project_key(root: Path, include_external: bool) -> str:
     """Which project a snapshot belongs to: its latest snapshot is the base for patching."""
-    return hashlib.sha256(json.dumps([str(root), include_external]).encode()).hexdigest()
+    return sha256(json.dumps([str(root), include_external]).encode()).hexdigest()
 
 
 class LazyFacts(Mapping[str, FileFacts]):

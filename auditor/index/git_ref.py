@@ -7,6 +7,7 @@ same as in the working tree. Those versions come from git's object store in one
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,23 +121,46 @@ def read_blobs(base: BaseRef, paths: list[str]) -> dict[str, bytes]:
 
 
 class PendingChanges:
-    """`git diff` against REF and the untracked listing, running while the caller works."""
+    """`git diff` against REF and the untracked listing, running while the caller works.
+
+    Even starting them is left to a thread (listing the config's filter drivers first, then two
+    process starts: ~5 ms), so the caller's work begins at once; a failure to start is raised
+    by `result()`."""
 
     def __init__(self, root: Path, base: BaseRef) -> None:
         self.base = base
         diff_cmd = ("diff", "-M", "--name-status", "-z", base.commit, "--")
         # untracked files below the audited root only (a monorepo's other trees are not listed)
         untracked_cmd = ("ls-files", "--others", "--exclude-standard", "--full-name", "-z")
-        self.git = PendingGit((Git("git", base.toplevel), diff_cmd), (Git("git", root), untracked_cmd))
+        commands = ((Git("git", base.toplevel), diff_cmd), (Git("git", root), untracked_cmd))
+        self._git: PendingGit | None = None
+        self._failed: GitUnavailable | GitCommandFailed | None = None
+        self._starting = threading.Thread(target=self._start, args=commands, daemon=True)
+        self._starting.start()
+
+    def _start(self, *commands: tuple[Git, tuple[str, ...]]) -> None:
+        try:
+            self._git = PendingGit(*commands)
+        except (GitUnavailable, GitCommandFailed) as exc:
+            self._failed = exc
+
+    def _started(self) -> PendingGit:
+        self._starting.join()
+        if self._failed is not None:
+            raise self._failed
+        assert self._git is not None
+        return self._git
 
     def cancel(self) -> None:
-        self.git.cancel()
+        self._starting.join()
+        if self._git is not None:
+            self._git.cancel()
 
     def result(self) -> list[Change]:
         """Files changed between REF and the working tree (incl. untracked), renames
         detected; toplevel-relative paths."""
         try:
-            diff, untracked = self.git.results()
+            diff, untracked = self._started().results()
         except GitCommandFailed as exc:
             raise GitError(f"git diff against {self.base.commit[:12]} failed: {exc.stderr.strip()}") from exc
         changes = parse_name_status(diff)

@@ -11,12 +11,12 @@ another shape, another hash scheme) is ignored and read from git again.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from auditor.domain.digest import sha256
 from auditor.domain.errors import AuditorError
 from auditor.index.git_ref import BaseRef
 from auditor.parse.hashing import content_hash
@@ -131,7 +131,7 @@ def _relative(name: str) -> bool:
 
 
 def _digest(prefix: str) -> str:
-    return hashlib.sha256(prefix.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return sha256(prefix.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 def _prune(folder: Path) -> None:

@@ -8,7 +8,6 @@ with a later check time, which makes it trustworthy from the next run on.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Mapping, Sequence
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 
 from auditor.discover.model import SourceFile
 from auditor.domain import AnalysisError
+from auditor.domain.digest import blake2b
 from auditor.parse.cache import ParseCache
 from auditor.support import filestat
 
@@ -24,7 +24,7 @@ _TOO_LARGE = f"file is larger than {MAX_FILE_BYTES // 2**20} MB; skipped"
 
 
 def content_hash(source: bytes) -> str:
-    return hashlib.blake2b(source, digest_size=16).hexdigest()
+    return blake2b(source, digest_size=16).hexdigest()
 
 
 @dataclass(slots=True)

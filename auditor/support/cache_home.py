@@ -9,11 +9,12 @@ Windows): a place only the user writes, one folder per project checkout.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import sys
 from pathlib import Path
+
+from auditor.domain.digest import sha256
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -39,6 +40,6 @@ def user_cache_root() -> Path:
 def project_cache_dir(root: Path) -> Path:
     """The default cache folder of the project whose root is `root` (no I/O but realpath)."""
     real = os.path.realpath(root)
-    digest = hashlib.sha256(os.fsencode(real)).hexdigest()[:16]
+    digest = sha256(os.fsencode(real)).hexdigest()[:16]
     name = _UNSAFE.sub("_", os.path.basename(real))[:40].strip("._") or "root"
     return user_cache_root() / "projects" / f"{name}-{digest}"
