@@ -2,8 +2,8 @@
 median with its min and max, and the machine's load beside it.
 
 Interleaving (round 1: every command once, round 2: every command once, ...) gives each tool
-the same share of whatever else the machine does; a ratio is the median of the per-round
-ratios, with their min and max.
+the same share of whatever else the machine does, and each round starts with the next command
+in turn; a ratio is the median of the per-round ratios, with their min and max.
 
 On a shared machine, `BENCH_WAIT_IDLE=1` makes every round wait (up to IDLE_WAIT_S) until the
 CPUs were at least 90 % idle for a second, so that no round runs beside someone else's work;
@@ -97,11 +97,16 @@ def wait_until_idle() -> None:
 
 
 def rounds(commands: dict[str, Command], repeats: int) -> dict[str, Samples]:
-    """Each command once per round, `repeats` rounds."""
+    """Each command once per round, `repeats` rounds; the order turns by one each round, so that
+    no command is always the first to run after the idle wait (which measured up to 20 % slower
+    on the 2-core VM, whichever tool it was)."""
     samples = {name: Samples() for name in commands}
+    names = list(commands)
     for n in range(repeats):
         wait_until_idle()
-        for name, command in commands.items():
+        turn = n % len(names)
+        for name in names[turn:] + names[:turn]:
+            command = commands[name]
             if command.before is not None:
                 command.before(n)
             wall, cpu = run_once(command)

@@ -152,3 +152,13 @@ def test_refs_files_are_compared_byte_for_byte(tmp_path, capsys, ref_loads):
     code = main(["check", str(repo.path), "--base", "main", "--no-semgrep"])
     assert ref_loads == ["main"] and code == 2
     assert "rules/local.toml@main" in capsys.readouterr().err
+
+
+def test_without_installed_packs_no_path_outside_the_project_counts_as_shipped(monkeypatch, tmp_path):
+    from auditor.support import resources
+
+    def missing() -> None:
+        raise resources.MissingDataError("no built-in rule packs")
+
+    monkeypatch.setattr(resources, "rules_dir", missing)
+    assert guardrail_check._shipped_dir() == ""

@@ -14,13 +14,14 @@ removed it), or unknown when the file has uncommitted changes (nothing committed
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from auditor.config.model import AuditorConfig
-from auditor.domain import ConfigError, Finding, FindingKind, GitError, Status
+from auditor.domain import AuditorError, ConfigError, Finding, FindingKind, GitError, Status
 from auditor.domain.guardrail_policy import EXCEPTION_ADDED, HIDDEN_BY, GuardrailPolicy
 from auditor.domain.project_files import BASELINE_FILE
 from auditor.drift.guardrails.findings import at_ref, exemption_of, suppression_findings
@@ -138,23 +139,37 @@ def _read_as_at_ref(files: CommitFiles, root: Path, config: AuditorConfig, basel
     baseline_rel = config.baseline or BASELINE_FILE
     if config_rel is None or (baseline_file is not None and _inside(baseline_file, root) != baseline_rel):
         return False
-    from auditor.support.resources import rules_dir
-
-    shipped = rules_dir().resolve()
+    # the loader resolved every pack and rule path: plain path arithmetic from here (a built-in
+    # pack has dozens of rule files)
+    real_root = os.path.realpath(root) + os.sep
+    shipped: str | None = None
     read = [config_rel]
     for path, is_rules in [*((p.path, False) for p in config.packs), *((r.path, True) for r in config.semgrep_rules)]:
-        target = Path(path)
-        if target.is_relative_to(shipped):
+        target = os.path.normpath(path)
+        if not target.startswith(real_root):
+            shipped = shipped if shipped is not None else _shipped_dir()
+            if not (shipped and target.startswith(shipped)):
+                return False
             continue
-        rel = _inside(target, root)
-        if rel is None or (is_rules and not target.is_file()):
+        if is_rules and not os.path.isfile(target):
             return False
-        read.append(rel)
+        read.append(Path(target[len(real_root) :]).as_posix())
     at_ref = files.read([*read, baseline_rel], read_blobs)
     for rel in read:
         if at_ref.get(rel) is None or _bytes_of(root / rel) != at_ref[rel]:
             return False
     return _bytes_of(root / baseline_rel) == at_ref.get(baseline_rel)
+
+
+def _shipped_dir() -> str:
+    """The folder of the rule packs installed with auditor (with a trailing separator); "" when
+    none are installed."""
+    from auditor.support.resources import rules_dir
+
+    try:
+        return os.path.realpath(rules_dir()) + os.sep
+    except AuditorError:
+        return ""
 
 
 def _bytes_of(path: Path) -> bytes | None:
