@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,14 +98,9 @@ def check_contracts(
     config: AuditorConfig,
     *,
     today: dt.date,
-    evaluated: Sequence[ContractResult] | None = None,
 ) -> ContractsOutcome:
     """Run every contract of `config`; apply exceptions; collect coverage and rule health.
 
-    `evaluated`: each contract's result on a graph equal to `graph` edge for edge (the working
-    tree's, for REF's side of a pre-merge check whose change kept every import), in the order
-    of `config.contracts`: taken as they are instead of evaluating the contracts again; the
-    findings are still made here (their paths are relative to this config's root).
     Raises ConfigError (file:line) for an invalid contract.
     """
     contracts = [build_contract(spec, config.layers) for spec in config.contracts]
@@ -117,17 +112,13 @@ def check_contracts(
     uncovered: set[str] = set()
     unmatched_entries: list[str] = []
     unmatched_contracts: list[str] = []
-    for index, contract in enumerate(contracts):
+    for contract in contracts:
         spec = contract.spec
-        unmatched_ignores: list[Finding] = []
-        if evaluated is not None and not spec.ignore_imports:
-            view = graph  # a view has the graph's modules: paths alike
-        else:
-            key = (tuple(spec.only_kinds), tuple(spec.ignore_kinds))
-            if key not in views:
-                views[key] = _kinds_view(graph, spec)
-            view, unmatched_ignores = _ignoring(graph, views[key], spec, warnings, config.root)
-        result = evaluated[index] if evaluated is not None else contract.check(view)
+        key = (tuple(spec.only_kinds), tuple(spec.ignore_kinds))
+        if key not in views:
+            views[key] = _kinds_view(graph, spec)
+        view, unmatched_ignores = _ignoring(graph, views[key], spec, warnings, config.root)
+        result = contract.check(view)
         results.append(result)
         raw += violation_findings(spec, result, view) + unmatched_ignores
         coverage += coverage_findings(spec, result, view)

@@ -31,7 +31,7 @@ from auditor.pipeline.validation import config_problems, raise_if_any
 from auditor.support.bounded import MESSAGE_LIMIT, bound_messages, clip
 
 if TYPE_CHECKING:
-    from auditor.contracts.base import ContractResult
+    from auditor.contracts.check import ContractsOutcome
     from auditor.domain.origin import FileAttribution
 
 
@@ -54,7 +54,7 @@ class Analysis:
     unchecked_kinds: set[str] = field(default_factory=set)  # finding kinds no stage checked
     head: tuple[str, str | None] | None = None  # (commit, branch), when attribution asked git
     definitions: DefinitionIndex | None = None  # what the graph's module files define, on demand
-    contract_results: tuple[ContractResult, ...] = ()  # each contract's, in the config's order
+    contracts: ContractsOutcome | None = None  # the contracts stage's outcome (None: not run)
 
     def definitions_index(self) -> DefinitionIndex:
         """`definitions`, or one without a cache (an Analysis built by hand)."""
@@ -106,7 +106,7 @@ def analyse(
     graph: ImportGraph | None = None,
     tag: bool = True,
     validate: bool = True,
-    contract_results: Sequence[ContractResult] | None = None,
+    contracts: ContractsOutcome | None = None,
 ) -> Analysis:
     """Analyse `root` (default opts.root) with `config` (default: the one found at root).
 
@@ -118,8 +118,9 @@ def analyse(
     few findings it reports, with `tag_findings`).
     `validate`: reject (ConfigErrors, exit 2) a configuration `rules validate` rejects, with the
     checks that need the graph too; off for the base side of a pre-merge check (same config).
-    `contract_results`: the contracts' results on a graph equal to `graph` edge for edge (the
-    base side of a pre-merge check that kept every import), reused instead of evaluated.
+    `contracts`: the contracts' outcome on a graph equal to `graph` edge for edge, under the same
+    configuration (the base side of a pre-merge check that kept every import): taken as it is,
+    findings included, instead of evaluating and rendering the contracts again.
     """
     root = root or opts.root
     stages: dict[str, float] = {}
@@ -148,7 +149,7 @@ def analyse(
         analysis.incomplete_reasons.append(unanalysed)
 
     with _timed(stages, "contracts"):
-        _run_contracts(analysis, opts.today, contract_results)
+        _run_contracts(analysis, opts.today, contracts)
     if runs_semgrep(opts, config):
         with _timed(stages, "semgrep"):
             _run_security(analysis, opts, root, security_files)
@@ -207,11 +208,14 @@ def project_graph(opts: RunOptions, root: Path, config: AuditorConfig) -> Import
     )
 
 
-def _run_contracts(analysis: Analysis, today: dt.date, results: Sequence[ContractResult] | None) -> None:
-    from auditor.contracts import check_contracts
+def _run_contracts(analysis: Analysis, today: dt.date, reused: ContractsOutcome | None) -> None:
+    if reused is not None:
+        outcome = reused
+    else:
+        from auditor.contracts import check_contracts
 
-    outcome = check_contracts(analysis.graph, analysis.config, today=today, evaluated=results)
-    analysis.contract_results = outcome.results
+        outcome = check_contracts(analysis.graph, analysis.config, today=today)
+    analysis.contracts = outcome
     analysis.findings.extend(outcome.findings)
     analysis.suppressed.extend(outcome.suppressed)
     analysis.warnings.extend(outcome.warnings)

@@ -116,10 +116,8 @@ def analyse_base(opts: RunOptions, head: Analysis, base_ref: BaseRef, changes: S
             attribution="none",
             tag=False,
             validate=False,
-            # REF's graph equal to the working tree's edge for edge: the contracts' results too
-            contract_results=(
-                head.contract_results if same_imports(head.graph, graph_at_base, changed_modules, head.config) else None
-            ),
+            # REF's graph equal to the working tree's edge for edge: the contracts' outcome too
+            contracts=head.contracts if same_imports(head.graph, graph_at_base, changed_modules, head.config) else None,
         )
 
 
