@@ -96,3 +96,39 @@ def test_bad_settings_are_config_errors(tmp_path: Path) -> None:
         attribute(tmp_path, [], AttributionSettings(blame_options=("--reverse",)), cache_dir=None)
     with pytest.raises(ConfigError, match="invalid regular expression"):
         attribute(tmp_path, [], AttributionSettings(extra_ai_name_patterns={"(": "x"}), cache_dir=None)
+
+
+def test_no_repository_is_told_without_git_only_when_certain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`no_repository_at` says "none" only when no folder at or above holds `.git` (a folder or
+    a worktree's file) or is a bare repository, and GIT_DIR is unset; else git is asked."""
+    from auditor.support.git import no_repository_at
+
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    if not no_repository_at(tmp_path):
+        pytest.skip("the temporary folder is inside a git repository here")
+    plain = tmp_path / "plain" / "deep"
+    plain.mkdir(parents=True)
+    assert no_repository_at(plain)
+    (tmp_path / "plain" / ".git").write_text("gitdir: /elsewhere\n")  # a worktree's .git file
+    assert not no_repository_at(plain)
+    bare = tmp_path / "bare.git"
+    for folder in ("objects", "refs", "hooks"):
+        (bare / folder).mkdir(parents=True)
+    (bare / "HEAD").write_text("ref: refs/heads/main\n")
+    assert not no_repository_at(bare / "hooks")
+    monkeypatch.setenv("GIT_DIR", str(bare))
+    assert not no_repository_at(tmp_path)
+
+
+def test_a_check_in_no_repository_says_so_without_the_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With path overrides the engine still runs (they decide lines without git)."""
+    from auditor.attribution.outcome import outcome_without_repository
+
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    if not outcome_without_repository(tmp_path, SETTINGS, read_unavailable=False):
+        pytest.skip("the temporary folder is inside a git repository here")
+    outcome = outcome_without_repository(tmp_path, SETTINGS, read_unavailable=False)
+    assert outcome is not None and not outcome.summary.available and "not a git repository" in outcome.warnings[0]
+    assert outcome_without_repository(tmp_path, SETTINGS, read_unavailable=True) is None
+    with_overrides = AttributionSettings(human_paths=("docs/",))
+    assert outcome_without_repository(tmp_path, with_overrides, read_unavailable=False) is None

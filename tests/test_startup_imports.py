@@ -82,3 +82,38 @@ def test_a_warm_premerge_check_without_new_findings_loads_no_attribution(tmp_pat
     assert exit_code == 0
     assert "auditor.contracts.layers" in modules and "auditor.pipeline.guardrail_check" in modules
     assert [m for m in NOT_ON_A_WARM_PREMERGE_CHECK if m in modules] == []
+
+
+def test_a_check_outside_any_repository_neither_loads_the_blame_engine_nor_runs_git(tmp_path: Path) -> None:
+    """A folder with no `.git` at or above it: attribution is unavailable, said without the blame
+    engine and without asking git (a `git` on PATH that would record being run is never run)."""
+    import os
+
+    import pytest
+
+    from auditor.support.git import no_repository_at
+
+    if not no_repository_at(tmp_path):
+        pytest.skip("the temporary folder is inside a git repository here")
+    config = project(tmp_path / "proj")
+    (tmp_path / "proj" / "pkg" / "low.py").write_text("from pkg import high\n")  # a violation, on a line
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    ran = tmp_path / "git-ran"
+    (fake / "git").write_text(f"#!/bin/sh\necho \"$@\" >> {ran}\nexit 128\n")
+    (fake / "git").chmod(0o755)
+    env = {**os.environ, "PATH": f"{fake}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.pop("GIT_DIR", None)
+    argv = ["check", str(tmp_path / "proj"), "--config", str(config), "--no-semgrep", "--format", "json",
+            "--cache-dir", str(tmp_path / "cache")]  # fmt: skip
+    code = (
+        "import json, sys, io, contextlib; from auditor.cli.main import main;"
+        f"out = io.StringIO();\nwith contextlib.redirect_stdout(out): code = main({argv!r})\n"
+        "print(json.dumps([code, sorted(sys.modules), json.loads(out.getvalue())]))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    exit_code, modules, report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert exit_code == 1 and [f["origin"] for f in report["findings"] if f["line"]] == ["unknown"]
+    assert any("not a git repository" in w for w in report["run"]["warnings"])
+    assert "auditor.attribution.engine" not in modules
+    assert not ran.exists(), ran.read_text()

@@ -2,10 +2,28 @@
 
 Entry points: `attribute` (line origins of files at HEAD), `attribute_findings` (copy origin,
 agent, model, commit and author onto findings), `drift_rates` (findings per KLOC by origin).
+
+Its names are imported on first use (PEP 562): a check in a folder without git history needs
+only `attribution.outcome`, not the blame engine.
 """
 
-from auditor.attribution.engine import AttributionOutcome, attribute
-from auditor.attribution.summary import ai_share, attribute_findings, by_module, drift_rates, module_of
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from auditor.attribution.engine import attribute
+    from auditor.attribution.outcome import AttributionOutcome
+    from auditor.attribution.summary import ai_share, attribute_findings, by_module, drift_rates, module_of
+
+_HOME = {
+    "AttributionOutcome": "auditor.attribution.outcome",
+    "attribute": "auditor.attribution.engine",
+    **dict.fromkeys(
+        ("ai_share", "attribute_findings", "by_module", "drift_rates", "module_of"), "auditor.attribution.summary"
+    ),
+}
 
 __all__ = [
     "AttributionOutcome",
@@ -16,3 +34,12 @@ __all__ = [
     "drift_rates",
     "module_of",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'auditor.attribution' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value

@@ -7,7 +7,6 @@ carry model names ("Claude Opus 4.5 <noreply@anthropic.com>").
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.config.model import AttributionSettings
+from auditor.domain.digest import sha1
 from auditor.domain.errors import ConfigError
 from auditor.support.bounded import clip
 from auditor.support.resources import rules_dir
@@ -241,7 +241,7 @@ def table_key(settings: AttributionSettings, table_path: Path | None = None) -> 
         (sorted(settings.extra_ai_emails.items()), sorted(settings.extra_ai_name_patterns.items()),
          sorted(settings.extra_trailer_keys))
     )
-    return hashlib.sha1(data + b"\0" + extras.encode()).hexdigest()
+    return sha1(data + b"\0" + extras.encode()).hexdigest()
 
 
 def load_agent_table(settings: AttributionSettings, table_path: Path | None = None) -> AgentTable:

@@ -15,7 +15,6 @@ every run, so nothing else can keep an old verdict.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from auditor.attribution.gitcmd import RepoInfo, head_blobs
+from auditor.domain.digest import sha1, sha256
 from auditor.domain.errors import ConfigError
 from auditor.support import inputs
 from auditor.support.git import Git, GitCommandFailed
@@ -127,7 +127,7 @@ def validate_options(options: Sequence[str]) -> tuple[str, ...]:
 
 def blob_id(content: bytes, like: str) -> str:
     """The git blob id of `content`, in the hash of the repository (sha1, or sha256 for 64 hex)."""
-    algo = hashlib.sha256 if len(like) == 64 else hashlib.sha1
+    algo = sha256 if len(like) == 64 else sha1
     return algo(b"blob %d\0" % len(content) + content).hexdigest()
 
 

@@ -18,11 +18,10 @@ Each source can be switched off in AttributionSettings.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,14 +47,20 @@ from auditor.attribution.commit_graph import graph_git
 from auditor.attribution.commits import cached_verdicts, load_commits, store_verdicts
 from auditor.attribution.gitai_notes import AuthorshipNote, read_notes
 from auditor.attribution.gitcmd import ZERO_SHAS, RepoInfo, discover_repo
+from auditor.attribution.outcome import (
+    UNAVAILABLE,
+    AttributionOutcome,
+    outcome_without_repository,
+    unavailable,
+)
 from auditor.attribution.reading import read_all
 from auditor.attribution.summary import summarize
 from auditor.config.model import AttributionSettings
 from auditor.domain.code import AnalysisError
+from auditor.domain.digest import sha1
 from auditor.domain.errors import ConfigError, UsageError
 from auditor.domain.findings import Origin
 from auditor.domain.origin import FileAttribution, LineOrigin
-from auditor.domain.run import AttributionSummary
 from auditor.support.git import Git, GitCommandFailed, GitUnavailable
 from auditor.support.safe_files import WriteError
 from auditor.support.sqlitedb import DatabaseUnwritable
@@ -64,16 +69,6 @@ if TYPE_CHECKING:
     import pathspec  # imported lazily: ~10 ms, needed only for globs
 
 UNKNOWN = LineOrigin(Origin.UNKNOWN)
-
-
-@dataclass(frozen=True, slots=True)
-class AttributionOutcome:
-    files: dict[str, FileAttribution]  # root-relative path -> line origins
-    summary: AttributionSummary
-    warnings: list[str] = field(default_factory=list)
-    errors: list[AnalysisError] = field(default_factory=list)
-    blamed_files: int = 0  # files git blame ran on in this call (the others came from the cache)
-    head: tuple[str, str | None] | None = None  # (HEAD's commit, branch) when git answered
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +130,9 @@ def attribute(
         _spec(settings.generated_paths, "generated_paths") if settings.overrides else None,
         _spec(settings.human_paths, "human_paths") if settings.overrides else None,
     )
+    early = outcome_without_repository(root, settings, read_unavailable=read_unavailable)
+    if early is not None:
+        return early
     warnings: list[str] = []
     errors: list[AnalysisError] = []
     runner = Git(git, root)
@@ -148,11 +146,9 @@ def attribute(
     except (GitUnavailable, GitCommandFailed) as exc:
         if cache is not None:
             cache.close()
-        warnings.append(f"attribution unavailable, every line is unknown: {exc}")
+        warnings.append(f"{UNAVAILABLE}: {exc}")
         if contents is None and not read_unavailable and overrides.empty:
-            return AttributionOutcome(
-                {}, AttributionSummary(available=False, warnings=tuple(warnings)), warnings
-            )
+            return unavailable(warnings)
         if contents is None:
             contents = read_all(root, paths, errors)
         files = {p: _unattributed(p, c, overrides) for p, c in contents.items()}
@@ -215,7 +211,7 @@ def _attribute_in_repo(
         if gpath in blobs:
             requests.append(BlameRequest(gpath, content, blob_id(content, blobs[gpath]), blobs[gpath]))
     shallow_key = (
-        hashlib.sha1("\n".join(sorted(repo.shallow)).encode()).hexdigest()[:12] if repo.shallow else ""
+        sha1("\n".join(sorted(repo.shallow)).encode()).hexdigest()[:12] if repo.shallow else ""
     )
     options_key = " ".join(options) + (f" shallow:{shallow_key}" if shallow_key else "")
     result = blame_files(

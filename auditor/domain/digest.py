@@ -1,7 +1,7 @@
-"""sha256 and blake2b from CPython's own implementations when it has them.
+"""sha1, sha256 and blake2b from CPython's own implementations when it has them.
 
 `import hashlib` loads OpenSSL (about 2 ms of every run's start-up) for digests that CPython's
-built-in `_sha2` / `_sha256` and `_blake2` modules give identically; `hashlib` is the fallback
+built-in `_sha1`, `_sha2` / `_sha256` and `_blake2` modules give identically; `hashlib` is the fallback
 where a build lacks them.
 """
 
@@ -23,9 +23,10 @@ def _builtin(name: str, *modules: str) -> Any:
 
 
 if TYPE_CHECKING:
-    from hashlib import blake2b, sha256
+    from hashlib import blake2b, sha1, sha256
 else:
+    sha1 = _builtin("sha1", "_sha1")  # git's object ids
     sha256 = _builtin("sha256", "_sha2", "_sha256")  # _sha2 from Python 3.12
     blake2b = _builtin("blake2b", "_blake2")
 
-__all__ = ["blake2b", "sha256"]
+__all__ = ["blake2b", "sha1", "sha256"]

@@ -52,7 +52,7 @@ class Analysis:
     suppressed: list[Finding] = field(default_factory=list)
     skipped_stages: list[tuple[str, str]] = field(default_factory=list)  # (stage, why not run)
     unchecked_kinds: set[str] = field(default_factory=set)  # finding kinds no stage checked
-    head: tuple[str, str | None] | None = None  # (commit, branch), when attribution asked git
+    head: tuple[str | None, str | None] | None = None  # (commit, branch) once known; (None, None): no repo
     definitions: DefinitionIndex | None = None  # what the graph's module files define, on demand
     contracts: ContractsOutcome | None = None  # the contracts stage's outcome (None: not run)
 
@@ -261,7 +261,7 @@ def blame_paths(findings: Sequence[Finding]) -> list[str]:
 
 
 def _run_attribution(analysis: Analysis, opts: RunOptions, root: Path, *, only_findings: bool) -> None:
-    from auditor.attribution import attribute, attribute_findings
+    from auditor.attribution.outcome import outcome_without_repository
     from auditor.security.suffixes import SUFFIXES
 
     # files outside the packages (scripts, settings, templates) carry security findings too
@@ -272,13 +272,19 @@ def _run_attribution(analysis: Analysis, opts: RunOptions, root: Path, *, only_f
             return
     else:
         paths = sorted({m.path for m in analysis.graph.modules.values() if m.path} | set(blamed))
+    settings = analysis.config.attribution
+    # a check without history has nothing to read; in a folder certainly outside any repository
+    # that is known without the blame engine or git (and there is no HEAD to ask about either)
+    outcome = outcome_without_repository(root, settings, read_unavailable=not only_findings)
+    if outcome is not None:
+        analysis.attribution = outcome.summary
+        analysis.head = (None, None)
+        analysis.warnings.extend(outcome.warnings)
+        return
+    from auditor.attribution import attribute, attribute_findings
+
     outcome = attribute(
-        root,
-        paths,
-        analysis.config.attribution,
-        cache_dir=opts.cache_folder,
-        jobs=opts.jobs,
-        read_unavailable=not only_findings,  # a check without history has nothing to read
+        root, paths, settings, cache_dir=opts.cache_folder, jobs=opts.jobs, read_unavailable=not only_findings
     )
     analysis.attribution = outcome.summary
     analysis.line_origins = dict(outcome.files)

@@ -314,6 +314,24 @@ def head_info(root: Path) -> tuple[str | None, str | None]:
     return commit, branch
 
 
+def no_repository_at(path: Path) -> bool:
+    """True only when git certainly finds no repository for `path`, told without running it:
+    no GIT_DIR in the environment, and no folder at or above `path` holds a `.git` entry or is
+    itself a bare repository (HEAD, objects/ and refs/). False means "ask git"."""
+    if os.environ.get("GIT_DIR"):
+        return False
+    try:
+        here = Path(os.path.abspath(path))
+    except (OSError, ValueError):
+        return False
+    for folder in (here, *here.parents):
+        if os.path.lexists(folder / ".git"):
+            return False
+        if os.path.lexists(folder / "HEAD") and os.path.isdir(folder / "objects") and os.path.isdir(folder / "refs"):
+            return False
+    return True
+
+
 def repo_toplevel(root: Path) -> Path | None:
     try:
         out = run_git(root, "rev-parse", "--show-toplevel").decode().strip()
