@@ -32,6 +32,7 @@ from auditor.support.sqlitedb import SqliteDb
 _HEADER = re.compile(r"^([0-9a-f]{40}|[0-9a-f]{64}) (\d+) (\d+)(?: (\d+))?$")
 _ALLOWED_OPTION = re.compile(r"^-(w|M\d*|C{1,3}\d*)$")
 
+_CHUNK = 900  # paths per SELECT: below SQLite's host-parameter limit on old builds
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS blame_v1 (
     path TEXT NOT NULL,
@@ -224,18 +225,26 @@ class BlameCache:
     def get_many(
         self, keys: Iterable[tuple[str, str, str, str]]
     ) -> dict[tuple[str, str, str, str], tuple[list[BlameRun], str]]:
-        """Entries by key: (runs, the HEAD they were last valid at)."""
+        """Entries by key: (runs, the HEAD they were last valid at). One SELECT per chunk of
+        paths (a file's other versions are read too, and left out here)."""
         found: dict[tuple[str, str, str, str], tuple[list[BlameRun], str]] = {}
-        if self.db is None:
+        wanted = set(keys)
+        if self.db is None or not wanted:
             return found
-        for key in keys:
-            row = self.db.conn.execute(
-                "SELECT data FROM blame_v1 WHERE path=? AND content_id=? AND head_blob=? AND options=?",
-                key,
-            ).fetchone()
-            if row is not None:
+        paths = sorted({key[0] for key in wanted})
+        for start in range(0, len(paths), _CHUNK):
+            chunk = paths[start : start + _CHUNK]
+            rows = self.db.conn.execute(
+                "SELECT path, content_id, head_blob, options, data FROM blame_v1 "
+                f"WHERE path IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            for path, content_id, head_blob, options, data in rows:
+                key = (path, content_id, head_blob, options)
+                if key not in wanted:
+                    continue
                 try:
-                    found[key] = _decode_entry(row[0])
+                    found[key] = _decode_entry(data)
                 except (ValueError, KeyError, IndexError, TypeError):
                     continue  # a damaged row is re-blamed and overwritten
         return found
