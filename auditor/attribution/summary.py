@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from operator import attrgetter
 from typing import Any
 
 from auditor.domain.findings import Finding, FindingKind, Origin
@@ -14,19 +13,6 @@ from auditor.domain.run import AttributionSummary, OriginCounts
 from auditor.support.bounded import bound_messages
 
 UNNAMED_AGENT = "unknown-agent"
-_ORIGIN_OF = attrgetter("origin")
-
-
-def count_origins(origins: Iterable[Origin], unmarked: int = 0) -> OriginCounts:
-    # list.count compares by identity first, in C; a Counter would call Enum.__hash__ per line
-    seen = list(origins)
-    return OriginCounts(
-        ai=seen.count(Origin.AI),
-        human=seen.count(Origin.HUMAN),
-        mixed=seen.count(Origin.MIXED),
-        unknown=seen.count(Origin.UNKNOWN),
-        unmarked=unmarked,
-    )
 
 
 def summarize(
@@ -37,15 +23,27 @@ def summarize(
     counts = {}
     for path in sorted(files):
         lines = files[path].lines
-        unmarked = sum(1 for o in lines if o.source == "blame")
-        counts[path] = count_origins(map(_ORIGIN_OF, lines), unmarked)
-        if not counts[path].ai:
-            continue
-        for o in lines:
+        # a file's lines share their LineOrigin objects (one per blame run or marker): each
+        # distinct object is looked at once, with the number of lines it stands for
+        times = Counter(map(id, lines))
+        distinct = dict(zip(map(id, lines), lines, strict=True))
+        by_origin: Counter[Origin] = Counter()
+        unmarked = 0
+        for key, n in times.items():
+            o = distinct[key]
+            by_origin[o.origin] += n
+            unmarked += n if o.source == "blame" else 0
             if o.origin is Origin.AI:
-                by_agent[o.agent or UNNAMED_AGENT] += 1
+                by_agent[o.agent or UNNAMED_AGENT] += n
                 if o.model:
-                    by_model[o.model] += 1
+                    by_model[o.model] += n
+        counts[path] = OriginCounts(
+            ai=by_origin[Origin.AI],
+            human=by_origin[Origin.HUMAN],
+            mixed=by_origin[Origin.MIXED],
+            unknown=by_origin[Origin.UNKNOWN],
+            unmarked=unmarked,
+        )
     return AttributionSummary(
         files=counts,
         by_agent=dict(sorted(by_agent.items())),
