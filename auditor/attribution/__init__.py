@@ -9,8 +9,9 @@ only `attribution.outcome`, not the blame engine.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from auditor.domain.lazy_names import lazy_names
 
 if TYPE_CHECKING:
     from auditor.attribution.engine import attribute
@@ -35,11 +36,4 @@ __all__ = [
     "module_of",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module 'auditor.attribution' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HOME)

@@ -6,8 +6,9 @@ findings, say) does not build the types of all the others.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from auditor.domain.lazy_names import lazy_names
 
 if TYPE_CHECKING:
     from auditor.domain.code import (
@@ -69,11 +70,4 @@ __all__ = [
     "fingerprint",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module 'auditor.domain' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value  # once: later lookups find it without this function
-    return value
+__getattr__ = lazy_names(__name__, _HOME)

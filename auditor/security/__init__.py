@@ -6,8 +6,9 @@ Its names are imported on first use (PEP 562): a run that only needs `security.t
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from auditor.domain.lazy_names import lazy_names
 
 if TYPE_CHECKING:
     from auditor.security.runner import SecurityOutcome, run_security, scan_targets
@@ -23,9 +24,4 @@ _HOME = {
 }
 __all__ = ["SecurityOutcome", "files_for_layers", "run_security", "scan_targets", "validate_semgrep_rules"]
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module 'auditor.security' has no attribute {name!r}")
-    return getattr(importlib.import_module(home), name)
+__getattr__ = lazy_names(__name__, _HOME)
