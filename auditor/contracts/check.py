@@ -93,12 +93,7 @@ def _ignoring(
     return view, unmatched_ignore_findings(spec, expressions, root)
 
 
-def check_contracts(
-    graph: ImportGraph,
-    config: AuditorConfig,
-    *,
-    today: dt.date,
-) -> ContractsOutcome:
+def check_contracts(graph: ImportGraph, config: AuditorConfig, *, today: dt.date) -> ContractsOutcome:
     """Run every contract of `config`; apply exceptions; collect coverage and rule health.
 
     Raises ConfigError (file:line) for an invalid contract.
